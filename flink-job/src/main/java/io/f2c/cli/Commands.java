@@ -1,0 +1,74 @@
+package io.f2c.cli;
+
+import static io.f2c.config.F2cOptions.BOOTSTRAP_SERVERS;
+import static io.f2c.config.F2cOptions.CHANNELS;
+import static io.f2c.config.F2cOptions.CHECKPOINT_DIR;
+import static io.f2c.config.F2cOptions.CHECKPOINT_INTERVAL_MS;
+import static io.f2c.config.F2cOptions.CROP_FRACTION;
+import static io.f2c.config.F2cOptions.DASHBOARD_PORT;
+import static io.f2c.config.F2cOptions.DEAD_LETTER_TOPIC;
+import static io.f2c.config.F2cOptions.GROUP_ID;
+import static io.f2c.config.F2cOptions.HELP;
+import static io.f2c.config.F2cOptions.IMAGES_DIR;
+import static io.f2c.config.F2cOptions.IMAGES_PARTITIONS;
+import static io.f2c.config.F2cOptions.IMAGES_TOPIC;
+import static io.f2c.config.F2cOptions.INPUT_SIZE;
+import static io.f2c.config.F2cOptions.MAX_IMAGE_BYTES;
+import static io.f2c.config.F2cOptions.MAX_IMAGE_PIXELS;
+import static io.f2c.config.F2cOptions.MODELS_TOPIC;
+import static io.f2c.config.F2cOptions.PARALLELISM;
+import static io.f2c.config.F2cOptions.PROGRESS_INTERVAL_MS;
+import static io.f2c.config.F2cOptions.RATE;
+import static io.f2c.config.F2cOptions.SECONDS;
+import static io.f2c.config.F2cOptions.SEED;
+import static io.f2c.config.F2cOptions.SYNTHETIC_IDENTITIES;
+import static io.f2c.config.F2cOptions.SYNTHETIC_IMAGES;
+
+import io.f2c.config.F2cConfig;
+import io.f2c.config.Option;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The launcher's subcommands and the options each accepts. */
+public final class Commands {
+  private Commands() {}
+
+  private static final List<Option<?>> JOB_OPTIONS = List.of(IMAGES_TOPIC, DEAD_LETTER_TOPIC, MODELS_TOPIC,
+      IMAGES_PARTITIONS, GROUP_ID, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM, INPUT_SIZE, CHANNELS,
+      CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES);
+
+  public static final Command DEMO = new Command("demo", "[--seconds N] [--images DIR] [options]",
+      "Runs the whole system on this machine: an embedded Kafka broker (unless --bootstrap-servers), a local Flink\n"
+          + "cluster with its dashboard, a producer streaming synthetic identities (or --images DIR) into Kafka, and the\n"
+          + "job. Prints progress every few seconds; stops cleanly after --seconds or on Ctrl-C.",
+      concat(List.of(BOOTSTRAP_SERVERS, SECONDS, IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED,
+          DASHBOARD_PORT, PROGRESS_INTERVAL_MS), JOB_OPTIONS));
+
+  public static final Command PRODUCE = new Command("produce", "--bootstrap-servers H:P --images DIR [--rate R]",
+      "Streams a folder of face images (one sub-folder per identity) into the images topic as FaceImage records,\n"
+          + "once. Without --images it sends synthetic identities.",
+      List.of(BOOTSTRAP_SERVERS, IMAGES_DIR, IMAGES_TOPIC, IMAGES_PARTITIONS, RATE, SYNTHETIC_IDENTITIES,
+          SYNTHETIC_IMAGES, SEED, HELP));
+
+  public static final Command JOB = new Command("job", "--bootstrap-servers H:P [options]",
+      "Runs the job against an external Kafka in a local Flink cluster with the dashboard (the same main class runs\n"
+          + "under 'flink run' on a cluster).",
+      concat(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT), JOB_OPTIONS));
+
+  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB);
+
+  private static List<Option<?>> concat(List<Option<?>> first, List<Option<?>> second) {
+    List<Option<?>> all = new ArrayList<>(first);
+    all.addAll(second);
+    if (!all.contains(HELP)) {
+      all.add(HELP);
+    }
+    return List.copyOf(all);
+  }
+
+  public static void requireBootstrapServers(F2cConfig config) {
+    if (config.get(BOOTSTRAP_SERVERS).isEmpty()) {
+      throw new F2cConfig.UsageException("--bootstrap-servers is required: --bootstrap-servers HOST:PORT");
+    }
+  }
+}

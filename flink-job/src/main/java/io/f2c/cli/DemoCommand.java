@@ -1,0 +1,218 @@
+package io.f2c.cli;
+
+import io.f2c.config.F2cConfig;
+import io.f2c.config.F2cOptions;
+import io.f2c.ingest.FaceImageProducer;
+import io.f2c.job.F2cJob;
+import io.f2c.kafka.EmbeddedKafkaBroker;
+import io.f2c.kafka.KafkaConnectors;
+import io.f2c.kafka.TopicReader;
+import io.f2c.kafka.Topics;
+import io.f2c.runtime.FlinkSettings;
+import io.f2c.schema.AvroCodec;
+import io.f2c.schema.RejectedRecord;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code f2c demo} (and {@code f2c job}): Kafka (embedded unless --bootstrap-servers), topics, the job in a local Flink
+ * cluster with the dashboard, a producer (demo only) and a dead-letter watcher; a progress line every few seconds;
+ * clean shutdown after --seconds or on Ctrl-C.
+ */
+final class DemoCommand {
+  private final PrintStream out;
+  private F2cConfig config;
+
+  DemoCommand(F2cConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  int run() throws Exception {
+    return runSystem(true);
+  }
+
+  int runJobOnly() throws Exception {
+    return runSystem(false);
+  }
+
+  private int runSystem(boolean withProducer) throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    ShutdownSignals.onInterrupt(stop::countDown);
+    EmbeddedKafkaBroker broker = null;
+    JobClient job = null;
+    LocalProgressSink progress = new LocalProgressSink("run-" + UUID.randomUUID());
+    Thread producerThread = null;
+    FaceImageProducer producer = null;
+    DeadLetterWatcher watcher = null;
+    try {
+      String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
+      if (bootstrap.isEmpty()) {
+        out.println("starting an embedded Kafka broker on 127.0.0.1 ...");
+        broker = EmbeddedKafkaBroker.start();
+        bootstrap = broker.bootstrapServers();
+      }
+      config = config.with(F2cOptions.BOOTSTRAP_SERVERS, bootstrap);
+      if (config.get(F2cOptions.DASHBOARD_PORT) == 0) {
+        config = config.with(F2cOptions.DASHBOARD_PORT, freePort());
+      }
+      Topics.ensure(bootstrap, List.of(
+          new Topics.Spec(config.get(F2cOptions.IMAGES_TOPIC), config.get(F2cOptions.IMAGES_PARTITIONS)),
+          new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
+          new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
+      out.println("Kafka: " + bootstrap);
+
+      StreamExecutionEnvironment env = FlinkSettings.localEnvironment(config);
+      F2cJob.build(env, F2cJob.kafkaSource(config), new F2cJob.Sinks(
+          KafkaConnectors.deadLetterSink(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC)), progress), config);
+      job = env.executeAsync(F2cJob.JOB_NAME);
+      out.println("Flink dashboard: http://127.0.0.1:" + config.get(F2cOptions.DASHBOARD_PORT)
+          + "/  (job " + job.getJobID() + ")");
+
+      if (withProducer) {
+        producer = new FaceImageProducer(bootstrap, config.get(F2cOptions.IMAGES_TOPIC));
+        producerThread = startProducer(producer);
+      }
+      watcher = new DeadLetterWatcher(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC));
+      watcher.start();
+      return reportUntilStopped(job, stop, progress.board(), producer, watcher);
+    } finally {
+      if (producer != null) {
+        producer.stop();
+      }
+      if (producerThread != null) {
+        producerThread.join(10_000);
+      }
+      if (producer != null) {
+        producer.close();
+      }
+      if (job != null) {
+        cancel(job);
+      }
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      progress.release();
+      out.println("stopped.");
+    }
+  }
+
+  private Thread startProducer(FaceImageProducer producer) {
+    var source = ProduceCommand.faceSource(config, true);
+    double rate = config.get(F2cOptions.RATE);
+    Thread thread = new Thread(() -> {
+      try {
+        producer.run(source, rate, 0);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        out.println("producer stopped: " + e.getMessage());
+      }
+    }, "f2c-demo-producer");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private int reportUntilStopped(JobClient job, CountDownLatch stop, LocalProgressSink.Board board,
+      FaceImageProducer producer, DeadLetterWatcher watcher) throws Exception {
+    long seconds = config.get(F2cOptions.SECONDS);
+    long interval = config.get(F2cOptions.PROGRESS_INTERVAL_MS);
+    long start = System.nanoTime();
+    long deadline = seconds > 0 ? start + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
+    long lastImages = 0;
+    long lastTick = start;
+    while (true) {
+      long now = System.nanoTime();
+      long wait = Math.min(TimeUnit.MILLISECONDS.toNanos(interval), deadline - now);
+      boolean stopped = wait <= 0 || stop.await(wait, TimeUnit.NANOSECONDS);
+      var status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+      if (status.isGloballyTerminalState()) {
+        out.println("the job ended unexpectedly with status " + status + "; see the log above");
+        return 1;
+      }
+      now = System.nanoTime();
+      long images = board.images.get();
+      double rate = (images - lastImages) / Math.max(1e-9, (now - lastTick) / 1e9);
+      out.printf("[%5.0fs] %s | images %d (%.1f/s) | identities %d | rejected %d | sent %d%n",
+          (now - start) / 1e9, status, images, rate, board.identities.get(), watcher.rejected(),
+          producer == null ? 0 : producer.sent());
+      lastImages = images;
+      lastTick = now;
+      if (stopped || System.nanoTime() >= deadline) {
+        out.printf("demo finished after %.0f s: %d images processed, %d identities, %d rejected%n",
+            (System.nanoTime() - start) / 1e9, images, board.identities.get(), watcher.rejected());
+        return 0;
+      }
+    }
+  }
+
+  private void cancel(JobClient job) {
+    try {
+      if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+        job.cancel().get(30, TimeUnit.SECONDS);
+      }
+      job.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      out.println("warning: cancelling the job: " + e.getMessage());
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Counts dead letters by reading the dead-letter topic, as any operator of the system would. */
+  private static final class DeadLetterWatcher implements AutoCloseable {
+    private final TopicReader<RejectedRecord> reader;
+    private final AtomicLong rejected = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    DeadLetterWatcher(String bootstrap, String topic) {
+      reader = new TopicReader<>(bootstrap, topic, AvroCodec.rejectedRecord());
+      thread = new Thread(() -> {
+        while (running) {
+          try {
+            rejected.addAndGet(reader.poll(Duration.ofMillis(500)).size());
+          } catch (RuntimeException e) {
+            if (running) {
+              System.err.println("dead-letter watcher: " + e.getMessage());
+            }
+          }
+        }
+      }, "f2c-dead-letter-watcher");
+      thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    long rejected() {
+      return rejected.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running = false;
+      thread.join(5_000);
+      reader.close();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.f2c.cli;
+
+import io.f2c.config.F2cConfig;
+import io.f2c.config.F2cOptions;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** {@code ./f2c COMMAND [options]}: the launcher's entry point. Exit codes: 0 ok, 1 failure, 2 usage error. */
+public final class F2cCli {
+  private F2cCli() {}
+
+  public static void main(String[] args) {
+    int rc = run(args, System.out, System.err);
+    System.out.flush();
+    // Kafka and Flink leave non-daemon threads behind; everything was closed above, so leave now.
+    System.exit(rc);
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.println("f2c: missing command");
+      err.print(usage());
+      return 2;
+    }
+    if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.print(usage());
+      return 0;
+    }
+    Optional<Command> command = Commands.ALL.stream().filter(c -> c.name().equals(args[0])).findFirst();
+    if (command.isEmpty()) {
+      err.println("f2c: unknown command '" + args[0] + "'");
+      err.print(usage());
+      return 2;
+    }
+    Command cmd = command.get();
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    F2cConfig config;
+    try {
+      config = cmd.parse(rest);
+      if (config.get(F2cOptions.HELP)) {
+        out.print(cmd.usage());
+        return 0;
+      }
+      if (cmd == Commands.PRODUCE || cmd == Commands.JOB) {
+        Commands.requireBootstrapServers(config);
+      }
+    } catch (F2cConfig.UsageException e) {
+      err.println("f2c " + cmd.name() + ": " + e.getMessage());
+      err.print(cmd.usage());
+      return 2;
+    }
+    try {
+      return switch (cmd.name()) {
+        case "demo" -> new DemoCommand(config, out).run();
+        case "produce" -> ProduceCommand.run(config, out);
+        case "job" -> new DemoCommand(config, out).runJobOnly();
+        default -> throw new IllegalStateException("no runner for " + cmd.name());
+      };
+    } catch (IllegalArgumentException e) {
+      err.println("f2c " + cmd.name() + ": " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("f2c " + cmd.name() + ": failed: " + e);
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  static String usage() {
+    StringBuilder text = new StringBuilder("usage: f2c COMMAND [options]   (f2c COMMAND --help for its options)\n\n"
+        + "Streaming face-recognition training with Flink, Kafka and DJL (F2C).\n\ncommands:\n");
+    for (Command c : Commands.ALL) {
+      text.append(String.format("  %-9s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,153 @@
+package io.f2c.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The single home of configuration: every option with its type, default and meaning. Commands pick the options they
+ * accept; flags override defaults. The README's configuration table lists the same options (a test keeps them in
+ * step).
+ */
+public final class F2cOptions {
+  private F2cOptions() {}
+
+  // --- Kafka ---
+  public static final Option<String> BOOTSTRAP_SERVERS = string("bootstrap-servers", "", "H:P",
+      "Kafka bootstrap servers; empty in the demo means: start an embedded broker on 127.0.0.1.");
+  public static final Option<String> IMAGES_TOPIC = string("images-topic", "face-images", "NAME",
+      "Topic of incoming FaceImage records (key: identity id).");
+  public static final Option<String> DEAD_LETTER_TOPIC = string("dead-letter-topic", "face-images-dlq", "NAME",
+      "Topic for RejectedRecord: input the job could not use, with the reason.");
+  public static final Option<String> MODELS_TOPIC = string("models-topic", "face-models", "NAME",
+      "Topic of published ModelUpdate chunks (key: model name).");
+  public static final Option<Integer> IMAGES_PARTITIONS = positiveInt("images-partitions", 2, "N",
+      "Partitions of the images topic when it is created by f2c.");
+  public static final Option<String> GROUP_ID = string("group-id", "f2c-trainer", "ID",
+      "Kafka consumer group of the job's source (offsets are also kept in Flink checkpoints).");
+
+  // --- Flink runtime ---
+  public static final Option<Integer> DASHBOARD_PORT = port("dashboard-port", 8081,
+      "Port of the local Flink web dashboard and REST API (bound to 127.0.0.1).");
+  public static final Option<Path> CHECKPOINT_DIR = path("checkpoint-dir", Path.of("f2c-work", "checkpoints"),
+      "Directory for RocksDB incremental checkpoints.");
+  public static final Option<Long> CHECKPOINT_INTERVAL_MS = positiveLong("checkpoint-interval-ms", 10_000L, "MS",
+      "Checkpoint interval in milliseconds.");
+  public static final Option<Integer> PARALLELISM = positiveInt("parallelism", 1, "N",
+      "Parallelism of the job (one trainer per device).");
+
+  // --- Images and preprocessing (shared by training, subscribers and evaluation) ---
+  public static final Option<Integer> INPUT_SIZE = positiveInt("input-size", 112, "PX",
+      "Side of the square network input in pixels.");
+  public static final Option<Integer> CHANNELS = new Option<>("channels", 3, "1|3",
+      "Input channels: 3 (RGB) or 1 (grey).", F2cOptions::parseChannels);
+  public static final Option<Double> CROP_FRACTION = new Option<>("crop-fraction", 1.0, "F",
+      "Central square crop as a fraction of the shorter side, before resizing (e.g. 0.75 for LFW's 150 px images).",
+      F2cOptions::parseFraction);
+  public static final Option<Long> MAX_IMAGE_PIXELS = positiveLong("max-image-pixels", 4096L * 4096L, "N",
+      "Refuse images whose header declares more pixels than this, before decoding them.");
+  public static final Option<Integer> MAX_IMAGE_BYTES = positiveInt("max-image-bytes", 8 * 1024 * 1024, "BYTES",
+      "Refuse encoded images larger than this.");
+
+  // --- Producer and demo ---
+  public static final Option<Path> IMAGES_DIR = path("images", null,
+      "Folder of images, one sub-folder per identity (jpg, png, pgm). Without it: synthetic identities.");
+  public static final Option<Double> RATE = new Option<>("rate", 0.0, "R",
+      "Images per second the producer sends; 0 means as fast as possible.", F2cOptions::parseNonNegativeDouble);
+  public static final Option<Integer> SYNTHETIC_IDENTITIES = positiveInt("synthetic-identities", 500, "N",
+      "Number of synthetic identities the demo producer generates.");
+  public static final Option<Integer> SYNTHETIC_IMAGES = positiveInt("synthetic-images", 8, "M",
+      "Images per synthetic identity.");
+  public static final Option<Long> SEED = new Option<>("seed", 42L, "N", "Seed of the synthetic data.",
+      Long::parseLong);
+  public static final Option<Long> SECONDS = new Option<>("seconds", 0L, "N",
+      "Run for N seconds, then shut down cleanly; 0 runs until Ctrl-C.", F2cOptions::parseNonNegativeLong);
+  public static final Option<Long> PROGRESS_INTERVAL_MS = positiveLong("progress-interval-ms", 5_000L, "MS",
+      "How often the demo prints a progress line.");
+  public static final Option<Boolean> HELP = new Option<>("help", false, "", "Show the usage of the command.",
+      Boolean::parseBoolean);
+
+  /** Every option, for documentation and the README check. */
+  public static List<Option<?>> all() {
+    return List.of(BOOTSTRAP_SERVERS, IMAGES_TOPIC, DEAD_LETTER_TOPIC, MODELS_TOPIC, IMAGES_PARTITIONS, GROUP_ID,
+        DASHBOARD_PORT, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM,
+        INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
+        IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS, HELP);
+  }
+
+  private static Option<String> string(String name, String dflt, String hint, String description) {
+    return new Option<>(name, dflt, hint, description, F2cOptions::parseNonBlank);
+  }
+
+  private static Option<Path> path(String name, Path dflt, String description) {
+    return new Option<>(name, dflt, "DIR", description, text -> Path.of(parseNonBlank(text)));
+  }
+
+  private static Option<Integer> positiveInt(String name, int dflt, String hint, String description) {
+    return new Option<>(name, dflt, hint, description, text -> {
+      int value = Integer.parseInt(text.trim());
+      if (value <= 0) {
+        throw new IllegalArgumentException("must be a positive whole number");
+      }
+      return value;
+    });
+  }
+
+  private static Option<Long> positiveLong(String name, long dflt, String hint, String description) {
+    return new Option<>(name, dflt, hint, description, text -> {
+      long value = Long.parseLong(text.trim());
+      if (value <= 0) {
+        throw new IllegalArgumentException("must be a positive whole number");
+      }
+      return value;
+    });
+  }
+
+  private static Option<Integer> port(String name, int dflt, String description) {
+    return new Option<>(name, dflt, "PORT", description, text -> {
+      int value = Integer.parseInt(text.trim());
+      if (value < 0 || value > 65535) {
+        throw new IllegalArgumentException("a port is 0..65535 (0 picks a free one)");
+      }
+      return value;
+    });
+  }
+
+  private static String parseNonBlank(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return text.trim();
+  }
+
+  private static Integer parseChannels(String text) {
+    int value = Integer.parseInt(text.trim());
+    if (value != 1 && value != 3) {
+      throw new IllegalArgumentException("channels is 1 (grey) or 3 (RGB)");
+    }
+    return value;
+  }
+
+  private static Double parseFraction(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value > 0 && value <= 1)) {
+      throw new IllegalArgumentException("must be in (0, 1]");
+    }
+    return value;
+  }
+
+  private static Double parseNonNegativeDouble(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("must be a number >= 0");
+    }
+    return value;
+  }
+
+  private static Long parseNonNegativeLong(String text) {
+    long value = Long.parseLong(text.trim());
+    if (value < 0) {
+      throw new IllegalArgumentException("must be >= 0");
+    }
+    return value;
+  }
+}

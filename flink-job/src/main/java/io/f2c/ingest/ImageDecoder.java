@@ -1,0 +1,185 @@
+package io.f2c.ingest;
+
+import io.f2c.schema.ImageFormat;
+import io.f2c.schema.RejectReason;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG, PNG and binary PGM (P5) bytes into the float tensor described by a {@link PreprocessSpec}.
+ *
+ * <p>The image header is read first and images declaring more than {@code maxPixels} pixels are refused before any
+ * pixel is decoded, so a small file cannot make the job allocate gigabytes (decompression bomb).
+ */
+public final class ImageDecoder implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final PreprocessSpec spec;
+  private final long maxPixels;
+  private final int maxBytes;
+
+  public ImageDecoder(PreprocessSpec spec, long maxPixels, int maxBytes) {
+    this.spec = spec;
+    this.maxPixels = maxPixels;
+    this.maxBytes = maxBytes;
+  }
+
+  public PreprocessSpec spec() {
+    return spec;
+  }
+
+  /** Decodes and preprocesses one image into a CHW float array of {@link PreprocessSpec#tensorLength()}. */
+  public float[] decode(byte[] bytes, ImageFormat format) throws ImageRejectedException {
+    return preprocess(readPixels(bytes, format));
+  }
+
+  /** Reads the pixels as an interleaved 0..255 raster in RGB (grey images are replicated to three channels). */
+  public Pixels readPixels(byte[] bytes, ImageFormat format) throws ImageRejectedException {
+    if (bytes == null || bytes.length == 0) {
+      throw new ImageRejectedException(RejectReason.MISSING_FIELD, "image bytes are empty");
+    }
+    if (bytes.length > maxBytes) {
+      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE,
+          "encoded image is " + bytes.length + " bytes, over the limit of " + maxBytes);
+    }
+    if (format == null) {
+      throw new ImageRejectedException(RejectReason.MISSING_FIELD, "image format is missing");
+    }
+    return switch (format) {
+      case PGM -> readPgm(bytes);
+      case PNG, JPEG -> readWithImageIo(bytes, format);
+    };
+  }
+
+  /** Centre crop, bilinear resize and normalisation of decoded pixels. */
+  public float[] preprocess(Pixels pixels) {
+    int size = spec.size();
+    int side = Math.max(1, Math.round(Math.min(pixels.width(), pixels.height()) * spec.cropFraction()));
+    double x0 = (pixels.width() - side) / 2.0;
+    double y0 = (pixels.height() - side) / 2.0;
+    double step = side / (double) size;
+    float[] out = new float[spec.tensorLength()];
+    int plane = size * size;
+    for (int y = 0; y < size; y++) {
+      double sy = y0 + (y + 0.5) * step - 0.5;
+      for (int x = 0; x < size; x++) {
+        double sx = x0 + (x + 0.5) * step - 0.5;
+        int o = y * size + x;
+        if (spec.channels() == 1) {
+          double grey = 0.299 * pixels.sample(sx, sy, 0) + 0.587 * pixels.sample(sx, sy, 1)
+              + 0.114 * pixels.sample(sx, sy, 2);
+          out[o] = normalise(grey);
+        } else {
+          for (int c = 0; c < 3; c++) {
+            out[c * plane + o] = normalise(pixels.sample(sx, sy, c));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private float normalise(double value) {
+    return (float) ((value - spec.normMean()) / spec.normScale());
+  }
+
+  private void checkPixels(long width, long height) throws ImageRejectedException {
+    if (width <= 0 || height <= 0) {
+      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
+          "image header declares an empty image (" + width + "x" + height + ")");
+    }
+    if (width * height > maxPixels) {
+      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE, "image header declares " + width + "x" + height
+          + " = " + (width * height) + " pixels, over the limit of " + maxPixels);
+    }
+  }
+
+  private Pixels readWithImageIo(byte[] bytes, ImageFormat format) throws ImageRejectedException {
+    String name = format == ImageFormat.PNG ? "png" : "jpeg";
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name);
+      if (!readers.hasNext()) {
+        throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no " + name + " reader available");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        checkPixels(reader.getWidth(0), reader.getHeight(0));
+        BufferedImage image = reader.read(0);
+        return Pixels.of(image);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
+          "cannot decode " + format + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+          e);
+    }
+  }
+
+  /** Binary PGM (P5): header tokens separated by whitespace, '#' comments to end of line, 8- or 16-bit samples. */
+  private Pixels readPgm(byte[] bytes) throws ImageRejectedException {
+    PgmHeader header = PgmHeader.parse(bytes);
+    checkPixels(header.width(), header.height());
+    int bytesPerSample = header.maxValue() < 256 ? 1 : 2;
+    long needed = (long) header.width() * header.height() * bytesPerSample;
+    if (header.dataOffset() + needed > bytes.length) {
+      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
+          "PGM data is truncated: header declares " + needed + " bytes of pixels, file has "
+              + (bytes.length - header.dataOffset()));
+    }
+    int n = header.width() * header.height();
+    int[] rgb = new int[n * 3];
+    double scale = 255.0 / header.maxValue();
+    for (int i = 0; i < n; i++) {
+      int p = header.dataOffset() + i * bytesPerSample;
+      int v = bytesPerSample == 1 ? bytes[p] & 0xff : ((bytes[p] & 0xff) << 8) | (bytes[p + 1] & 0xff);
+      int grey = (int) Math.round(Math.min(v, header.maxValue()) * scale);
+      rgb[3 * i] = grey;
+      rgb[3 * i + 1] = grey;
+      rgb[3 * i + 2] = grey;
+    }
+    return new Pixels(header.width(), header.height(), rgb);
+  }
+
+  /** Decoded pixels, interleaved RGB, 0..255. */
+  public record Pixels(int width, int height, int[] rgb) {
+    static Pixels of(BufferedImage image) {
+      int w = image.getWidth();
+      int h = image.getHeight();
+      int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+      int[] rgb = new int[w * h * 3];
+      for (int i = 0; i < argb.length; i++) {
+        rgb[3 * i] = (argb[i] >> 16) & 0xff;
+        rgb[3 * i + 1] = (argb[i] >> 8) & 0xff;
+        rgb[3 * i + 2] = argb[i] & 0xff;
+      }
+      return new Pixels(w, h, rgb);
+    }
+
+    int at(int x, int y, int c) {
+      return rgb[3 * (y * width + x) + c];
+    }
+
+    /** Bilinear sample at a fractional position, clamped at the borders. */
+    double sample(double x, double y, int c) {
+      double cx = Math.max(0, Math.min(width - 1, x));
+      double cy = Math.max(0, Math.min(height - 1, y));
+      int x0 = (int) Math.floor(cx);
+      int y0 = (int) Math.floor(cy);
+      int x1 = Math.min(width - 1, x0 + 1);
+      int y1 = Math.min(height - 1, y0 + 1);
+      double fx = cx - x0;
+      double fy = cy - y0;
+      double top = at(x0, y0, c) * (1 - fx) + at(x1, y0, c) * fx;
+      double bottom = at(x0, y1, c) * (1 - fx) + at(x1, y1, c) * fx;
+      return top * (1 - fy) + bottom * fy;
+    }
+  }
+}

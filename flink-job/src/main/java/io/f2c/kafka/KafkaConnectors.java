@@ -1,0 +1,46 @@
+package io.f2c.kafka;
+
+import io.f2c.schema.AvroCodec;
+import io.f2c.schema.RejectedRecord;
+import java.util.Properties;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The job's Kafka source and sinks, built from plain settings so tests and the CLI wire them the same way. */
+public final class KafkaConnectors {
+  private KafkaConnectors() {}
+
+  /**
+   * Reads the images topic undecoded. Starts from the committed group offsets, or the earliest record for a new
+   * group; after a failure Flink restores the offsets from the checkpoint.
+   */
+  public static KafkaSource<RawRecord> rawSource(String bootstrapServers, String topic, String groupId) {
+    Properties props = new Properties();
+    props.put("partition.discovery.interval.ms", "10000");
+    props.put("isolation.level", "read_committed");
+    return KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new RawRecordDeserializer())
+        .setProperties(props)
+        .build();
+  }
+
+  /** Dead letters, at least once: a rejected record may be reported twice after a failure, but never lost. */
+  public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic) {
+    return KafkaSink.<RejectedRecord>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setRecordSerializer(KafkaRecordSerializationSchema.<RejectedRecord>builder()
+            .setTopic(topic)
+            .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.rejectedRecord()))
+            .build())
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .build();
+  }
+}
