@@ -1,0 +1,67 @@
+package io.f2c.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class F2cCliTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return F2cCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsEveryCommand() {
+    assertEquals(0, run("--help"));
+    String text = out.toString(StandardCharsets.UTF_8);
+    for (Command c : Commands.ALL) {
+      assertTrue(text.contains("  " + c.name() + " "), text);
+    }
+  }
+
+  @Test
+  void eachCommandHasHelp() {
+    for (Command c : Commands.ALL) {
+      out.reset();
+      assertEquals(0, run(c.name(), "--help"));
+      assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: f2c " + c.name()));
+    }
+  }
+
+  @Test
+  void wrongFlagGivesOneLineErrorThenUsage() {
+    assertEquals(2, run("demo", "--secnds", "5"));
+    String[] lines = err().split("\n");
+    assertEquals("f2c demo: unknown flag --secnds", lines[0]);
+    assertTrue(lines[1].startsWith("usage: f2c demo"), err());
+  }
+
+  @Test
+  void unknownOrMissingCommandIsAUsageError() {
+    assertEquals(2, run("train-everything"));
+    assertTrue(err().startsWith("f2c: unknown command 'train-everything'\nusage: f2c COMMAND"), err());
+    err.reset();
+    assertEquals(2, run());
+    assertTrue(err().startsWith("f2c: missing command"), err());
+  }
+
+  @Test
+  void produceNeedsKafkaAndAnExistingFolder() {
+    assertEquals(2, run("produce", "--images", "/nowhere"));
+    assertTrue(err().startsWith("f2c produce: --bootstrap-servers is required"), err());
+    err.reset();
+    assertEquals(2, run("produce", "--bootstrap-servers", "127.0.0.1:1", "--images", "/nowhere/at/all"));
+    assertTrue(err().startsWith("f2c produce: image folder /nowhere/at/all does not exist"), err());
+  }
+}
