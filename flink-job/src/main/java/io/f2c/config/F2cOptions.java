@@ -83,23 +83,19 @@ public final class F2cOptions {
   }
 
   private static Option<Integer> positiveInt(String name, int dflt, String hint, String description) {
-    return new Option<>(name, dflt, hint, description, text -> {
-      int value = Integer.parseInt(text.trim());
-      if (value <= 0) {
-        throw new IllegalArgumentException("must be a positive whole number");
-      }
-      return value;
-    });
+    return new Option<>(name, dflt, hint, description, text -> Math.toIntExact(parsePositive(text)));
   }
 
   private static Option<Long> positiveLong(String name, long dflt, String hint, String description) {
-    return new Option<>(name, dflt, hint, description, text -> {
-      long value = Long.parseLong(text.trim());
-      if (value <= 0) {
-        throw new IllegalArgumentException("must be a positive whole number");
-      }
-      return value;
-    });
+    return new Option<>(name, dflt, hint, description, F2cOptions::parsePositive);
+  }
+
+  private static long parsePositive(String text) {
+    long value = Long.parseLong(text.trim());
+    if (value <= 0) {
+      throw new IllegalArgumentException("must be a positive whole number");
+    }
+    return value;
   }
 
   private static Option<Integer> port(String name, int dflt, String description) {
