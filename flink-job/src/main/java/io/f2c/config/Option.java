@@ -56,7 +56,7 @@ public final class Option<T> implements Serializable {
   public T parse(String text) {
     try {
       return parser.apply(text);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ArithmeticException e) {
       String why = e.getMessage() == null ? "" : ": " + e.getMessage();
       throw new IllegalArgumentException("invalid value '" + text + "' for " + flag() + why, e);
     }
