@@ -1,0 +1,67 @@
+package io.f2c.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import io.f2c.ingest.PreprocessSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The bytes of a published model: a header (magic "F2CM", format version, backbone name, embedding dimension, input
+ * spec) followed by the probe net's parameters in DJL's own format. A ModelUpdate carries them in chunks.
+ */
+public final class ModelBlob {
+  static final int MAGIC = 0x4632434D; // "F2CM"
+  static final int VERSION = 1;
+
+  private ModelBlob() {}
+
+  /** The header fields of a blob. */
+  public record Header(String architecture, int embeddingDim, PreprocessSpec input) {}
+
+  public static byte[] write(String architecture, int embeddingDim, PreprocessSpec input, Block net) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeUTF(architecture);
+      out.writeInt(embeddingDim);
+      out.writeInt(input.size());
+      out.writeInt(input.channels());
+      out.writeFloat(input.cropFraction());
+      out.writeFloat(input.normMean());
+      out.writeFloat(input.normScale());
+      net.saveParameters(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static Header readHeader(DataInputStream in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not an F2C model (bad magic)");
+    }
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IOException("model format v" + version + " is not supported (this reader knows v" + VERSION + ")");
+    }
+    String architecture = in.readUTF();
+    int dim = in.readInt();
+    PreprocessSpec spec = new PreprocessSpec(in.readInt(), in.readInt(), in.readFloat(), in.readFloat(),
+        in.readFloat());
+    return new Header(architecture, dim, spec);
+  }
+
+  static void readParameters(Block net, NDManager manager, DataInputStream in) throws IOException {
+    try {
+      net.loadParameters(manager, in);
+    } catch (MalformedModelException e) {
+      throw new IOException("model parameters do not fit the declared backbone: " + e.getMessage(), e);
+    }
+  }
+}

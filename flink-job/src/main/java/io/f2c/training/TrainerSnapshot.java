@@ -1,0 +1,108 @@
+package io.f2c.training;
+
+import ai.djl.ndarray.NDArray;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * The trainer's state as bytes: a format header, the config it belongs to, the step counter (which is also the
+ * learning-rate schedule's position), P's arrays (weights and BatchNorm statistics), G's arrays, the optimizer's
+ * momentum buffers, and the head (DCP: pool features, toggles, LRU order; FC: class weights and classes). Floats are
+ * stored as their exact bits, so a restore continues bit for bit. The trainer draws no random numbers after it is
+ * built (batches arrive composed), so no generator state is needed.
+ */
+final class TrainerSnapshot {
+  static final int MAGIC = 0x46324354; // "F2CT"
+  static final int VERSION = 1;
+
+  private TrainerSnapshot() {}
+
+  static byte[] write(F2cTrainer trainer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes))) {
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeUTF(trainer.config().toString());
+      out.writeLong(trainer.steps());
+      writeArrays(out, trainer.networks().probeArrays());
+      writeArrays(out, trainer.networks().galleryArrays());
+      writeArrays(out, trainer.optimizer().buffers());
+      trainer.head().writeState(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  static void read(F2cTrainer trainer, byte[] snapshot) {
+    try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
+      if (in.readInt() != MAGIC) {
+        throw new IllegalArgumentException("not a trainer snapshot (bad magic)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new IllegalArgumentException("snapshot format v" + version + " is not supported (this is v" + VERSION
+            + ")");
+      }
+      String config = in.readUTF();
+      if (!config.equals(trainer.config().toString())) {
+        throw new IllegalArgumentException("the snapshot belongs to another trainer config:\n  snapshot: " + config
+            + "\n  trainer:  " + trainer.config());
+      }
+      long steps = in.readLong();
+      readArrays(in, trainer.networks().probeArrays());
+      readArrays(in, trainer.networks().galleryArrays());
+      readArrays(in, trainer.optimizer().buffers());
+      trainer.head().readState(in);
+      trainer.setSteps(steps);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt trainer snapshot: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeArrays(DataOutputStream out, List<NDArray> arrays) throws IOException {
+    out.writeInt(arrays.size());
+    for (NDArray array : arrays) {
+      writeFloats(out, array.toFloatArray());
+    }
+  }
+
+  private static void readArrays(DataInputStream in, List<NDArray> arrays) throws IOException {
+    int count = in.readInt();
+    if (count != arrays.size()) {
+      throw new IOException("expected " + arrays.size() + " arrays, found " + count);
+    }
+    for (NDArray array : arrays) {
+      float[] values = readFloats(in);
+      if (values.length != array.size()) {
+        throw new IOException("array of " + array.getShape() + " cannot take " + values.length + " values");
+      }
+      array.set(values);
+    }
+  }
+
+  static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+    out.writeInt(values.length);
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.asFloatBuffer().put(values);
+    out.write(buffer.array());
+  }
+
+  static float[] readFloats(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    byte[] raw = new byte[n * 4];
+    in.readFully(raw);
+    float[] values = new float[n];
+    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    return values;
+  }
+}

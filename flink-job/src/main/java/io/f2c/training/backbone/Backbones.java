@@ -1,0 +1,85 @@
+package io.f2c.training.backbone;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.core.Prelu;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+
+/**
+ * Face-embedding backbones by name. Each maps [B, C, S, S] images to L2-normalised [B, D] embeddings.
+ *
+ * <ul>
+ *   <li>{@code mobilefacenet}: MobileFaceNet (Chen et al. 2018) for real use at 112x112: depthwise-separable
+ *       inverted-residual blocks, BatchNorm, PReLU, a global depthwise convolution, a linear D-dim embedding.
+ *   <li>{@code small-cnn}: four conv-BN-PReLU stages and global average pooling; fast enough for tests and CPU demos.
+ * </ul>
+ */
+public final class Backbones {
+  public static final String MOBILEFACENET = "mobilefacenet";
+  public static final String SMALL_CNN = "small-cnn";
+  public static final List<String> NAMES = List.of(MOBILEFACENET, SMALL_CNN);
+
+  private Backbones() {}
+
+  public static Block create(String name, int embeddingDim, int inputSize) {
+    return switch (name) {
+      case MOBILEFACENET -> MobileFaceNet.create(embeddingDim, inputSize);
+      case SMALL_CNN -> smallCnn(embeddingDim);
+      default -> throw new IllegalArgumentException(
+          "unknown backbone '" + name + "'; choose one of " + String.join(", ", NAMES));
+    };
+  }
+
+  static Block smallCnn(int embeddingDim) {
+    SequentialBlock net = new SequentialBlock();
+    int[] filters = {32, 64, 128, 128};
+    for (int i = 0; i < filters.length; i++) {
+      net.add(convBnPrelu(filters[i], 3, i == 0 ? 1 : 2, 1));
+    }
+    return net.add(Pool.globalAvgPool2dBlock())
+        .add(Linear.builder().setUnits(embeddingDim).optBias(false).build())
+        .add(BatchNorm.builder().build())
+        .add(l2Normalize());
+  }
+
+  /** Convolution, BatchNorm, PReLU; {@code groups} > 1 makes it grouped (depthwise when groups = filters). */
+  static SequentialBlock convBnPrelu(int filters, int kernel, int stride, int groups) {
+    return new SequentialBlock()
+        .add(conv(filters, kernel, stride, groups))
+        .add(BatchNorm.builder().build())
+        .add(new Prelu());
+  }
+
+  static Conv2d conv(int filters, int kernel, int stride, int groups) {
+    int pad = kernel / 2;
+    return Conv2d.builder()
+        .setFilters(filters)
+        .setKernelShape(new Shape(kernel, kernel))
+        .optStride(new Shape(stride, stride))
+        .optPadding(new Shape(pad, pad))
+        .optGroups(groups)
+        .optBias(false)
+        .build();
+  }
+
+  /** Flattens and L2-normalises each row. */
+  static Block l2Normalize() {
+    return new LambdaBlock(list -> {
+      var x = list.singletonOrThrow();
+      return new NDList(x.reshape(x.getShape().get(0), -1).normalize(2, 1, 1e-12));
+    }, "l2norm");
+  }
+
+  static Block identity() {
+    return Blocks.identityBlock();
+  }
+
+}
