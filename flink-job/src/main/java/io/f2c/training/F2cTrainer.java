@@ -30,6 +30,7 @@ public final class F2cTrainer implements AutoCloseable {
 
   public F2cTrainer(TrainerConfig config) {
     this.config = config;
+    Engine.getEngine("PyTorch"); // loads libtorch before the thread setting below
     JniUtils.setNumThreads(config.torchThreads());
     this.manager = NDManager.newBaseManager(device(config.device()), "PyTorch");
     boolean dcp = config.head() == TrainerConfig.Head.DCP;

@@ -8,7 +8,6 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.core.Prelu;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
@@ -55,7 +54,7 @@ public final class Backbones {
     return new SequentialBlock()
         .add(conv(filters, kernel, stride, groups))
         .add(BatchNorm.builder().build())
-        .add(new Prelu());
+        .add(new ChannelPrelu());
   }
 
   static Conv2d conv(int filters, int kernel, int stride, int groups) {
