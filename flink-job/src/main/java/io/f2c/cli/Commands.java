@@ -1,5 +1,9 @@
 package io.f2c.cli;
 
+import static io.f2c.config.F2cOptions.BATCH;
+import static io.f2c.config.F2cOptions.BENCH_IDS;
+import static io.f2c.config.F2cOptions.BENCH_POOL;
+import static io.f2c.config.F2cOptions.BENCH_STEPS;
 import static io.f2c.config.F2cOptions.BOOTSTRAP_SERVERS;
 import static io.f2c.config.F2cOptions.CHANNELS;
 import static io.f2c.config.F2cOptions.CHECKPOINT_DIR;
@@ -7,16 +11,19 @@ import static io.f2c.config.F2cOptions.CHECKPOINT_INTERVAL_MS;
 import static io.f2c.config.F2cOptions.CROP_FRACTION;
 import static io.f2c.config.F2cOptions.DASHBOARD_PORT;
 import static io.f2c.config.F2cOptions.DEAD_LETTER_TOPIC;
+import static io.f2c.config.F2cOptions.EMBEDDING_DIM;
 import static io.f2c.config.F2cOptions.GROUP_ID;
 import static io.f2c.config.F2cOptions.HELP;
 import static io.f2c.config.F2cOptions.IMAGES_DIR;
 import static io.f2c.config.F2cOptions.IMAGES_PARTITIONS;
 import static io.f2c.config.F2cOptions.IMAGES_TOPIC;
 import static io.f2c.config.F2cOptions.INPUT_SIZE;
+import static io.f2c.config.F2cOptions.JSON;
 import static io.f2c.config.F2cOptions.MAX_IMAGE_BYTES;
 import static io.f2c.config.F2cOptions.MAX_IMAGE_PIXELS;
 import static io.f2c.config.F2cOptions.MODELS_TOPIC;
 import static io.f2c.config.F2cOptions.PARALLELISM;
+import static io.f2c.config.F2cOptions.PLOT;
 import static io.f2c.config.F2cOptions.PROGRESS_INTERVAL_MS;
 import static io.f2c.config.F2cOptions.RATE;
 import static io.f2c.config.F2cOptions.SECONDS;
@@ -55,7 +62,13 @@ public final class Commands {
           + "under 'flink run' on a cluster).",
       concat(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT), JOB_OPTIONS));
 
-  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB);
+  public static final Command BENCH_HEAD = new Command("bench head", "[--ids N[,N...]] [--pool Q[,Q%...]] [--json]",
+      "Measures the classification head alone (random unit embeddings, no backbone): time per step and memory of\n"
+          + "F2C's Dynamic Class Pool against the full FC layer for each N; prints a table, writes a PNG plot, and\n"
+          + "ends with one JSON line per point. An FC head that does not fit in memory is reported, not run.",
+      List.of(BENCH_IDS, BENCH_POOL, EMBEDDING_DIM, BATCH, BENCH_STEPS, JSON, PLOT, HELP));
+
+  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB, BENCH_HEAD);
 
   private static List<Option<?>> concat(List<Option<?>> first, List<Option<?>> second) {
     List<Option<?>> all = new ArrayList<>(first);

@@ -27,14 +27,17 @@ public final class F2cCli {
       out.print(usage());
       return 0;
     }
-    Optional<Command> command = Commands.ALL.stream().filter(c -> c.name().equals(args[0])).findFirst();
+    // Two-word commands ("bench head") are matched first.
+    int words = args.length > 1 && args[0].equals("bench") ? 2 : 1;
+    String name = String.join(" ", Arrays.copyOfRange(args, 0, words));
+    Optional<Command> command = Commands.ALL.stream().filter(c -> c.name().equals(name)).findFirst();
     if (command.isEmpty()) {
-      err.println("f2c: unknown command '" + args[0] + "'");
+      err.println("f2c: unknown command '" + name + "'");
       err.print(usage());
       return 2;
     }
     Command cmd = command.get();
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    String[] rest = Arrays.copyOfRange(args, words, args.length);
     F2cConfig config;
     try {
       config = cmd.parse(rest);
@@ -55,6 +58,7 @@ public final class F2cCli {
         case "demo" -> new DemoCommand(config, out).run();
         case "produce" -> ProduceCommand.run(config, out);
         case "job" -> new DemoCommand(config, out).runJobOnly();
+        case "bench head" -> BenchCommand.head(config, out, err);
         default -> throw new IllegalStateException("no runner for " + cmd.name());
       };
     } catch (IllegalArgumentException e) {
@@ -71,7 +75,7 @@ public final class F2cCli {
     StringBuilder text = new StringBuilder("usage: f2c COMMAND [options]   (f2c COMMAND --help for its options)\n\n"
         + "Streaming face-recognition training with Flink, Kafka and DJL (F2C).\n\ncommands:\n");
     for (Command c : Commands.ALL) {
-      text.append(String.format("  %-9s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
+      text.append(String.format("  %-11s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
     }
     return text.toString();
   }

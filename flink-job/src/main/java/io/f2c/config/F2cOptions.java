@@ -63,6 +63,24 @@ public final class F2cOptions {
       "Run for N seconds, then shut down cleanly; 0 runs until Ctrl-C.", F2cOptions::parseNonNegativeLong);
   public static final Option<Long> PROGRESS_INTERVAL_MS = positiveLong("progress-interval-ms", 5_000L, "MS",
       "How often the demo prints a progress line.");
+  // --- Training ---
+  public static final Option<Integer> EMBEDDING_DIM = positiveInt("embedding-dim", 512, "D",
+      "Dimension of the face embeddings.");
+  public static final Option<Integer> BATCH = positiveInt("batch", 128, "B",
+      "Images per training step: halves x and y of B/2 each (identity-batch pairs + instance images).");
+
+  // --- Benchmarks ---
+  public static final Option<String> BENCH_IDS = new Option<>("ids", "10000,100000,1000000,10000000", "N[,N...]",
+      "bench head: numbers of identities N to measure.", F2cOptions::parseCountList);
+  public static final Option<String> BENCH_POOL = new Option<>("pool", "10000,1%", "Q[,Q%...]",
+      "bench head: pool sizes Q, as a count or a percentage of N.", F2cOptions::parseCountList);
+  public static final Option<Integer> BENCH_STEPS = positiveInt("steps", 5, "S",
+      "bench head: timed steps per measurement (after one warm-up step).");
+  public static final Option<Boolean> JSON = new Option<>("json", false, "",
+      "Print only the machine-readable JSON line(s).", Boolean::parseBoolean);
+  public static final Option<Path> PLOT = path("plot", Path.of("f2c-work", "bench-head.png"),
+      "bench head: where to write the PNG plot (time and memory vs N).");
+
   public static final Option<Boolean> HELP = new Option<>("help", false, "", "Show the usage of the command.",
       Boolean::parseBoolean);
 
@@ -71,7 +89,8 @@ public final class F2cOptions {
     return List.of(BOOTSTRAP_SERVERS, IMAGES_TOPIC, DEAD_LETTER_TOPIC, MODELS_TOPIC, IMAGES_PARTITIONS, GROUP_ID,
         DASHBOARD_PORT, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM,
         INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
-        IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS, HELP);
+        IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS,
+        EMBEDDING_DIM, BATCH, BENCH_IDS, BENCH_POOL, BENCH_STEPS, JSON, PLOT, HELP);
   }
 
   private static Option<String> string(String name, String dflt, String hint, String description) {
@@ -106,6 +125,18 @@ public final class F2cOptions {
       }
       return value;
     });
+  }
+
+  /** "10000,1%": positive counts, or percentages (of N) ending in %. */
+  private static String parseCountList(String text) {
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      double value = Double.parseDouble(p.endsWith("%") ? p.substring(0, p.length() - 1) : p);
+      if (!(value > 0)) {
+        throw new IllegalArgumentException("each entry must be positive");
+      }
+    }
+    return text.replace(" ", "");
   }
 
   private static String parseNonBlank(String text) {

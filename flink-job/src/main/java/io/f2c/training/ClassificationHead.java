@@ -13,7 +13,7 @@ interface ClassificationHead extends AutoCloseable {
   void prepare(NDArray x, NDArray y);
 
   /** The step's loss from probe embeddings of x and y (recorded on the tape). */
-  StepLoss loss(NDArray probeX, NDArray probeY, String[] xLabels, String[] yLabels);
+  HeadLoss loss(NDArray probeX, NDArray probeY, String[] xLabels, String[] yLabels);
 
   /** Arrays the optimizer updates besides P's (FC: the class weights). */
   List<NDArray> trainableArrays();
@@ -27,7 +27,4 @@ interface ClassificationHead extends AutoCloseable {
 
   @Override
   void close();
-
-  /** A step's loss and how many probes had their identity among the classes (pool hits). */
-  record StepLoss(NDArray total, int probes, int hits) {}
 }

@@ -10,18 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/**
- * F2C's head: the Dynamic Class Pool fed by the gallery net, and the two-pass loss.
- *
- * <p>Pass 1 (rolled back): gallery features of y are written into the pool, the probes of x are scored against it,
- * then the pool is put back exactly. Pass 2 (kept): gallery features of x are written, the probes of y are scored.
- * Each pass scores twice: against slot 0 of every row (cos1) and against slot 1 for the rows updated in the pass, slot
- * 0 elsewhere (cos2). One backward pass then covers both passes.
- */
+/** F2C's head: the gallery net's moving average and features, the Dynamic Class Pool, the two-pass loss. */
 final class DcpHead implements ClassificationHead {
   private final Networks nets;
   private final DynamicClassPool pool;
-  private final F2cLoss loss;
+  private final DcpStep step;
   private final float emaMomentum;
   private NDArray galleryX;
   private NDArray galleryY;
@@ -29,7 +22,7 @@ final class DcpHead implements ClassificationHead {
   DcpHead(TrainerConfig config, Networks nets, NDManager manager) {
     this.nets = nets;
     this.pool = new DynamicClassPool(manager, config.poolSize(), config.embeddingDim(), config.seed() ^ 0x5EEDL);
-    this.loss = new F2cLoss(config.margin(), config.scale(), config.marginValue());
+    this.step = new DcpStep(pool, new F2cLoss(config.margin(), config.scale(), config.marginValue()));
     this.emaMomentum = config.emaMomentum();
   }
 
@@ -47,26 +40,8 @@ final class DcpHead implements ClassificationHead {
   }
 
   @Override
-  public StepLoss loss(NDArray probeX, NDArray probeY, String[] xLabels, String[] yLabels) {
-    pool.beginPass(true);
-    pool.write(galleryY, yLabels);
-    NDArray first = passLoss(probeX, pool.view(xLabels), true);
-    pool.rollbackPass();
-
-    pool.beginPass(false);
-    pool.write(galleryX, xLabels);
-    int[] rows = pool.view(yLabels);
-    NDArray second = passLoss(probeY, rows, false);
-    pool.endPass();
-    int hits = (int) java.util.Arrays.stream(rows).filter(r -> r >= 0).count();
-    return new StepLoss(first.add(second), rows.length, hits);
-  }
-
-  /** margin_loss(cos1) + margin_loss(cos2) for one pass; a pass to be rolled back scores against copies. */
-  NDArray passLoss(NDArray probes, int[] rows, boolean rollbackFollows) {
-    NDArray cos1 = probes.matMul(pool.slot0(rollbackFollows).transpose());
-    NDArray cos2 = probes.matMul(pool.secondSlotWeights().transpose());
-    return loss.loss(cos1, rows).add(loss.loss(cos2, rows));
+  public HeadLoss loss(NDArray probeX, NDArray probeY, String[] xLabels, String[] yLabels) {
+    return step.twoPassLoss(probeX, probeY, galleryX, galleryY, xLabels, yLabels);
   }
 
   @Override

@@ -60,14 +60,15 @@ public final class F2cLoss {
     return total;
   }
 
-  /** Mean margin-softmax cross-entropy of rows {@code cos} [P, C] with target columns {@code targets}. */
+  /**
+   * Mean margin-softmax cross-entropy of rows {@code cos} [P, C] with target columns {@code targets}. Only the target
+   * column is replaced (scatter), so the cost is a few P x C tensors even for millions of classes.
+   */
   public NDArray positiveLoss(NDArray cos, long[] targets) {
-    int classes = (int) cos.getShape().get(1);
-    NDArray oneHot = cos.getManager().create(targets).oneHot(classes, DataType.FLOAT32);
-    NDArray target = cos.mul(oneHot).sum(new int[] {1});
-    NDArray adjusted = targetWithMargin(target);
-    NDArray logits = cos.add(oneHot.mul(adjusted.sub(target).expandDims(1))).mul(scale);
-    return logits.logSoftmax(1).mul(oneHot).sum(new int[] {1}).neg().mean();
+    NDArray index = cos.getManager().create(targets).reshape(-1, 1);
+    NDArray target = cos.gather(index, 1);
+    NDArray logits = cos.scatter(index, targetWithMargin(target), 1).mul(scale);
+    return logits.logSoftmax(1).gather(index, 1).neg().mean();
   }
 
   /** Mean over negatives of their top-k cosines, each clipped below at 0. */

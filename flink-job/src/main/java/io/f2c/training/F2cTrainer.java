@@ -73,7 +73,7 @@ public final class F2cTrainer implements AutoCloseable {
       NDArray y = images(batch.y(), batch.half());
       head.prepare(x, y);
       optimizer.zeroGradients();
-      ClassificationHead.StepLoss loss;
+      HeadLoss loss;
       try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
         NDArray probes = nets.forwardProbe(x.concat(y), true);
         NDArray probeX = probes.get(new NDIndex("0:" + batch.half()));

@@ -16,14 +16,14 @@ import java.util.Map;
  * The baseline F2C replaces: a full N x D classifier (cosine against normalised class weights, same margin family),
  * trained with the same optimizer. Every identity gets a class the first time it is seen; memory and time grow with N.
  */
-final class FcHead implements ClassificationHead {
+public final class FcHead implements ClassificationHead {
   private final NDArray weights;
   private final F2cLoss loss;
   private final int classes;
   private final Map<String, Integer> classOf = new HashMap<>();
   private final List<String> identities = new ArrayList<>();
 
-  FcHead(TrainerConfig config, NDManager manager) {
+  public FcHead(TrainerConfig config, NDManager manager) {
     this.classes = config.fcClasses();
     this.loss = new F2cLoss(config.margin(), config.scale(), config.marginValue());
     ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() ^ 0xFCL));
@@ -35,14 +35,16 @@ final class FcHead implements ClassificationHead {
   public void prepare(NDArray x, NDArray y) {}
 
   @Override
-  public StepLoss loss(NDArray probeX, NDArray probeY, String[] xLabels, String[] yLabels) {
+  public HeadLoss loss(NDArray probeX, NDArray probeY, String[] xLabels, String[] yLabels) {
     NDArray probes = probeX.concat(probeY);
     long[] targets = new long[xLabels.length + yLabels.length];
     for (int i = 0; i < targets.length; i++) {
       targets[i] = classOf(i < xLabels.length ? xLabels[i] : yLabels[i - xLabels.length]);
     }
-    NDArray cos = probes.matMul(weights.normalize(2, 1, 1e-12).transpose());
-    return new StepLoss(loss.positiveLoss(cos, targets), targets.length, targets.length);
+    // Cosines without a normalised copy of the N x D weights: divide the dot products by the row norms instead.
+    NDArray norms = weights.norm(new int[] {1}, false).add(1e-12f).reshape(1, -1);
+    NDArray cos = probes.matMul(weights.transpose()).div(norms);
+    return new HeadLoss(loss.positiveLoss(cos, targets), targets.length, targets.length);
   }
 
   private int classOf(String identity) {

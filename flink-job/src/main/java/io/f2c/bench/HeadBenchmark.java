@@ -1,0 +1,225 @@
+package io.f2c.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.f2c.ingest.PreprocessSpec;
+import io.f2c.training.DcpStep;
+import io.f2c.training.DynamicClassPool;
+import io.f2c.training.F2cLoss;
+import io.f2c.training.FcHead;
+import io.f2c.training.HeadLoss;
+import io.f2c.training.SgdOptimizer;
+import io.f2c.training.TrainerConfig;
+import io.f2c.training.backbone.Backbones;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The cost of the classification head alone, F2C's Dynamic Class Pool against the full FC layer, as the number of
+ * identities N grows. Inputs are random unit embeddings (the backbone is excluded): a step is B images, B/2 in x
+ * and B/2 in y; half of each comes from the identity batch (in both halves), half are instance images with random
+ * identities out of N. Both heads score the same B probes.
+ *
+ * <ul>
+ *   <li>DCP step: the two passes (writes, rollback, cos1 and cos2 against the pool, margin and top-k losses) and the
+ *       backward pass to the probes. The pool has no gradient and no optimizer state.
+ *   <li>FC step: cosine logits against all N normalised class weights, margin softmax, backward, SGD-momentum update
+ *       of the N x D weights.
+ * </ul>
+ *
+ * Memory is accounted as the head's parameters, gradients, optimizer buffers and logits (temporaries of the loss are
+ * left out for both). An FC head that would not fit in the memory available is reported with the bytes it needs.
+ */
+public final class HeadBenchmark {
+  private static final int FLOAT = 4;
+
+  private final int dim;
+  private final int batch;
+  private final int steps;
+  private final F2cLoss loss = new F2cLoss(F2cLoss.Margin.COSFACE, 32f, 0.4f);
+
+  public HeadBenchmark(int dim, int batch, int steps) {
+    this.dim = dim;
+    this.batch = batch;
+    this.steps = steps;
+  }
+
+  /** One measured point; fcMs is NaN when the FC head does not fit. */
+  public record Point(long ids, int pool, String poolSpec, double dcpMs, double fcMs, long dcpBytes, long fcBytes, boolean fcFits) {
+    public String json() {
+      return String.format(java.util.Locale.ROOT,
+          "{\"ids\":%d,\"pool\":%d,\"dcp_ms\":%.2f,\"fc_ms\":%s,\"speedup\":%s,\"dcp_bytes\":%d,\"fc_bytes\":%d,"
+              + "\"memory_ratio\":%.1f,\"fc_fits\":%b}",
+          ids, pool, dcpMs, fcFits ? String.format(java.util.Locale.ROOT, "%.2f", fcMs) : "null",
+          fcFits ? String.format(java.util.Locale.ROOT, "%.1f", fcMs / dcpMs) : "null", dcpBytes, fcBytes,
+          fcBytes / (double) dcpBytes, fcFits);
+    }
+  }
+
+  /** The pool's two slots (no gradients, no optimizer buffers) and the logits: 2 sets x 2 passes of B/2 x Q. */
+  public long dcpBytes(int pool) {
+    return (2L * pool * dim + 2L * batch * pool) * FLOAT;
+  }
+
+  /** Weights, their gradients and momentum buffers (N x D each), and the logits of the B probes (B x N). */
+  public long fcBytes(long ids) {
+    return (3L * ids * dim + (long) batch * ids) * FLOAT;
+  }
+
+  /** What an FC step really allocates at its peak: also backward temporaries of the weights and of the logits. */
+  long fcPeakBytes(long ids) {
+    return (5L * ids * dim + 8L * batch * ids) * FLOAT;
+  }
+
+  /** Mean milliseconds of a DCP head step over {@code steps} steps, after one warm-up step. */
+  public double timeDcp(long ids, int pool, long seed) {
+    try (NDManager manager = NDManager.newBaseManager("PyTorch");
+        DynamicClassPool dcp = new DynamicClassPool(manager, pool, dim, seed)) {
+      DcpStep step = new DcpStep(dcp, loss);
+      SplittableRandom random = new SplittableRandom(seed);
+      long total = 0;
+      for (int s = 0; s <= steps; s++) {
+        try (NDScope scope = new NDScope()) {
+          String[][] labels = labels(random, ids);
+          NDArray probeX = unit(manager, true);
+          NDArray probeY = unit(manager, true);
+          NDArray galleryX = unit(manager, false);
+          NDArray galleryY = unit(manager, false);
+          long start = System.nanoTime();
+          try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
+            HeadLoss result = step.twoPassLoss(probeX, probeY, galleryX, galleryY, labels[0], labels[1]);
+            tape.backward(result.total());
+          }
+          if (s > 0) {
+            total += System.nanoTime() - start;
+          }
+        }
+      }
+      return total / 1e6 / steps;
+    }
+  }
+
+  /** Mean milliseconds of an FC head step (forward, backward, SGD update of N x D weights). */
+  public double timeFc(long ids, long seed) {
+    TrainerConfig config = TrainerConfig.defaults()
+        .withBackbone(Backbones.SMALL_CNN, dim, PreprocessSpec.of(16, 3, 1.0))
+        .withHead(TrainerConfig.Head.FC, 1, Math.toIntExact(ids));
+    try (NDManager manager = NDManager.newBaseManager("PyTorch");
+        FcHead head = new FcHead(config, manager)) {
+      SgdOptimizer optimizer = new SgdOptimizer(0.9f, 5e-4f, true);
+      optimizer.register(head.trainableArrays());
+      SplittableRandom random = new SplittableRandom(seed);
+      long total = 0;
+      for (int s = 0; s <= steps; s++) {
+        try (NDScope scope = new NDScope()) {
+          String[][] labels = labels(random, ids);
+          NDArray probeX = unit(manager, false);
+          NDArray probeY = unit(manager, false);
+          long start = System.nanoTime();
+          optimizer.zeroGradients();
+          try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
+            tape.backward(head.loss(probeX, probeY, labels[0], labels[1]).total());
+          }
+          optimizer.step(0.1f);
+          if (s > 0) {
+            total += System.nanoTime() - start;
+          }
+        }
+      }
+      return total / 1e6 / steps;
+    }
+  }
+
+  /** x and y labels (B/2 each): B/4 identity-batch ids in both, then B/4 random instance ids each. */
+  private String[][] labels(SplittableRandom random, long ids) {
+    int perPass = batch / 2;
+    String[] x = new String[perPass];
+    String[] y = new String[perPass];
+    int half = perPass / 2;
+    java.util.Set<Long> chosen = new java.util.HashSet<>();
+    for (int i = 0; i < half; i++) {
+      long id;
+      do {
+        id = random.nextLong(ids);
+      } while (!chosen.add(id));
+      x[i] = "id-" + id;
+      y[i] = x[i];
+    }
+    for (int i = half; i < perPass; i++) {
+      x[i] = "id-" + random.nextLong(ids);
+      y[i] = "id-" + random.nextLong(ids);
+    }
+    return new String[][] {x, y};
+  }
+
+  private NDArray unit(NDManager manager, boolean requiresGradient) {
+    NDArray a = manager.randomNormal(0f, 1f, new Shape(batch / 2, dim), DataType.FLOAT32).normalize(2, 1, 1e-12);
+    if (requiresGradient) {
+      a.setRequiresGradient(true);
+    }
+    return a;
+  }
+
+  /** Bytes this process could still allocate: MemAvailable from /proc/meminfo, else the JVM's view. */
+  public static long availableMemory() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024L;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // fall through
+    }
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getFreeMemorySize();
+  }
+
+  /** Measures every (N, Q) point; the FC head once per N. */
+  public List<Point> run(List<Long> idCounts, List<String> pools, java.io.PrintStream log) {
+    Engine.getEngine("PyTorch");
+    JniUtils.setNumThreads(Math.max(1, Integer.getInteger("ai.djl.pytorch.num_threads", 2)));
+    List<Point> points = new java.util.ArrayList<>();
+    long available = availableMemory();
+    for (long ids : idCounts) {
+      long fcBytes = fcBytes(ids);
+      boolean fits = fcPeakBytes(ids) < 0.8 * available && ids <= Integer.MAX_VALUE;
+      double fcMs = Double.NaN;
+      if (fits) {
+        log.printf("N=%,d: FC head (%.1f GiB, peak about %.1f GiB) ...%n", ids, fcBytes / (double) (1L << 30),
+            fcPeakBytes(ids) / (double) (1L << 30));
+        fcMs = timeFc(ids, 1);
+      } else {
+        log.printf("N=%,d: FC head does not fit: needs %.1f GiB (peak about %.1f GiB), %.1f GiB available%n", ids,
+            fcBytes / (double) (1L << 30), fcPeakBytes(ids) / (double) (1L << 30), available / (double) (1L << 30));
+      }
+      for (String spec : pools) {
+        int pool = poolSize(spec, ids);
+        if (2 * dcpBytes(pool) > 0.8 * available) {
+          throw new IllegalArgumentException(String.format(
+              "a pool of %,d rows does not fit: it needs %.1f GiB, %.1f GiB available (choose a smaller --pool)",
+              pool, 2 * dcpBytes(pool) / (double) (1L << 30), available / (double) (1L << 30)));
+        }
+        log.printf("N=%,d: DCP head, Q=%,d ...%n", ids, pool);
+        double dcpMs = timeDcp(ids, pool, 1);
+        points.add(new Point(ids, pool, spec, dcpMs, fcMs, dcpBytes(pool), fcBytes, fits));
+      }
+    }
+    return points;
+  }
+
+  /** "10000" or "1%" (of N, at least 1). */
+  public static int poolSize(String spec, long ids) {
+    if (spec.endsWith("%")) {
+      double share = Double.parseDouble(spec.substring(0, spec.length() - 1)) / 100;
+      return (int) Math.min(Integer.MAX_VALUE, Math.max(1, Math.round(ids * share)));
+    }
+    return Integer.parseInt(spec);
+  }
+}
