@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  *       of the N x D weights.
  * </ul>
  *
- * Memory is accounted as the head's parameters, gradients, optimizer buffers and logits (temporaries of the loss are
+ * The pool is filled to capacity before timing, as it is in a long run. Memory is accounted as the head's parameters, gradients, optimizer buffers and logits (temporaries of the loss are
  * left out for both). An FC head that would not fit in the memory available is reported with the bytes it needs.
  */
 public final class HeadBenchmark {
@@ -77,14 +77,16 @@ public final class HeadBenchmark {
     return (5L * ids * dim + 8L * batch * ids) * FLOAT;
   }
 
-  /** Mean milliseconds of a DCP head step over {@code steps} steps, after one warm-up step. */
+  /** Median milliseconds of a DCP head step over {@code steps} steps, after three warm-up steps. */
   public double timeDcp(long ids, int pool, long seed) {
     try (NDManager manager = NDManager.newBaseManager("PyTorch");
         DynamicClassPool dcp = new DynamicClassPool(manager, pool, dim, seed)) {
       DcpStep step = new DcpStep(dcp, loss);
       SplittableRandom random = new SplittableRandom(seed);
-      long total = 0;
-      for (int s = 0; s <= steps; s++) {
+      fill(manager, dcp, ids, random);
+      int warmUp = 3;
+      double[] times = new double[steps];
+      for (int s = 0; s < warmUp + steps; s++) {
         try (NDScope scope = new NDScope()) {
           String[][] labels = labels(random, ids);
           NDArray probeX = unit(manager, true);
@@ -96,16 +98,37 @@ public final class HeadBenchmark {
             HeadLoss result = step.twoPassLoss(probeX, probeY, galleryX, galleryY, labels[0], labels[1]);
             tape.backward(result.total());
           }
-          if (s > 0) {
-            total += System.nanoTime() - start;
+          if (s >= warmUp) {
+            times[s - warmUp] = (System.nanoTime() - start) / 1e6;
           }
         }
       }
-      return total / 1e6 / steps;
+      return median(times);
     }
   }
 
-  /** Mean milliseconds of an FC head step (forward, backward, SGD update of N x D weights). */
+  /** Fills the pool to capacity (or with all N identities) first: the steady state of a long run. */
+  private void fill(NDManager manager, DynamicClassPool dcp, long ids, SplittableRandom random) {
+    long count = Math.min(dcp.capacity(), ids);
+    int chunk = 4096;
+    dcp.beginPass(false);
+    for (long start = 0; start < count; start += chunk) {
+      int n = (int) Math.min(chunk, count - start);
+      String[] labels = new String[n];
+      for (int i = 0; i < n; i++) {
+        labels[i] = "id-" + (count == ids ? start + i : random.nextLong(ids));
+      }
+      try (NDScope scope = new NDScope()) {
+        dcp.write(manager.randomNormal(0f, 1f, new Shape(n, dim), DataType.FLOAT32).normalize(2, 1, 1e-12), labels);
+      }
+    }
+    dcp.endPass();
+  }
+
+  /**
+   * Median milliseconds of an FC head step (forward, backward, SGD update of N x D weights) over steps / 5 steps (at
+   * least 2; one FC step at N = 1M takes seconds), after one warm-up step.
+   */
   public double timeFc(long ids, long seed) {
     TrainerConfig config = TrainerConfig.defaults()
         .withBackbone(Backbones.SMALL_CNN, dim, PreprocessSpec.of(16, 3, 1.0))
@@ -115,8 +138,8 @@ public final class HeadBenchmark {
       SgdOptimizer optimizer = new SgdOptimizer(0.9f, 5e-4f, true);
       optimizer.register(head.trainableArrays());
       SplittableRandom random = new SplittableRandom(seed);
-      long total = 0;
-      for (int s = 0; s <= steps; s++) {
+      double[] times = new double[Math.max(2, steps / 5)];
+      for (int s = 0; s <= times.length; s++) {
         try (NDScope scope = new NDScope()) {
           String[][] labels = labels(random, ids);
           NDArray probeX = unit(manager, false);
@@ -128,12 +151,19 @@ public final class HeadBenchmark {
           }
           optimizer.step(0.1f);
           if (s > 0) {
-            total += System.nanoTime() - start;
+            times[s - 1] = (System.nanoTime() - start) / 1e6;
           }
         }
       }
-      return total / 1e6 / steps;
+      return median(times);
     }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** x and y labels (B/2 each): B/4 identity-batch ids in both, then B/4 random instance ids each. */
@@ -199,8 +229,12 @@ public final class HeadBenchmark {
         log.printf("N=%,d: FC head does not fit: needs %.1f GiB (peak about %.1f GiB), %.1f GiB available%n", ids,
             fcBytes / (double) (1L << 30), fcPeakBytes(ids) / (double) (1L << 30), available / (double) (1L << 30));
       }
+      java.util.Set<Integer> measured = new java.util.HashSet<>();
       for (String spec : pools) {
         int pool = poolSize(spec, ids);
+        if (!measured.add(pool)) {
+          continue; // e.g. 1% of 1M is the fixed 10,000 again
+        }
         if (2 * dcpBytes(pool) > 0.8 * available) {
           throw new IllegalArgumentException(String.format(
               "a pool of %,d rows does not fit: it needs %.1f GiB, %.1f GiB available (choose a smaller --pool)",

@@ -18,7 +18,7 @@ final class BenchCommand {
     List<String> pools = List.of(config.get(F2cOptions.BENCH_POOL).split(","));
     HeadBenchmark bench = new HeadBenchmark(config.get(F2cOptions.EMBEDDING_DIM), config.get(F2cOptions.BATCH),
         config.get(F2cOptions.BENCH_STEPS));
-    err.printf("bench head: D=%d, batch %d per pass, %d timed steps per point, torch threads %s%n",
+    err.printf("bench head: D=%d, batch %d per step, %d timed DCP steps per point (median), torch threads %s%n",
         config.get(F2cOptions.EMBEDDING_DIM), config.get(F2cOptions.BATCH), config.get(F2cOptions.BENCH_STEPS),
         System.getProperty("ai.djl.pytorch.num_threads", "2"));
     List<HeadBenchmark.Point> points = bench.run(ids, pools, err);

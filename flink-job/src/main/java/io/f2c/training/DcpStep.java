@@ -40,7 +40,7 @@ public final class DcpStep {
   /** margin_loss(cos1) + margin_loss(cos2) for one pass; a pass to be rolled back scores against copies. */
   private NDArray passLoss(NDArray probes, int[] rows, boolean rollbackFollows) {
     NDArray cos1 = probes.matMul(pool.slot0(rollbackFollows).transpose());
-    NDArray cos2 = probes.matMul(pool.secondSlotWeights().transpose());
+    NDArray cos2 = pool.secondLogits(probes, cos1);
     return loss.loss(cos1, rows).add(loss.loss(cos2, rows));
   }
 }

@@ -198,7 +198,10 @@ public final class DynamicClassPool implements AutoCloseable {
     return copy ? slot.duplicate() : slot;
   }
 
-  /** The second logit set's class weights: slot 1 for rows updated in this pass, slot 0 for the others. [Q, D]. */
+  /**
+   * The second logit set's class weights: slot 1 for rows updated in this pass, slot 0 for the others. [Q, D]. The
+   * step uses the cheaper {@link #secondLogits}; this states what it computes.
+   */
   public NDArray secondSlotWeights() {
     NDManager m = features.getManager();
     NDArray slot0 = features.get(new NDIndex("0:" + capacity));
@@ -208,6 +211,23 @@ public final class DynamicClassPool implements AutoCloseable {
     NDArray slot1 = features.get(new NDIndex(capacity + ":" + (2 * capacity)));
     NDArray mask = m.create(Arrays.copyOf(updated, capacity)).reshape(capacity, 1).broadcast(new Shape(capacity, dim));
     return NDArrays.where(mask, slot1, slot0);
+  }
+
+  /**
+   * The second logit set from the first: cos2 = cos1 with the columns of the rows updated in this pass replaced by
+   * the probes' cosines to those rows' slot 1. Equal to {@code probes . secondSlotWeights()^T}, at the cost of a
+   * B x U product instead of a second B x Q one.
+   */
+  public NDArray secondLogits(NDArray probes, NDArray cos1) {
+    if (updatedRows.isEmpty()) {
+      return cos1;
+    }
+    NDManager m = probes.getManager();
+    long[] rows = updatedRows.stream().mapToLong(Integer::longValue).toArray();
+    NDArray slot1Rows = features.get(new NDIndex("{}", m.create(rows).add(capacity)));
+    NDArray replacement = probes.matMul(slot1Rows.transpose());
+    NDArray columns = m.create(rows).reshape(1, rows.length).broadcast(replacement.getShape());
+    return cos1.scatter(columns, replacement, 1);
   }
 
   /** Copies the features out (for snapshots). */

@@ -3,10 +3,6 @@ package io.f2c.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.util.Arrays;
 
 /**
  * F2C's margin loss on a matrix of cosines [B, Q] between normalised probe features and class features.
@@ -44,37 +40,50 @@ public final class F2cLoss {
     return Math.min(q, Math.max(3, Math.min(10, Math.round(0.0002f * q))));
   }
 
+  /**
+   * The loss of probes with pool rows {@code labels} (-1: not in the pool). Both terms are evaluated on every row and
+   * masked, so a step costs the same whatever share of its probes the pool holds: the head's time does not drift with
+   * the number of identities or the stream's mix.
+   */
   public NDArray loss(NDArray cos, int[] labels) {
-    int[] positives = indicesWhere(labels, true);
-    int[] negatives = indicesWhere(labels, false);
     NDManager manager = cos.getManager();
-    NDArray total = manager.zeros(new Shape(), DataType.FLOAT32);
-    if (positives.length > 0) {
-      NDArray cosPos = rows(cos, positives);
-      long[] targets = Arrays.stream(positives).mapToLong(i -> labels[i]).toArray();
-      total = total.add(positiveLoss(cosPos, targets));
+    int rows = labels.length;
+    float[] positive = new float[rows];
+    long[] targets = new long[rows];
+    int positives = 0;
+    for (int i = 0; i < rows; i++) {
+      if (labels[i] >= 0) {
+        positive[i] = 1f;
+        targets[i] = labels[i];
+        positives++;
+      }
     }
-    if (negatives.length > 0) {
-      total = total.add(negativeLoss(rows(cos, negatives)));
-    }
-    return total;
+    NDArray isPositive = manager.create(positive);
+    NDArray ce = crossEntropyPerRow(cos, targets).mul(isPositive).sum().div(Math.max(1, positives));
+    NDArray topK = topKPerRow(cos).mul(isPositive.neg().add(1f)).sum().div(Math.max(1, rows - positives));
+    return ce.add(topK);
+  }
+
+  /** Mean margin-softmax cross-entropy of rows {@code cos} [P, C] with target columns {@code targets}. */
+  public NDArray positiveLoss(NDArray cos, long[] targets) {
+    return crossEntropyPerRow(cos, targets).mean();
   }
 
   /**
-   * Mean margin-softmax cross-entropy of rows {@code cos} [P, C] with target columns {@code targets}. Only the target
-   * column is replaced (scatter), so the cost is a few P x C tensors even for millions of classes.
+   * Per-row margin-softmax cross-entropy [P]. Only the target column is replaced (scatter), so the cost is a few
+   * P x C tensors even for millions of classes.
    */
-  public NDArray positiveLoss(NDArray cos, long[] targets) {
+  NDArray crossEntropyPerRow(NDArray cos, long[] targets) {
     NDArray index = cos.getManager().create(targets).reshape(-1, 1);
     NDArray target = cos.gather(index, 1);
     NDArray logits = cos.scatter(index, targetWithMargin(target), 1).mul(scale);
-    return logits.logSoftmax(1).gather(index, 1).neg().mean();
+    return logits.logSoftmax(1).gather(index, 1).neg().reshape(-1);
   }
 
-  /** Mean over negatives of their top-k cosines, each clipped below at 0. */
-  public NDArray negativeLoss(NDArray cos) {
+  /** Per-row mean of the k largest cosines, each clipped below at 0 [P]. */
+  NDArray topKPerRow(NDArray cos) {
     int k = topK((int) cos.getShape().get(1));
-    return cos.topK(k, 1, true, false).get(0).maximum(0f).mean();
+    return cos.topK(k, 1, true, false).get(0).maximum(0f).mean(new int[] {1});
   }
 
   NDArray targetWithMargin(NDArray cosTarget) {
@@ -86,15 +95,5 @@ public final class F2cLoss {
     float threshold = (float) Math.cos(Math.PI - m);
     NDArray fallback = cosTarget.sub((float) (Math.sin(Math.PI - m) * m));
     return NDArrays.where(cosTarget.gt(threshold), phi, fallback);
-  }
-
-  private static NDArray rows(NDArray matrix, int[] rows) {
-    long[] index = Arrays.stream(rows).mapToLong(i -> i).toArray();
-    return matrix.get(new NDIndex("{}", matrix.getManager().create(index)));
-  }
-
-  private static int[] indicesWhere(int[] labels, boolean positive) {
-    return java.util.stream.IntStream.range(0, labels.length)
-        .filter(i -> (labels[i] >= 0) == positive).toArray();
   }
 }

@@ -9,7 +9,7 @@ import java.util.List;
  * g = grad + wd w; buf = mu buf + g; step = nesterov ? g + mu buf : buf; w -= lr step.
  *
  * <p>Written here rather than taken from DJL because the momentum buffers are part of the trainer's snapshot (DJL's
- * optimizers keep them out of reach). Updates are in place; temporaries die with the caller's NDScope.
+ * optimizers keep them out of reach).
  */
 public final class SgdOptimizer {
   private final float momentum;
@@ -44,17 +44,29 @@ public final class SgdOptimizer {
     }
   }
 
+  /**
+   * One update. Works in place on the gradients (they are zeroed before the next step anyway) and frees each
+   * temporary at once, so an N x D parameter never needs more than one extra N x D buffer.
+   */
   public void step(float learningRate) {
     for (int i = 0; i < params.size(); i++) {
       NDArray w = params.get(i);
       NDArray g = w.getGradient();
       if (weightDecay != 0) {
-        g = g.add(w.mul(weightDecay));
+        try (NDArray decay = w.mul(weightDecay)) {
+          g.addi(decay);
+        }
       }
       NDArray buf = buffers.get(i);
       buf.muli(momentum).addi(g);
-      NDArray update = nesterov ? g.add(buf.mul(momentum)) : buf;
-      w.subi(update.mul(learningRate));
+      if (nesterov) {
+        try (NDArray look = buf.mul(momentum)) {
+          g.addi(look);
+        }
+      } else {
+        g.subi(g).addi(buf);
+      }
+      w.subi(g.muli(learningRate));
     }
   }
 }

@@ -120,6 +120,11 @@ class DynamicClassPoolTest {
       assertArrayEquals(new float[] {0.6f, 0.8f}, new float[] {w[0], w[1]});
       assertArrayEquals(new float[] {slot0[2], slot0[3], slot0[4], slot0[5]}, new float[] {w[2], w[3], w[4], w[5]});
       assertArrayEquals(new float[] {1, 0}, new float[] {slot0[0], slot0[1]});
+      // The step's shortcut gives the same logits as scoring against these weights.
+      NDArray probes = rows(0.6f, 0.8f, 1, 0, 0, 1);
+      NDArray cos1 = probes.matMul(pool.slot0(true).transpose());
+      assertArrayEquals(probes.matMul(pool.secondSlotWeights().transpose()).toFloatArray(),
+          pool.secondLogits(probes, cos1).toFloatArray(), 1e-6f);
       pool.beginPass(false); // a new pass forgets the previous pass's updates
       assertArrayEquals(slot0, pool.secondSlotWeights().toFloatArray());
     }
