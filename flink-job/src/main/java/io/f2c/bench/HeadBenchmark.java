@@ -33,7 +33,7 @@ import java.util.SplittableRandom;
  *       of the N x D weights.
  * </ul>
  *
- * The pool is filled to capacity before timing, as it is in a long run. Memory is accounted as the head's parameters, gradients, optimizer buffers and logits (temporaries of the loss are
+ * Pools are filled to capacity before timing, as they are in a long run. Memory is accounted as the head's parameters, gradients, optimizer buffers and logits (temporaries of the loss are
  * left out for both). An FC head that would not fit in the memory available is reported with the bytes it needs.
  */
 public final class HeadBenchmark {
@@ -77,33 +77,68 @@ public final class HeadBenchmark {
     return (5L * ids * dim + 8L * batch * ids) * FLOAT;
   }
 
-  /** Median milliseconds of a DCP head step over {@code steps} steps, after three warm-up steps. */
-  public double timeDcp(long ids, int pool, long seed) {
-    try (NDManager manager = NDManager.newBaseManager("PyTorch");
-        DynamicClassPool dcp = new DynamicClassPool(manager, pool, dim, seed)) {
-      DcpStep step = new DcpStep(dcp, loss);
-      SplittableRandom random = new SplittableRandom(seed);
-      fill(manager, dcp, ids, random);
-      int warmUp = 3;
-      double[] times = new double[steps];
-      for (int s = 0; s < warmUp + steps; s++) {
-        try (NDScope scope = new NDScope()) {
-          String[][] labels = labels(random, ids);
-          NDArray probeX = unit(manager, true);
-          NDArray probeY = unit(manager, true);
-          NDArray galleryX = unit(manager, false);
-          NDArray galleryY = unit(manager, false);
-          long start = System.nanoTime();
-          try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
-            HeadLoss result = step.twoPassLoss(probeX, probeY, galleryX, galleryY, labels[0], labels[1]);
-            tape.backward(result.total());
-          }
-          if (s >= warmUp) {
-            times[s - warmUp] = (System.nanoTime() - start) / 1e6;
+  /** One DCP head being measured: its pool, filled to capacity, and its input generator. */
+  private final class DcpRun implements AutoCloseable {
+    final long ids;
+    final NDManager manager = NDManager.newBaseManager("PyTorch");
+    final DynamicClassPool pool;
+    final DcpStep step;
+    final SplittableRandom random;
+
+    DcpRun(long ids, int capacity, long seed) {
+      this.ids = ids;
+      this.pool = new DynamicClassPool(manager, capacity, dim, seed);
+      this.step = new DcpStep(pool, loss);
+      this.random = new SplittableRandom(seed);
+      fill(manager, pool, ids, random);
+    }
+
+    /** One head step (two passes and the backward pass); returns its milliseconds. */
+    double stepMillis() {
+      try (NDScope scope = new NDScope()) {
+        String[][] labels = labels(random, ids);
+        NDArray probeX = unit(manager, true);
+        NDArray probeY = unit(manager, true);
+        NDArray galleryX = unit(manager, false);
+        NDArray galleryY = unit(manager, false);
+        long start = System.nanoTime();
+        try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
+          HeadLoss result = step.twoPassLoss(probeX, probeY, galleryX, galleryY, labels[0], labels[1]);
+          tape.backward(result.total());
+        }
+        return (System.nanoTime() - start) / 1e6;
+      }
+    }
+
+    @Override
+    public void close() {
+      pool.close();
+      manager.close();
+    }
+  }
+
+  /**
+   * Median milliseconds of a DCP head step for each (N, Q), after three warm-up steps each. The heads take turns
+   * step by step, so a slow phase of a shared machine affects every point alike instead of one of them.
+   */
+  public double[] timeDcp(List<long[]> points, long seed) {
+    List<DcpRun> runs = new java.util.ArrayList<>();
+    try {
+      for (long[] point : points) {
+        runs.add(new DcpRun(point[0], (int) point[1], seed));
+      }
+      double[][] times = new double[runs.size()][steps];
+      for (int s = -3; s < steps; s++) {
+        for (int r = 0; r < runs.size(); r++) {
+          double ms = runs.get(r).stepMillis();
+          if (s >= 0) {
+            times[r][s] = ms;
           }
         }
       }
-      return median(times);
+      return java.util.Arrays.stream(times).mapToDouble(HeadBenchmark::median).toArray();
+    } finally {
+      runs.forEach(DcpRun::close);
     }
   }
 
@@ -211,24 +246,17 @@ public final class HeadBenchmark {
         .getOperatingSystemMXBean()).getFreeMemorySize();
   }
 
-  /** Measures every (N, Q) point; the FC head once per N. */
+  /**
+   * Measures every (N, Q) point, the FC head once per N. All DCP points run before any FC point: freeing the FC
+   * head's gigabytes would otherwise disturb the DCP timings that follow.
+   */
   public List<Point> run(List<Long> idCounts, List<String> pools, java.io.PrintStream log) {
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(Math.max(1, Integer.getInteger("ai.djl.pytorch.num_threads", 2)));
-    List<Point> points = new java.util.ArrayList<>();
     long available = availableMemory();
+    List<long[]> dcpPoints = new java.util.ArrayList<>();
+    List<String> specs = new java.util.ArrayList<>();
     for (long ids : idCounts) {
-      long fcBytes = fcBytes(ids);
-      boolean fits = fcPeakBytes(ids) < 0.8 * available && ids <= Integer.MAX_VALUE;
-      double fcMs = Double.NaN;
-      if (fits) {
-        log.printf("N=%,d: FC head (%.1f GiB, peak about %.1f GiB) ...%n", ids, fcBytes / (double) (1L << 30),
-            fcPeakBytes(ids) / (double) (1L << 30));
-        fcMs = timeFc(ids, 1);
-      } else {
-        log.printf("N=%,d: FC head does not fit: needs %.1f GiB (peak about %.1f GiB), %.1f GiB available%n", ids,
-            fcBytes / (double) (1L << 30), fcPeakBytes(ids) / (double) (1L << 30), available / (double) (1L << 30));
-      }
       java.util.Set<Integer> measured = new java.util.HashSet<>();
       for (String spec : pools) {
         int pool = poolSize(spec, ids);
@@ -240,12 +268,36 @@ public final class HeadBenchmark {
               "a pool of %,d rows does not fit: it needs %.1f GiB, %.1f GiB available (choose a smaller --pool)",
               pool, 2 * dcpBytes(pool) / (double) (1L << 30), available / (double) (1L << 30)));
         }
-        log.printf("N=%,d: DCP head, Q=%,d ...%n", ids, pool);
-        double dcpMs = timeDcp(ids, pool, 1);
-        points.add(new Point(ids, pool, spec, dcpMs, fcMs, dcpBytes(pool), fcBytes, fits));
+        dcpPoints.add(new long[] {ids, pool});
+        specs.add(spec);
       }
     }
+    log.printf("DCP heads: %d points, taking turns step by step ...%n", dcpPoints.size());
+    double[] dcpTimes = timeDcp(dcpPoints, 1);
+    java.util.Map<Long, Double> fcTimes = new java.util.HashMap<>();
+    for (long ids : idCounts) {
+      if (fits(ids, available)) {
+        log.printf("N=%,d: FC head (%.1f GiB, peak about %.1f GiB) ...%n", ids, fcBytes(ids) / (double) (1L << 30),
+            fcPeakBytes(ids) / (double) (1L << 30));
+        fcTimes.put(ids, timeFc(ids, 1));
+      } else {
+        log.printf("N=%,d: FC head does not fit: needs %.1f GiB (peak about %.1f GiB), %.1f GiB available%n", ids,
+            fcBytes(ids) / (double) (1L << 30), fcPeakBytes(ids) / (double) (1L << 30),
+            available / (double) (1L << 30));
+      }
+    }
+    List<Point> points = new java.util.ArrayList<>();
+    for (int i = 0; i < dcpPoints.size(); i++) {
+      long ids = dcpPoints.get(i)[0];
+      int pool = (int) dcpPoints.get(i)[1];
+      points.add(new Point(ids, pool, specs.get(i), dcpTimes[i], fcTimes.getOrDefault(ids, Double.NaN),
+          dcpBytes(pool), fcBytes(ids), fcTimes.containsKey(ids)));
+    }
     return points;
+  }
+
+  private boolean fits(long ids, long available) {
+    return fcPeakBytes(ids) < 0.8 * available && ids <= Integer.MAX_VALUE;
   }
 
   /** "10000" or "1%" (of N, at least 1). */
