@@ -21,9 +21,10 @@ interface ClassificationHead extends AutoCloseable {
   /** Share of the pool (or of the FC classes) holding an identity. */
   double occupancy();
 
-  void writeState(DataOutputStream out) throws IOException;
+  /** Writes the head's state; without {@code features} the DCP's feature rows are left out (kept elsewhere). */
+  void writeState(DataOutputStream out, boolean features) throws IOException;
 
-  void readState(DataInputStream in) throws IOException;
+  void readState(DataInputStream in, boolean features) throws IOException;
 
   @Override
   void close();

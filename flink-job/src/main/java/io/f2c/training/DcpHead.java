@@ -55,8 +55,11 @@ final class DcpHead implements ClassificationHead {
   }
 
   @Override
-  public void writeState(DataOutputStream out) throws IOException {
-    TrainerSnapshot.writeFloats(out, pool.featureValues());
+  public void writeState(DataOutputStream out, boolean features) throws IOException {
+    out.writeBoolean(features);
+    if (features) {
+      TrainerSnapshot.writeFloats(out, pool.featureValues());
+    }
     byte[] toggles = pool.toggles();
     out.writeInt(toggles.length);
     out.write(toggles);
@@ -70,8 +73,11 @@ final class DcpHead implements ClassificationHead {
   }
 
   @Override
-  public void readState(DataInputStream in) throws IOException {
-    float[] features = TrainerSnapshot.readFloats(in);
+  public void readState(DataInputStream in, boolean features) throws IOException {
+    if (in.readBoolean() != features) {
+      throw new IOException(features ? "the snapshot has no pool features" : "unexpected pool features");
+    }
+    float[] values = features ? TrainerSnapshot.readFloats(in) : null;
     byte[] toggles = new byte[in.readInt()];
     in.readFully(toggles);
     int rowsUsed = in.readInt();
@@ -80,7 +86,7 @@ final class DcpHead implements ClassificationHead {
     for (int i = 0; i < size; i++) {
       order.add(Map.entry(in.readUTF(), in.readInt()));
     }
-    pool.restore(features, toggles, order, rowsUsed);
+    pool.restore(values, toggles, order, rowsUsed);
   }
 
   @Override

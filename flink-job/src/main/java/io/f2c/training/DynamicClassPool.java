@@ -35,6 +35,7 @@ public final class DynamicClassPool implements AutoCloseable {
   private final boolean[] updated;
   private final List<Integer> updatedRows = new ArrayList<>();
 
+  private int[] lastWritten = new int[0];
   private boolean journaling;
   private final List<int[]> toggleUndo = new ArrayList<>();
   private final List<NDArray[]> featureUndo = new ArrayList<>();
@@ -168,6 +169,9 @@ public final class DynamicClassPool implements AutoCloseable {
       last.put(target[i], i);
     }
     long[] targets = last.keySet().stream().mapToLong(Long::longValue).toArray();
+    if (!journaling) {
+      lastWritten = java.util.Arrays.stream(targets).mapToInt(t -> (int) (t % capacity)).distinct().toArray();
+    }
     long[] sources = last.values().stream().mapToLong(Integer::longValue).toArray();
     NDManager m = gallery.getManager();
     NDArray targetIndex = m.create(targets);
@@ -216,18 +220,51 @@ public final class DynamicClassPool implements AutoCloseable {
   /**
    * The second logit set from the first: cos2 = cos1 with the columns of the rows updated in this pass replaced by
    * the probes' cosines to those rows' slot 1. Equal to {@code probes . secondSlotWeights()^T}, at the cost of a
-   * B x U product instead of a second B x Q one.
+   * B x B product instead of a second B x Q one. The replaced columns are padded to B (at most B rows can be updated
+   * by B writes) with rows that keep their cos1 values, so a step costs the same however many rows were updated.
    */
   public NDArray secondLogits(NDArray probes, NDArray cos1) {
-    if (updatedRows.isEmpty()) {
-      return cos1;
-    }
     NDManager m = probes.getManager();
-    long[] rows = updatedRows.stream().mapToLong(Integer::longValue).toArray();
+    int width = (int) Math.min(capacity, probes.getShape().get(0));
+    long[] rows = new long[width];
+    boolean[] real = new boolean[width];
+    int filled = 0;
+    for (int row : updatedRows) {
+      if (filled < width) {
+        rows[filled] = row;
+        real[filled++] = true;
+      }
+    }
+    for (int row = 0; filled < width; row++) {
+      if (!updated[row]) {
+        rows[filled++] = row;
+      }
+    }
+    NDArray columns = m.create(rows).reshape(1, width).broadcast(new Shape(probes.getShape().get(0), width));
     NDArray slot1Rows = features.get(new NDIndex("{}", m.create(rows).add(capacity)));
     NDArray replacement = probes.matMul(slot1Rows.transpose());
-    NDArray columns = m.create(rows).reshape(1, rows.length).broadcast(replacement.getShape());
-    return cos1.scatter(columns, replacement, 1);
+    NDArray isReal = m.create(real).reshape(1, width).broadcast(replacement.getShape());
+    return cos1.scatter(columns, NDArrays.where(isReal, replacement, cos1.gather(columns, 1)), 1);
+  }
+
+  /** Both slots of one row, slot 0 then slot 1 (2D floats): what the streaming job keeps per row in RocksDB. */
+  public float[] rowValues(int row) {
+    try (NDArray both = features.get(new NDIndex("{}", features.getManager().create(new long[] {row, capacity + row})))) {
+      return both.toFloatArray();
+    }
+  }
+
+  /** Sets both slots of one row from {@link #rowValues}. */
+  public void setRowValues(int row, float[] values) {
+    try (NDArray index = features.getManager().create(new long[] {row, capacity + row});
+        NDArray rows = features.getManager().create(values, new Shape(2, dim))) {
+      features.set(new NDIndex("{}", index), rows);
+    }
+  }
+
+  /** Rows written by the last kept pass (their features changed in this step). */
+  public int[] lastWrittenRows() {
+    return lastWritten.clone();
   }
 
   /** Copies the features out (for snapshots). */
@@ -235,9 +272,11 @@ public final class DynamicClassPool implements AutoCloseable {
     return features.toFloatArray();
   }
 
-  /** Restores state written by a snapshot. */
+  /** Restores state written by a snapshot; null {@code values} keeps the features (restored row by row instead). */
   public void restore(float[] values, byte[] toggles, List<Map.Entry<String, Integer>> order, int rowsUsed) {
-    features.set(values);
+    if (values != null) {
+      features.set(values);
+    }
     System.arraycopy(toggles, 0, toggle, 0, capacity);
     lru.restore(order, rowsUsed);
     Arrays.fill(updated, false);

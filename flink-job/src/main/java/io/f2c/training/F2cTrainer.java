@@ -110,11 +110,24 @@ public final class F2cTrainer implements AutoCloseable {
 
   /** The whole trainer state as bytes; {@link #restore} in a trainer with an equal config continues bit for bit. */
   public byte[] snapshot() {
-    return TrainerSnapshot.write(this);
+    return TrainerSnapshot.write(this, true);
   }
 
   public void restore(byte[] snapshot) {
-    TrainerSnapshot.read(this, snapshot);
+    TrainerSnapshot.read(this, snapshot, true);
+  }
+
+  /**
+   * The snapshot without the pool's feature rows, for a caller that keeps the rows itself (the streaming job writes
+   * them through to RocksDB as they change, so checkpoints carry only the rows a step changed).
+   */
+  public byte[] snapshotWithoutPoolFeatures() {
+    return TrainerSnapshot.write(this, false);
+  }
+
+  /** Restores {@link #snapshotWithoutPoolFeatures}; the rows then come back with {@link DynamicClassPool#setRowValues}. */
+  public void restoreWithoutPoolFeatures(byte[] snapshot) {
+    TrainerSnapshot.read(this, snapshot, false);
   }
 
   /** The probe net and its input spec, as published in a ModelUpdate (see {@link io.f2c.model.Embedder}). */

@@ -72,7 +72,7 @@ public final class FcHead implements ClassificationHead {
   }
 
   @Override
-  public void writeState(DataOutputStream out) throws IOException {
+  public void writeState(DataOutputStream out, boolean features) throws IOException {
     TrainerSnapshot.writeFloats(out, weights.toFloatArray());
     out.writeInt(identities.size());
     for (String id : identities) {
@@ -81,7 +81,7 @@ public final class FcHead implements ClassificationHead {
   }
 
   @Override
-  public void readState(DataInputStream in) throws IOException {
+  public void readState(DataInputStream in, boolean features) throws IOException {
     weights.set(TrainerSnapshot.readFloats(in));
     classOf.clear();
     identities.clear();

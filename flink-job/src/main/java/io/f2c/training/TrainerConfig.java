@@ -19,7 +19,7 @@ import io.f2c.training.backbone.Backbones;
 public record TrainerConfig(String backbone, int embeddingDim, PreprocessSpec input, Head head, int poolSize,
     int fcClasses, F2cLoss.Margin margin, float scale, float marginValue, float emaMomentum,
     LearningRateSchedule schedule, float sgdMomentum, float weightDecay, boolean nesterov, long seed, String device,
-    int torchThreads) {
+    int torchThreads) implements java.io.Serializable {
 
   /** The classification head. */
   public enum Head { DCP, FC }

@@ -26,7 +26,7 @@ final class TrainerSnapshot {
 
   private TrainerSnapshot() {}
 
-  static byte[] write(F2cTrainer trainer) {
+  static byte[] write(F2cTrainer trainer, boolean poolFeatures) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes))) {
       out.writeInt(MAGIC);
@@ -36,14 +36,14 @@ final class TrainerSnapshot {
       writeArrays(out, trainer.networks().probeArrays());
       writeArrays(out, trainer.networks().galleryArrays());
       writeArrays(out, trainer.optimizer().buffers());
-      trainer.head().writeState(out);
+      trainer.head().writeState(out, poolFeatures);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
   }
 
-  static void read(F2cTrainer trainer, byte[] snapshot) {
+  static void read(F2cTrainer trainer, byte[] snapshot, boolean poolFeatures) {
     try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
       if (in.readInt() != MAGIC) {
         throw new IllegalArgumentException("not a trainer snapshot (bad magic)");
@@ -62,7 +62,7 @@ final class TrainerSnapshot {
       readArrays(in, trainer.networks().probeArrays());
       readArrays(in, trainer.networks().galleryArrays());
       readArrays(in, trainer.optimizer().buffers());
-      trainer.head().readState(in);
+      trainer.head().readState(in, poolFeatures);
       trainer.setSteps(steps);
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt trainer snapshot: " + e.getMessage(), e);

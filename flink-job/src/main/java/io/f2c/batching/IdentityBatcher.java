@@ -1,0 +1,110 @@
+package io.f2c.batching;
+
+import io.f2c.ingest.DecodedFace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The identity-based loader, keyed by identity, in RocksDB keyed state: the registry entry (image count, first seen)
+ * and a reservoir of at most K images (reservoir sampling, so every image seen has the same chance to be kept).
+ *
+ * <p>When an identity gets a new image and has another one stored, it emits an {@link IdentitySample} (the new image
+ * and a stored one). Identities with two or more images are also replayed every {@code replayIntervalMs} (continual
+ * learning: known identities keep being revisited). Identities with one image only reach training through the
+ * instance loader, as F2C's negatives. Registry updates go to the {@link #REGISTRY} side output.
+ */
+public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedFace, IdentitySample> {
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<IdentityCount> REGISTRY =
+      new OutputTag<>("identity-registry", TypeInformation.of(IdentityCount.class));
+
+  private final int reservoirSize;
+  private final long replayIntervalMs;
+  private final long seed;
+  private transient ValueState<IdentityCount> registry;
+  private transient ListState<float[]> reservoir;
+  private transient SplittableRandom random;
+  private transient Counter identitiesSeen;
+  private transient Counter samples;
+  private transient Counter replays;
+
+  public IdentityBatcher(int reservoirSize, long replayIntervalMs, long seed) {
+    if (reservoirSize < 2) {
+      throw new IllegalArgumentException("the reservoir must hold at least 2 images per identity");
+    }
+    this.reservoirSize = reservoirSize;
+    this.replayIntervalMs = replayIntervalMs;
+    this.seed = seed;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    registry = getRuntimeContext().getState(new ValueStateDescriptor<>("identity-registry", IdentityCount.class));
+    reservoir = getRuntimeContext().getListState(
+        new ListStateDescriptor<>("identity-reservoir", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+    random = new SplittableRandom(seed ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
+    identitiesSeen = group.counter("identitiesSeen");
+    samples = group.counter("identitySamples");
+    replays = group.counter("identityReplays");
+  }
+
+  @Override
+  public void processElement(DecodedFace face, Context ctx, Collector<IdentitySample> out) throws Exception {
+    IdentityCount entry = registry.value();
+    long now = ctx.timerService().currentProcessingTime();
+    if (entry == null) {
+      entry = new IdentityCount(face.identityId, 0, now);
+      identitiesSeen.inc();
+    }
+    entry.images++;
+    registry.update(entry);
+    ctx.output(REGISTRY, new IdentityCount(entry.identityId, entry.images, entry.firstSeenMillis));
+
+    List<float[]> stored = new ArrayList<>();
+    reservoir.get().forEach(stored::add);
+    if (!stored.isEmpty()) {
+      out.collect(new IdentitySample(face.identityId, face.pixels, stored.get(random.nextInt(stored.size()))));
+      samples.inc();
+      if (stored.size() == 1 && replayIntervalMs > 0) {
+        ctx.timerService().registerProcessingTimeTimer(now + replayIntervalMs);
+      }
+    }
+    // Reservoir sampling: the n-th image replaces a random slot with probability K / n.
+    if (stored.size() < reservoirSize) {
+      reservoir.add(face.pixels);
+    } else {
+      long slot = random.nextLong(entry.images);
+      if (slot < reservoirSize) {
+        stored.set((int) slot, face.pixels);
+        reservoir.update(stored);
+      }
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<IdentitySample> out) throws Exception {
+    List<float[]> stored = new ArrayList<>();
+    reservoir.get().forEach(stored::add);
+    if (stored.size() >= 2) {
+      int a = random.nextInt(stored.size());
+      int b = (a + 1 + random.nextInt(stored.size() - 1)) % stored.size();
+      out.collect(new IdentitySample(ctx.getCurrentKey(), stored.get(a), stored.get(b)));
+      replays.inc();
+    }
+    ctx.timerService().registerProcessingTimeTimer(timestamp + replayIntervalMs);
+  }
+}
