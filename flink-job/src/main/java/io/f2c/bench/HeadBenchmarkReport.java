@@ -39,10 +39,11 @@ public final class HeadBenchmarkReport {
   public static void plot(List<HeadBenchmark.Point> points, Path file) throws IOException {
     XYChart time = chart("Head step time", "ms per step");
     XYChart memory = chart("Head memory", "bytes");
+    // A series per pool spec; a point measured once for two specs (1% of 1M = 10,000) belongs to both.
     var byPool = new TreeMap<String, List<HeadBenchmark.Point>>();
-    for (HeadBenchmark.Point p : points) {
-      String key = "DCP, Q = " + p.poolSpec() + (p.poolSpec().endsWith("%") ? " of N" : "");
-      byPool.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(p);
+    for (String spec : points.stream().map(HeadBenchmark.Point::poolSpec).distinct().toList()) {
+      String key = "DCP, Q = " + spec + (spec.endsWith("%") ? " of N" : "");
+      byPool.put(key, points.stream().filter(p -> p.pool() == HeadBenchmark.poolSize(spec, p.ids())).toList());
     }
     byPool.forEach((name, list) -> {
       add(time, name, list, HeadBenchmark.Point::dcpMs);

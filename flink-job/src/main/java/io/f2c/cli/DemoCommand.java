@@ -5,7 +5,6 @@ import io.f2c.config.F2cOptions;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.EmbeddedKafkaBroker;
-import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
 import io.f2c.runtime.FlinkSettings;
@@ -73,8 +72,7 @@ final class DemoCommand {
       out.println("Kafka: " + bootstrap);
 
       StreamExecutionEnvironment env = FlinkSettings.localEnvironment(config);
-      F2cJob.build(env, F2cJob.kafkaSource(config), new F2cJob.Sinks(
-          KafkaConnectors.deadLetterSink(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC)), progress), config);
+      F2cJob.build(env, F2cJob.kafkaSource(config), F2cJob.kafkaSinks(config, progress), config);
       job = env.executeAsync(F2cJob.JOB_NAME);
       out.println("Flink dashboard: http://127.0.0.1:" + config.get(F2cOptions.DASHBOARD_PORT)
           + "/  (job " + job.getJobID() + ")");

@@ -64,6 +64,31 @@ public final class F2cOptions {
   public static final Option<Long> PROGRESS_INTERVAL_MS = positiveLong("progress-interval-ms", 5_000L, "MS",
       "How often the demo prints a progress line.");
   // --- Training ---
+  public static final Option<String> BACKBONE = string("backbone", "small-cnn", "NAME",
+      "Backbone: small-cnn (fast on CPU) or mobilefacenet (input size divisible by 16).");
+  public static final Option<Integer> POOL_SIZE = positiveInt("pool-size", 1000, "Q",
+      "Rows of the Dynamic Class Pool (the paper uses 1% of the identities or less).");
+  public static final Option<Integer> IDENTITY_BATCH = positiveInt("identity-batch", 16, "A",
+      "Identities per identity batch (two images each).");
+  public static final Option<Integer> INSTANCE_BATCH = positiveInt("instance-batch", 32, "I",
+      "Images per instance batch (even; split into the x and y halves).");
+  public static final Option<Integer> SHUFFLE_BUFFER = positiveInt("shuffle-buffer", 128, "N",
+      "Faces held by the instance loader's shuffle buffer.");
+  public static final Option<Integer> RESERVOIR = positiveInt("reservoir", 4, "K",
+      "Images kept per identity by the identity loader (reservoir sampling; at least 2).");
+  public static final Option<Long> REPLAY_INTERVAL_MS = positiveLong("replay-interval-ms", 60_000L, "MS",
+      "How often each known identity is replayed to the trainer (continual learning).");
+  public static final Option<Double> LEARNING_RATE = new Option<>("lr", 0.05, "LR",
+      "Base learning rate of SGD (warm-up 100 steps, then constant).", F2cOptions::parsePositiveDouble);
+  public static final Option<Long> PUBLISH_EVERY_STEPS = positiveLong("publish-every-steps", 50L, "S",
+      "Publish a new model version every S training steps.");
+  public static final Option<String> MODEL_NAME = string("model-name", "f2c", "NAME",
+      "Name of the published model (the key of its ModelUpdate records).");
+  public static final Option<Integer> TORCH_THREADS = positiveInt("torch-threads", 2, "N",
+      "PyTorch intra-op threads of the trainer (explicit: the default oversubscribes a Flink task).");
+  public static final Option<Long> FAIL_AT_STEP = new Option<>("fail-at-step", 0L, "S",
+      "Testing: fail the job once at training step S to exercise the restore (0: never).",
+      F2cOptions::parseNonNegativeLong);
   public static final Option<Integer> EMBEDDING_DIM = positiveInt("embedding-dim", 512, "D",
       "Dimension of the face embeddings.");
   public static final Option<Integer> BATCH = positiveInt("batch", 128, "B",
@@ -90,6 +115,8 @@ public final class F2cOptions {
         DASHBOARD_PORT, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM,
         INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
         IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS,
+        BACKBONE, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
+        LEARNING_RATE, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, FAIL_AT_STEP,
         EMBEDDING_DIM, BATCH, BENCH_IDS, BENCH_POOL, BENCH_STEPS, JSON, PLOT, HELP);
   }
 
@@ -166,6 +193,14 @@ public final class F2cOptions {
     double value = Double.parseDouble(text.trim());
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("must be a number >= 0");
+    }
+    return value;
+  }
+
+  private static Double parsePositiveDouble(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("must be a number > 0");
     }
     return value;
   }

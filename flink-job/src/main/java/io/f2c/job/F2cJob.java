@@ -1,7 +1,10 @@
 package io.f2c.job;
 
 import io.f2c.batching.IdentityCount;
-import io.f2c.batching.IdentityCounter;
+import io.f2c.batching.IdentityBatcher;
+import io.f2c.batching.IdentitySample;
+import io.f2c.batching.InstanceBatchRecord;
+import io.f2c.batching.InstanceBatcher;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.ingest.DecodeAndValidate;
@@ -11,7 +14,13 @@ import io.f2c.ingest.ImageDecoder;
 import io.f2c.ingest.PreprocessSpec;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.RawRecord;
+import io.f2c.publishing.ModelUpdateSplitter;
+import io.f2c.publishing.PublishedModel;
+import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
+import io.f2c.training.LearningRateSchedule;
+import io.f2c.training.TrainerConfig;
+import io.f2c.training.TrainingFunction;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -26,7 +35,12 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * <pre>
  *   images source -> decode + validate --(rejected)--> dead-letter sink
  *                         |
- *                         +--> keyBy(identity) -> identity registry -> identity-count sink
+ *                         +--> instance loader (shuffle buffer) -------------------+
+ *                         |                                                         v
+ *                         +--> keyBy(identity) -> identity loader (RocksDB) --> trainer (DCP in RocksDB)
+ *                                                   |  (registry)                   |
+ *                                                   v                               v
+ *                                          identity-count sink      model versions -> chunks -> models sink
  * </pre>
  *
  * Run it on a cluster with {@code flink run -c io.f2c.job.F2cJob flink-job-*-job.jar --bootstrap-servers H:P}.
@@ -35,12 +49,15 @@ public final class F2cJob {
   public static final String JOB_NAME = "f2c-face-training";
   public static final String SOURCE_NAME = "face-images";
   public static final String DECODE_NAME = "decode-validate";
-  public static final String REGISTRY_NAME = "identity-registry";
+  public static final String REGISTRY_NAME = "identity-loader";
+  public static final String INSTANCE_LOADER_NAME = "instance-loader";
+  public static final String TRAINER_NAME = "trainer";
 
   private F2cJob() {}
 
   /** Where the job's results go. */
-  public record Sinks(Sink<RejectedRecord> deadLetters, Sink<IdentityCount> identityCounts) {}
+  public record Sinks(Sink<RejectedRecord> deadLetters, Sink<IdentityCount> identityCounts,
+      Sink<ModelUpdate> models) {}
 
   /** Adds the topology to {@code env}; returns the per-identity counts stream (before its sink). */
   public static DataStream<IdentityCount> build(StreamExecutionEnvironment env,
@@ -54,20 +71,53 @@ public final class F2cJob {
         .name(DECODE_NAME).uid(DECODE_NAME);
     faces.getSideOutput(DecodeAndValidate.REJECTED)
         .sinkTo(sinks.deadLetters()).name("dead-letters").uid("sink-dead-letters");
-    DataStream<IdentityCount> counts = faces
+    long seed = config.get(F2cOptions.SEED);
+    SingleOutputStreamOperator<InstanceBatchRecord> instanceBatches = faces
+        .process(new InstanceBatcher(config.get(F2cOptions.INSTANCE_BATCH), config.get(F2cOptions.SHUFFLE_BUFFER),
+            seed))
+        .name(INSTANCE_LOADER_NAME).uid(INSTANCE_LOADER_NAME);
+    SingleOutputStreamOperator<IdentitySample> samples = faces
         .keyBy(face -> face.identityId)
-        .process(new IdentityCounter())
+        .process(new IdentityBatcher(config.get(F2cOptions.RESERVOIR), config.get(F2cOptions.REPLAY_INTERVAL_MS),
+            seed))
         .name(REGISTRY_NAME).uid(REGISTRY_NAME);
+    DataStream<IdentityCount> counts = samples.getSideOutput(IdentityBatcher.REGISTRY);
     counts.sinkTo(sinks.identityCounts()).name("identity-counts").uid("sink-identity-counts");
+
+    SingleOutputStreamOperator<PublishedModel> models = samples
+        .keyBy(sample -> TrainingFunction.TRAINER_KEY)
+        .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
+        .process(new TrainingFunction(trainerConfig(config), config.get(F2cOptions.MODEL_NAME),
+            config.get(F2cOptions.IDENTITY_BATCH), config.get(F2cOptions.PUBLISH_EVERY_STEPS),
+            config.get(F2cOptions.FAIL_AT_STEP)))
+        .name(TRAINER_NAME).uid(TRAINER_NAME);
+    models.flatMap(new ModelUpdateSplitter()).name("model-chunks").uid("model-chunks")
+        .sinkTo(sinks.models()).name("models").uid("sink-models");
     return counts;
   }
 
-  /** The Kafka-backed sinks for a given configuration (counts are not published yet). */
+  /** The trainer's settings from the job's options (margin and schedule shape: {@link TrainerConfig#defaults()}). */
+  public static TrainerConfig trainerConfig(F2cConfig config) {
+    float lr = config.get(F2cOptions.LEARNING_RATE).floatValue();
+    return TrainerConfig.defaults()
+        .withBackbone(config.get(F2cOptions.BACKBONE), config.get(F2cOptions.EMBEDDING_DIM),
+            PreprocessSpec.from(config))
+        .withHead(TrainerConfig.Head.DCP, config.get(F2cOptions.POOL_SIZE), 1)
+        .withOptimizer(LearningRateSchedule.step(lr, 100, new int[0], 1f), 0.9f, 5e-4f, true)
+        .withRuntime(config.get(F2cOptions.SEED), "cpu", config.get(F2cOptions.TORCH_THREADS));
+  }
+
+  /** The Kafka-backed sinks for a given configuration (identity counts are not published). */
   public static Sinks kafkaSinks(F2cConfig config) {
+    return kafkaSinks(config, new DiscardingSink<>());
+  }
+
+  public static Sinks kafkaSinks(F2cConfig config, Sink<IdentityCount> identityCounts) {
+    String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
     return new Sinks(
-        KafkaConnectors.deadLetterSink(config.get(F2cOptions.BOOTSTRAP_SERVERS),
-            config.get(F2cOptions.DEAD_LETTER_TOPIC)),
-        new DiscardingSink<>());
+        KafkaConnectors.deadLetterSink(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC)),
+        identityCounts,
+        KafkaConnectors.modelSink(bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME)));
   }
 
   public static Source<RawRecord, ?, ?> kafkaSource(F2cConfig config) {

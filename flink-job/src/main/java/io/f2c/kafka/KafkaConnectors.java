@@ -1,6 +1,7 @@
 package io.f2c.kafka;
 
 import io.f2c.schema.AvroCodec;
+import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -29,6 +30,29 @@ public final class KafkaConnectors {
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(props)
+        .build();
+  }
+
+  /**
+   * Model versions, exactly once: chunks are written in Kafka transactions committed with Flink's checkpoints, so a
+   * {@code read_committed} consumer never sees a partial or repeated version, even across a failure and restore.
+   */
+  public static KafkaSink<ModelUpdate> modelSink(String bootstrapServers, String topic, String modelName) {
+    Properties props = new Properties();
+    // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
+    props.put("transaction.timeout.ms", "600000");
+    props.put("max.request.size", String.valueOf(1024 * 1024));
+    return KafkaSink.<ModelUpdate>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setKafkaProducerConfig(props)
+        .setRecordSerializer(KafkaRecordSerializationSchema.<ModelUpdate>builder()
+            .setTopic(topic)
+            .setKeySerializationSchema((ModelUpdate update) -> update.getModelName().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))
+            .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.modelUpdate()))
+            .build())
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix("f2c-models-" + modelName)
         .build();
   }
 

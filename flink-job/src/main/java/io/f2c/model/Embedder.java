@@ -71,6 +71,7 @@ public final class Embedder implements AutoCloseable {
     if (images.length != count * spec.tensorLength()) {
       throw new IllegalArgumentException("expected " + count + " images of " + spec.tensorLength() + " floats");
     }
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false); // per thread; see F2cTrainer
     try (NDScope scope = new NDScope()) {
       var x = manager.create(images, new Shape(count, spec.channels(), spec.size(), spec.size()));
       return net.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();

@@ -32,6 +32,7 @@ public final class F2cTrainer implements AutoCloseable {
     this.config = config;
     Engine.getEngine("PyTorch"); // loads libtorch before the thread setting below
     JniUtils.setNumThreads(config.torchThreads());
+    noGradOnThisThread();
     this.manager = NDManager.newBaseManager(device(config.device()), "PyTorch");
     boolean dcp = config.head() == TrainerConfig.Head.DCP;
     this.nets = new Networks(config, manager, dcp);
@@ -40,6 +41,15 @@ public final class F2cTrainer implements AutoCloseable {
     List<NDArray> trainable = new ArrayList<>(nets.trainableProbeArrays());
     trainable.addAll(head.trainableArrays());
     optimizer.register(trainable);
+  }
+
+  /**
+   * PyTorch's autograd switch is per thread and on by default; DJL turns it off only on the thread that loaded the
+   * engine. A Flink task restarted after a failure runs on a new thread, so every entry point turns it off here (the
+   * gradient tape turns it on for its own scope).
+   */
+  static void noGradOnThisThread() {
+    JniUtils.setGradMode(false);
   }
 
   static Device device(String name) {
@@ -68,6 +78,7 @@ public final class F2cTrainer implements AutoCloseable {
     int imageLength = config.input().tensorLength();
     TrainingBatches.Composed batch = TrainingBatches.compose(identities, instances, imageLength);
     float lr = config.schedule().at(step);
+    noGradOnThisThread();
     try (NDScope scope = new NDScope()) {
       NDArray x = images(batch.x(), batch.half());
       NDArray y = images(batch.y(), batch.half());
@@ -90,6 +101,7 @@ public final class F2cTrainer implements AutoCloseable {
 
   /** Embeddings of {@code count} preprocessed images by the probe net in inference mode, row-major [count, D]. */
   public float[] embed(float[] images, int count) {
+    noGradOnThisThread();
     try (NDScope scope = new NDScope()) {
       return nets.forwardProbe(images(images, count), false).toFloatArray();
     }
@@ -114,6 +126,7 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   public void restore(byte[] snapshot) {
+    noGradOnThisThread();
     TrainerSnapshot.read(this, snapshot, true);
   }
 
@@ -127,6 +140,7 @@ public final class F2cTrainer implements AutoCloseable {
 
   /** Restores {@link #snapshotWithoutPoolFeatures}; the rows then come back with {@link DynamicClassPool#setRowValues}. */
   public void restoreWithoutPoolFeatures(byte[] snapshot) {
+    noGradOnThisThread();
     TrainerSnapshot.read(this, snapshot, false);
   }
 

@@ -141,7 +141,8 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     }
     rowsRestored = true;
     if (restoredCore != null && config.head() == TrainerConfig.Head.DCP) {
-      for (Map.Entry<Integer, float[]> row : poolRows.entries()) {
+      F2cTrainer.noGradOnThisThread();
+    for (Map.Entry<Integer, float[]> row : poolRows.entries()) {
         trainer.pool().setRowValues(row.getKey(), row.getValue());
       }
     }

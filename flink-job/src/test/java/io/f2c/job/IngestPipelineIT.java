@@ -33,6 +33,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,8 @@ class IngestPipelineIT {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
     CollectingSink<IdentityCount> counts = new CollectingSink<>();
     F2cJob.build(env, F2cJob.kafkaSource(config),
-        new F2cJob.Sinks(KafkaConnectors.deadLetterSink(kafka.bootstrapServers(), dlq), counts), config);
+        new F2cJob.Sinks(KafkaConnectors.deadLetterSink(kafka.bootstrapServers(), dlq), counts,
+            new DiscardingSink<>()), config);
     JobClient job = env.executeAsync("ingest-it");
     try (FaceImageProducer producer = new FaceImageProducer(kafka.bootstrapServers(), images);
         TopicReader<RejectedRecord> deadLetters = new TopicReader<>(kafka.bootstrapServers(), dlq,
