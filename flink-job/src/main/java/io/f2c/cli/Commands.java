@@ -32,6 +32,7 @@ import static io.f2c.config.F2cOptions.SYNTHETIC_IDENTITIES;
 import static io.f2c.config.F2cOptions.SYNTHETIC_IMAGES;
 
 import io.f2c.config.F2cConfig;
+import io.f2c.config.F2cOptions;
 import io.f2c.config.Option;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +43,17 @@ public final class Commands {
 
   private static final List<Option<?>> JOB_OPTIONS = List.of(IMAGES_TOPIC, DEAD_LETTER_TOPIC, MODELS_TOPIC,
       IMAGES_PARTITIONS, GROUP_ID, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM, INPUT_SIZE, CHANNELS,
-      CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES);
+      CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES, F2cOptions.BACKBONE, EMBEDDING_DIM, F2cOptions.POOL_SIZE,
+      F2cOptions.IDENTITY_BATCH, F2cOptions.INSTANCE_BATCH, F2cOptions.SHUFFLE_BUFFER, F2cOptions.RESERVOIR,
+      F2cOptions.REPLAY_INTERVAL_MS, F2cOptions.LEARNING_RATE, F2cOptions.PUBLISH_EVERY_STEPS, F2cOptions.MODEL_NAME,
+      F2cOptions.TORCH_THREADS, F2cOptions.FAIL_AT_STEP);
 
   public static final Command DEMO = new Command("demo", "[--seconds N] [--images DIR] [options]",
       "Runs the whole system on this machine: an embedded Kafka broker (unless --bootstrap-servers), a local Flink\n"
           + "cluster with its dashboard, a producer streaming synthetic identities (or --images DIR) into Kafka, and the\n"
           + "job. Prints progress every few seconds; stops cleanly after --seconds or on Ctrl-C.",
       concat(List.of(BOOTSTRAP_SERVERS, SECONDS, IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED,
-          DASHBOARD_PORT, PROGRESS_INTERVAL_MS), JOB_OPTIONS));
+          DASHBOARD_PORT, PROGRESS_INTERVAL_MS, JSON), JOB_OPTIONS));
 
   public static final Command PRODUCE = new Command("produce", "--bootstrap-servers H:P --images DIR [--rate R]",
       "Streams a folder of face images (one sub-folder per identity) into the images topic as FaceImage records,\n"
@@ -60,7 +64,7 @@ public final class Commands {
   public static final Command JOB = new Command("job", "--bootstrap-servers H:P [options]",
       "Runs the job against an external Kafka in a local Flink cluster with the dashboard (the same main class runs\n"
           + "under 'flink run' on a cluster).",
-      concat(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT), JOB_OPTIONS));
+      concat(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT, SEED), JOB_OPTIONS));
 
   public static final Command BENCH_HEAD = new Command("bench head", "[--ids N[,N...]] [--pool Q[,Q%...]] [--json]",
       "Measures the classification head alone (random unit embeddings, no backbone): time per step and memory of\n"

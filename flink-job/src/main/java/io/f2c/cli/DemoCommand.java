@@ -54,6 +54,7 @@ final class DemoCommand {
     Thread producerThread = null;
     FaceImageProducer producer = null;
     DeadLetterWatcher watcher = null;
+    ModelWatcher models = null;
     try {
       String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
       if (bootstrap.isEmpty()) {
@@ -83,7 +84,9 @@ final class DemoCommand {
       }
       watcher = new DeadLetterWatcher(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC));
       watcher.start();
-      return reportUntilStopped(job, stop, progress.board(), producer, watcher);
+      models = new ModelWatcher(bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.SEED), 20, out);
+      models.start();
+      return reportUntilStopped(job, stop, progress.board(), producer, watcher, models);
     } finally {
       if (producer != null) {
         producer.stop();
@@ -99,6 +102,9 @@ final class DemoCommand {
       }
       if (watcher != null) {
         watcher.close();
+      }
+      if (models != null) {
+        models.close();
       }
       if (broker != null) {
         broker.close();
@@ -126,7 +132,7 @@ final class DemoCommand {
   }
 
   private int reportUntilStopped(JobClient job, CountDownLatch stop, LocalProgressSink.Board board,
-      FaceImageProducer producer, DeadLetterWatcher watcher) throws Exception {
+      FaceImageProducer producer, DeadLetterWatcher watcher, ModelWatcher models) throws Exception {
     long seconds = config.get(F2cOptions.SECONDS);
     long interval = config.get(F2cOptions.PROGRESS_INTERVAL_MS);
     long start = System.nanoTime();
@@ -145,16 +151,52 @@ final class DemoCommand {
       now = System.nanoTime();
       long images = board.images.get();
       double rate = (images - lastImages) / Math.max(1e-9, (now - lastTick) / 1e9);
-      out.printf("[%5.0fs] %s | images %d (%.1f/s) | identities %d | rejected %d | sent %d%n",
+      var model = models.latest();
+      out.printf(java.util.Locale.ROOT,
+          "[%5.0fs] %s | images %d (%.1f/s) | identities %d | rejected %d | sent %d | %s%n",
           (now - start) / 1e9, status, images, rate, board.identities.get(), watcher.rejected(),
-          producer == null ? 0 : producer.sent());
+          producer == null ? 0 : producer.sent(), model == null ? "no model yet"
+              : String.format(java.util.Locale.ROOT, "model v%d, step %d, loss %.3f, pool %.0f%%",
+                  model.getVersion(), model.getTrainingStep(), model.getMetrics().getLoss(),
+                  100 * model.getMetrics().getPoolOccupancy()));
       lastImages = images;
       lastTick = now;
       if (stopped || System.nanoTime() >= deadline) {
         out.printf("demo finished after %.0f s: %d images processed, %d identities, %d rejected%n",
             (System.nanoTime() - start) / 1e9, images, board.identities.get(), watcher.rejected());
+        if (config.get(F2cOptions.JSON)) {
+          out.println(summary(job, models));
+        }
         return 0;
       }
+    }
+  }
+
+  /** The --json summary: versions published, first and last accuracy, images trained, checkpoints completed. */
+  private String summary(JobClient job, ModelWatcher models) {
+    List<double[]> accuracies = models.accuracies();
+    var latest = models.latest();
+    return String.format(java.util.Locale.ROOT,
+        "{\"versions_published\":%d,\"first_accuracy\":%s,\"last_accuracy\":%s,\"images_trained\":%d,"
+            + "\"checkpoints_completed\":%d}",
+        latest == null ? 0 : latest.getVersion(),
+        accuracies.isEmpty() ? "null" : String.format(java.util.Locale.ROOT, "%.4f", accuracies.get(0)[1]),
+        accuracies.isEmpty() ? "null"
+            : String.format(java.util.Locale.ROOT, "%.4f", accuracies.get(accuracies.size() - 1)[1]),
+        latest == null ? 0 : latest.getMetrics().getImagesSeen(), completedCheckpoints(job));
+  }
+
+  /** Completed checkpoints, from the dashboard's REST API. */
+  private long completedCheckpoints(JobClient job) {
+    try {
+      var http = java.net.http.HttpClient.newHttpClient();
+      String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+              + config.get(F2cOptions.DASHBOARD_PORT) + "/jobs/" + job.getJobID() + "/checkpoints")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      var m = java.util.regex.Pattern.compile("\"completed\":(\\d+)").matcher(body);
+      return m.find() ? Long.parseLong(m.group(1)) : 0;
+    } catch (Exception e) {
+      return -1;
     }
   }
 

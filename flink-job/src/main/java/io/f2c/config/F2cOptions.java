@@ -51,8 +51,9 @@ public final class F2cOptions {
   // --- Producer and demo ---
   public static final Option<Path> IMAGES_DIR = path("images", null,
       "Folder of images, one sub-folder per identity (jpg, png, pgm). Without it: synthetic identities.");
-  public static final Option<Double> RATE = new Option<>("rate", 0.0, "R",
-      "Images per second the producer sends; 0 means as fast as possible.", F2cOptions::parseNonNegativeDouble);
+  public static final Option<Double> RATE = new Option<>("rate", 100.0, "R",
+      "Images per second the producer sends (0: as fast as possible; the demo's producer shares the CPU with "
+          + "training).", F2cOptions::parseNonNegativeDouble);
   public static final Option<Integer> SYNTHETIC_IDENTITIES = positiveInt("synthetic-identities", 500, "N",
       "Number of synthetic identities the demo producer generates.");
   public static final Option<Integer> SYNTHETIC_IMAGES = positiveInt("synthetic-images", 8, "M",
@@ -80,7 +81,7 @@ public final class F2cOptions {
       "How often each known identity is replayed to the trainer (continual learning).");
   public static final Option<Double> LEARNING_RATE = new Option<>("lr", 0.05, "LR",
       "Base learning rate of SGD (warm-up 100 steps, then constant).", F2cOptions::parsePositiveDouble);
-  public static final Option<Long> PUBLISH_EVERY_STEPS = positiveLong("publish-every-steps", 50L, "S",
+  public static final Option<Long> PUBLISH_EVERY_STEPS = positiveLong("publish-every-steps", 20L, "S",
       "Publish a new model version every S training steps.");
   public static final Option<String> MODEL_NAME = string("model-name", "f2c", "NAME",
       "Name of the published model (the key of its ModelUpdate records).");

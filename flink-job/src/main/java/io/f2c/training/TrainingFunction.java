@@ -28,7 +28,8 @@ import org.apache.flink.util.Collector;
  * <ul>
  *   <li>Input 1: identity samples; input 2: instance batches; both keyed by one trainer key (one trainer per
  *       subtask and device). A step runs as soon as {@code identityBatch} samples and one instance batch wait.
- *   <li>State: pending samples and batches (keyed list state); the Dynamic Class Pool's rows as RocksDB map state
+ *   <li>State: pending samples and batches (operator state, at most a few identity batches of samples: they can
+ *       come faster than instance batches); the Dynamic Class Pool's rows as RocksDB map state
  *       (row -> both slots), written through for the rows each step changed; everything else of the trainer (P, G,
  *       momentum, LRU order, toggles, step, model version) as one blob in operator state at each checkpoint. With
  *       incremental checkpoints the pool costs only the rows changed since the last one. The hot pool on the device
@@ -46,6 +47,9 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   /** All samples and batches go to the one trainer under this key. */
   public static final String TRAINER_KEY = "trainer";
 
+  /** Identity samples kept waiting for instance batches, in identity batches. */
+  static final int MAX_PENDING_IDENTITY_BATCHES = 4;
+
   private final TrainerConfig config;
   private final String modelName;
   private final int identityBatch;
@@ -53,8 +57,11 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   private final long failAtStep;
 
   private transient F2cTrainer trainer;
-  private transient ListState<IdentitySample> pendingSamples;
-  private transient ListState<InstanceBatchRecord> pendingBatches;
+  private transient java.util.ArrayDeque<IdentitySample> pendingSamples;
+  private transient java.util.ArrayDeque<InstanceBatchRecord> pendingBatches;
+  private transient ListState<IdentitySample> checkpointedSamples;
+  private transient ListState<InstanceBatchRecord> checkpointedBatches;
+  private transient Counter samplesDropped;
   private transient MapState<Integer, float[]> poolRows;
   private transient ListState<byte[]> trainerCore;
   private transient ListState<Long> counters;
@@ -89,6 +96,14 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     for (byte[] core : trainerCore.get()) {
       restoredCore = core;
     }
+    checkpointedSamples = context.getOperatorStateStore().getListState(
+        new ListStateDescriptor<>("pending-samples", IdentitySample.class));
+    checkpointedBatches = context.getOperatorStateStore().getListState(
+        new ListStateDescriptor<>("pending-batches", InstanceBatchRecord.class));
+    pendingSamples = new java.util.ArrayDeque<>();
+    checkpointedSamples.get().forEach(pendingSamples::add);
+    pendingBatches = new java.util.ArrayDeque<>();
+    checkpointedBatches.get().forEach(pendingBatches::add);
     List<Long> values = new ArrayList<>();
     counters.get().forEach(values::add);
     modelVersion = values.isEmpty() ? 0 : values.get(0);
@@ -101,15 +116,12 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     if (restoredCore != null) {
       trainer.restoreWithoutPoolFeatures(restoredCore);
     }
-    pendingSamples = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-samples",
-        IdentitySample.class));
-    pendingBatches = getRuntimeContext().getListState(new ListStateDescriptor<>("pending-batches",
-        InstanceBatchRecord.class));
     poolRows = getRuntimeContext().getMapState(new MapStateDescriptor<>("pool-rows", Types.INT,
         PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
     lastPublishMillis = System.currentTimeMillis();
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("trainer");
     steps = group.counter("steps");
+    samplesDropped = group.counter("identitySamplesDropped");
     images = group.meter("imagesPerSecond", new MeterView(10));
     group.gauge("loss", () -> lastLoss);
     group.gauge("poolHitRate", () -> lastHitRate);
@@ -122,7 +134,13 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   @Override
   public void processElement1(IdentitySample sample, Context ctx, Collector<PublishedModel> out) throws Exception {
     restoreRowsOnce();
-    pendingSamples.add(sample);
+    pendingSamples.addLast(sample);
+    // Identity samples can arrive faster than instance batches; keep the freshest few batches' worth. Their
+    // images stay in the identity loader's reservoirs and come back through replays.
+    while (pendingSamples.size() > MAX_PENDING_IDENTITY_BATCHES * identityBatch) {
+      pendingSamples.removeFirst();
+      samplesDropped.inc();
+    }
     trainWhileReady(out);
   }
 
@@ -130,7 +148,7 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   public void processElement2(InstanceBatchRecord batch, Context ctx, Collector<PublishedModel> out)
       throws Exception {
     restoreRowsOnce();
-    pendingBatches.add(batch);
+    pendingBatches.addLast(batch);
     trainWhileReady(out);
   }
 
@@ -149,20 +167,12 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   }
 
   private void trainWhileReady(Collector<PublishedModel> out) throws Exception {
-    List<IdentitySample> samples = new ArrayList<>();
-    pendingSamples.get().forEach(samples::add);
-    List<InstanceBatchRecord> batches = new ArrayList<>();
-    pendingBatches.get().forEach(batches::add);
-    boolean trained = false;
-    while (samples.size() >= identityBatch && !batches.isEmpty()) {
-      step(samples.subList(0, identityBatch), batches.get(0), out);
-      samples = new ArrayList<>(samples.subList(identityBatch, samples.size()));
-      batches = new ArrayList<>(batches.subList(1, batches.size()));
-      trained = true;
-    }
-    if (trained) {
-      pendingSamples.update(samples);
-      pendingBatches.update(batches);
+    while (pendingSamples.size() >= identityBatch && !pendingBatches.isEmpty()) {
+      List<IdentitySample> samples = new ArrayList<>(identityBatch);
+      for (int i = 0; i < identityBatch; i++) {
+        samples.add(pendingSamples.removeFirst());
+      }
+      step(samples, pendingBatches.removeFirst(), out);
     }
   }
 
@@ -219,6 +229,8 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     trainerCore.update(List.of(trainer.snapshotWithoutPoolFeatures()));
+    checkpointedSamples.update(new ArrayList<>(pendingSamples));
+    checkpointedBatches.update(new ArrayList<>(pendingBatches));
     counters.update(List.of(modelVersion, imagesSeen));
   }
 

@@ -39,7 +39,9 @@ class DemoIT {
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> F2cCli.run(new String[] {
         "demo", "--seconds", "25", "--dashboard-port", String.valueOf(port), "--rate", "40",
-        "--synthetic-identities", "50", "--input-size", "64", "--progress-interval-ms", "2000",
+        "--synthetic-identities", "50", "--input-size", "32", "--progress-interval-ms", "2000",
+        "--embedding-dim", "64", "--identity-batch", "4", "--instance-batch", "8", "--shuffle-buffer", "16",
+        "--publish-every-steps", "5", "--checkpoint-interval-ms", "1000", "--json",
         "--checkpoint-dir", tmp.resolve("chk").toString()}, print, print));
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -50,12 +52,22 @@ class DemoIT {
     }, () -> "\nlast answer: " + overview[0] + "\noutput:\n" + out);
     // The web dashboard itself is served, not just the REST API.
     assertTrue(get(http, port, "/").contains("<html"), "dashboard page");
+    // Trainer and ingest metrics are visible through the REST API while the job runs.
+    String jobId = jobId(overview[0]);
+    String[] metrics = {""};
+    Await.until("trainer steps in the REST metrics", Duration.ofSeconds(60), () -> {
+      metrics[0] = vertexMetric(http, port, jobId, "trainer", "trainer.steps")
+          + vertexMetric(http, port, jobId, "decode-validate", "ingest.recordsIn");
+      return metrics[0].matches(".*trainer\\.steps\",\"value\":\"[1-9].*")
+          && metrics[0].matches(".*ingest\\.recordsIn\",\"value\":\"[1-9].*");
+    }, () -> "\nlast answer: " + metrics[0]);
 
     int rc = demo.get(120, TimeUnit.SECONDS);
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, rc, text);
     assertTrue(text.contains("Flink dashboard: http://127.0.0.1:" + port + "/"), text);
-    Matcher progress = Pattern.compile("RUNNING \\| images (\\d+) .* identities (\\d+) \\| rejected 0").matcher(text);
+    Matcher progress = Pattern.compile("RUNNING \\| images (\\d+) .* identities (\\d+) \\| rejected 0 \\| sent \\d+ \\| "
+        + "(no model yet|model v\\d+, step \\d+, loss [0-9.]+, pool \\d+%)").matcher(text);
     int lines = 0;
     long images = 0;
     while (progress.find()) {
@@ -65,10 +77,37 @@ class DemoIT {
     assertTrue(lines >= 5, "expected a progress line every 2 s:\n" + text);
     assertTrue(images > 100, "the job processed images:\n" + text);
     assertTrue(text.contains("demo finished after"), text);
+    assertTrue(text.contains("model v1 (step 5,"), "the built-in subscriber saw a model version:\n" + text);
+    assertTrue(Pattern.compile("held-out verification 0\\.\\d+").matcher(text).find(), text);
+    String json = text.lines().filter(l -> l.startsWith("{\"versions_published\":")).findFirst().orElse("");
+    assertTrue(json.matches("\\{\"versions_published\":[1-9]\\d*,\"first_accuracy\":0\\.\\d+,.*"
+        + "\"checkpoints_completed\":[1-9]\\d*}"), "JSON summary: " + json + "\n" + text);
     // Shut down: the dashboard port is closed again.
     assertThrows(ConnectException.class, () -> http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/overview")).build(),
         HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private static String jobId(String overview) {
+    Matcher m = Pattern.compile("\"jid\":\"([0-9a-f]+)\"").matcher(overview);
+    return m.find() ? m.group(1) : "";
+  }
+
+  /** The value of a metric whose name ends with {@code suffix}, on the vertex whose name contains {@code vertex}. */
+  private static String vertexMetric(HttpClient http, int port, String jobId, String vertex, String suffix) {
+    String job = get(http, port, "/jobs/" + jobId);
+    Matcher v = Pattern.compile("\"id\":\"([0-9a-f]+)\",\"slotSharingGroupId\":\"[0-9a-f]+\",\"name\":\"([^\"]*)\"")
+        .matcher(job);
+    while (v.find()) {
+      if (v.group(2).contains(vertex)) {
+        String list = get(http, port, "/jobs/" + jobId + "/vertices/" + v.group(1) + "/metrics");
+        Matcher id = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"").matcher(list);
+        if (id.find()) {
+          return get(http, port, "/jobs/" + jobId + "/vertices/" + v.group(1) + "/metrics?get=" + id.group(1));
+        }
+      }
+    }
+    return "";
   }
 
   private static String get(HttpClient http, int port, String path) {
