@@ -7,7 +7,6 @@ import io.f2c.batching.IdentityCount;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.ingest.FaceImageProducer;
-import io.f2c.kafka.EmbeddedKafkaBroker;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
@@ -18,6 +17,7 @@ import io.f2c.schema.RejectReason;
 import io.f2c.schema.RejectedRecord;
 import io.f2c.testing.Await;
 import io.f2c.testing.CollectingSink;
+import io.f2c.testing.SharedKafka;
 import io.f2c.testing.TestFaces;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,8 +34,6 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,25 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
  * record is counted.
  */
 class IngestPipelineIT {
-  private static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
-
   @Test
   void malformedRecordsGoToTheDeadLetterTopicWhileValidOnesAreAllCounted(@TempDir Path tmp) throws Exception {
     String images = "face-images-it";
     String dlq = "face-images-dlq-it";
-    Topics.ensure(kafka.bootstrapServers(), List.of(new Topics.Spec(images, 2), new Topics.Spec(dlq, 1)));
+    Topics.ensure(SharedKafka.bootstrapServers(), List.of(new Topics.Spec(images, 2), new Topics.Spec(dlq, 1)));
     F2cConfig config = F2cConfig.defaults()
-        .with(F2cOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+        .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
         .with(F2cOptions.IMAGES_TOPIC, images)
         .with(F2cOptions.DEAD_LETTER_TOPIC, dlq)
         .with(F2cOptions.GROUP_ID, "it-" + System.nanoTime())
@@ -77,11 +63,11 @@ class IngestPipelineIT {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
     CollectingSink<IdentityCount> counts = new CollectingSink<>();
     F2cJob.build(env, F2cJob.kafkaSource(config),
-        new F2cJob.Sinks(KafkaConnectors.deadLetterSink(kafka.bootstrapServers(), dlq), counts,
+        new F2cJob.Sinks(KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), dlq), counts,
             new DiscardingSink<>()), config);
     JobClient job = env.executeAsync("ingest-it");
-    try (FaceImageProducer producer = new FaceImageProducer(kafka.bootstrapServers(), images);
-        TopicReader<RejectedRecord> deadLetters = new TopicReader<>(kafka.bootstrapServers(), dlq,
+    try (FaceImageProducer producer = new FaceImageProducer(SharedKafka.bootstrapServers(), images);
+        TopicReader<RejectedRecord> deadLetters = new TopicReader<>(SharedKafka.bootstrapServers(), dlq,
             AvroCodec.rejectedRecord())) {
       for (int id = 0; id < 4; id++) {
         producer.send(TestFaces.face(id, 0));

@@ -9,7 +9,6 @@ import io.f2c.config.F2cOptions;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
 import io.f2c.ingest.SyntheticFaces;
-import io.f2c.kafka.EmbeddedKafkaBroker;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
@@ -20,6 +19,7 @@ import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.testing.Await;
 import io.f2c.testing.CollectingSink;
+import io.f2c.testing.SharedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +31,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,26 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingPipelineIT {
   private static final int IDENTITIES = 60;
   private static final int IMAGES_EACH = 6;
-  private static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() throws Exception {
-    kafka = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
-
   @Test
   void failureMidTrainingIsRestoredAndVersionsStayExactlyOnce(@TempDir Path tmp) throws Exception {
     String images = "faces-train";
     String models = "models-train";
-    Topics.ensure(kafka.bootstrapServers(), List.of(new Topics.Spec(images, 2), new Topics.Spec(models, 1),
+    Topics.ensure(SharedKafka.bootstrapServers(), List.of(new Topics.Spec(images, 2), new Topics.Spec(models, 1),
         new Topics.Spec("dlq-train", 1)));
     F2cConfig config = F2cConfig.defaults()
-        .with(F2cOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers())
+        .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
         .with(F2cOptions.IMAGES_TOPIC, images)
         .with(F2cOptions.MODELS_TOPIC, models)
         .with(F2cOptions.DEAD_LETTER_TOPIC, "dlq-train")
@@ -85,12 +71,12 @@ class TrainingPipelineIT {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
     CollectingSink<IdentityCount> counts = new CollectingSink<>();
     F2cJob.build(env, F2cJob.kafkaSource(config), new F2cJob.Sinks(
-        KafkaConnectors.deadLetterSink(kafka.bootstrapServers(), "dlq-train"), counts,
-        KafkaConnectors.modelSink(kafka.bootstrapServers(), models, "f2c")), config);
+        KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), "dlq-train"), counts,
+        KafkaConnectors.modelSink(SharedKafka.bootstrapServers(), models, "f2c")), config);
     JobClient job = env.executeAsync("training-it");
     List<ModelUpdate> chunks = new ArrayList<>();
-    try (FaceImageProducer producer = new FaceImageProducer(kafka.bootstrapServers(), images);
-        TopicReader<ModelUpdate> reader = new TopicReader<>(kafka.bootstrapServers(), models,
+    try (FaceImageProducer producer = new FaceImageProducer(SharedKafka.bootstrapServers(), images);
+        TopicReader<ModelUpdate> reader = new TopicReader<>(SharedKafka.bootstrapServers(), models,
             AvroCodec.modelUpdate())) {
       // Slowly enough that checkpoints complete before the failure at step 12.
       producer.run(FaceSource.synthetic(new SyntheticFaces(9, 32), IDENTITIES, IMAGES_EACH, false, 9), 80, 0);
