@@ -8,7 +8,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** F2C's head: the gallery net's moving average and features, the Dynamic Class Pool, the two-pass loss. */
 final class DcpHead implements ClassificationHead {
@@ -18,6 +17,8 @@ final class DcpHead implements ClassificationHead {
   private final float emaMomentum;
   private NDArray galleryX;
   private NDArray galleryY;
+  private int rowsUsed;
+  private long useClock;
 
   DcpHead(TrainerConfig config, Networks nets, NDManager manager) {
     this.nets = nets;
@@ -54,39 +55,53 @@ final class DcpHead implements ClassificationHead {
     return pool.occupancy();
   }
 
+  /**
+   * The counters, then (with {@code features}) every row: identity, toggle, last use, both slots. Without them the
+   * rows are the caller's (the streaming job keeps them in RocksDB and restores them with
+   * {@link DynamicClassPool#restore}).
+   */
   @Override
   public void writeState(DataOutputStream out, boolean features) throws IOException {
     out.writeBoolean(features);
+    out.writeInt(pool.lru().rowsUsed());
+    out.writeLong(pool.lru().clock());
     if (features) {
       TrainerSnapshot.writeFloats(out, pool.featureValues());
-    }
-    byte[] toggles = pool.toggles();
-    out.writeInt(toggles.length);
-    out.write(toggles);
-    out.writeInt(pool.lru().rowsUsed());
-    List<Map.Entry<String, Integer>> order = pool.lru().mostRecentFirst();
-    out.writeInt(order.size());
-    for (var entry : order) {
-      out.writeUTF(entry.getKey());
-      out.writeInt(entry.getValue());
+      out.writeInt(pool.capacity());
+      for (int row = 0; row < pool.capacity(); row++) {
+        String identity = pool.lru().identityAt(row);
+        out.writeBoolean(identity != null);
+        if (identity != null) {
+          out.writeUTF(identity);
+        }
+        out.writeByte(pool.toggle(row));
+        out.writeLong(pool.lru().lastUsed(row));
+      }
     }
   }
 
   @Override
   public void readState(DataInputStream in, boolean features) throws IOException {
     if (in.readBoolean() != features) {
-      throw new IOException(features ? "the snapshot has no pool features" : "unexpected pool features");
+      throw new IOException(features ? "the snapshot has no pool rows" : "unexpected pool rows");
     }
-    float[] values = features ? TrainerSnapshot.readFloats(in) : null;
-    byte[] toggles = new byte[in.readInt()];
-    in.readFully(toggles);
-    int rowsUsed = in.readInt();
-    int size = in.readInt();
-    List<Map.Entry<String, Integer>> order = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      order.add(Map.entry(in.readUTF(), in.readInt()));
+    rowsUsed = in.readInt();
+    useClock = in.readLong();
+    if (features) {
+      pool.features().set(TrainerSnapshot.readFloats(in));
+      int capacity = in.readInt();
+      List<PoolRow> rows = new ArrayList<>(capacity);
+      for (int row = 0; row < capacity; row++) {
+        String identity = in.readBoolean() ? in.readUTF() : null;
+        rows.add(new PoolRow(row, identity, in.readByte(), in.readLong(), null));
+      }
+      pool.restore(rows, rowsUsed, useClock);
     }
-    pool.restore(values, toggles, order, rowsUsed);
+  }
+
+  /** Completes a restore without rows in the snapshot: the rows the caller kept. */
+  void restoreRows(List<PoolRow> rows) {
+    pool.restore(rows, rowsUsed, useClock);
   }
 
   @Override

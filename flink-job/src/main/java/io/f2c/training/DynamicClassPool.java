@@ -272,13 +272,23 @@ public final class DynamicClassPool implements AutoCloseable {
     return features.toFloatArray();
   }
 
-  /** Restores state written by a snapshot; null {@code values} keeps the features (restored row by row instead). */
-  public void restore(float[] values, byte[] toggles, List<Map.Entry<String, Integer>> order, int rowsUsed) {
-    if (values != null) {
-      features.set(values);
+  /** The state of one row, as the streaming job keeps it. */
+  public PoolRow row(int row) {
+    return new PoolRow(row, lru.identityAt(row), toggle[row], lru.lastUsed(row), rowValues(row));
+  }
+
+  /**
+   * Restores rows (features, toggle, identity, last use) and the counters; rows not listed keep their current
+   * features (for a fresh pool: the initial random ones) and hold no identity.
+   */
+  public void restore(List<PoolRow> rows, int rowsUsed, long useClock) {
+    for (PoolRow row : rows) {
+      if (row.features != null) {
+        setRowValues(row.row, row.features);
+      }
+      toggle[row.row] = (byte) row.toggle;
     }
-    System.arraycopy(toggles, 0, toggle, 0, capacity);
-    lru.restore(order, rowsUsed);
+    lru.restore(rows, rowsUsed, useClock);
     Arrays.fill(updated, false);
     updatedRows.clear();
   }

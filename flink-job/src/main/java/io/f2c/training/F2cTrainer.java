@@ -131,17 +131,24 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   /**
-   * The snapshot without the pool's feature rows, for a caller that keeps the rows itself (the streaming job writes
-   * them through to RocksDB as they change, so checkpoints carry only the rows a step changed).
+   * The snapshot without the pool's rows (features, toggles, identities, recency), for a caller that keeps the rows
+   * itself: the streaming job writes them through to RocksDB as they change, so checkpoints carry only the rows a step
+   * changed.
    */
   public byte[] snapshotWithoutPoolFeatures() {
     return TrainerSnapshot.write(this, false);
   }
 
-  /** Restores {@link #snapshotWithoutPoolFeatures}; the rows then come back with {@link DynamicClassPool#setRowValues}. */
-  public void restoreWithoutPoolFeatures(byte[] snapshot) {
+  /**
+   * Restores {@link #snapshotWithoutPoolFeatures} together with the pool rows the caller kept ({@link
+   * DynamicClassPool#row}); rows not given start as in a fresh trainer.
+   */
+  public void restoreWithoutPoolFeatures(byte[] snapshot, List<PoolRow> rows) {
     noGradOnThisThread();
     TrainerSnapshot.read(this, snapshot, false);
+    if (head instanceof DcpHead dcp) {
+      dcp.restoreRows(rows);
+    }
   }
 
   /** The probe net and its input spec, as published in a ModelUpdate (see {@link io.f2c.model.Embedder}). */

@@ -25,6 +25,8 @@ public final class LruRows {
   private final int[] next;
   private int head = NONE;
   private int tail = NONE;
+  private final long[] lastUsed;
+  private long clock;
   private int used;
 
   private boolean journaling;
@@ -38,6 +40,7 @@ public final class LruRows {
     this.identityAt = new String[capacity];
     this.prev = new int[capacity];
     this.next = new int[capacity];
+    this.lastUsed = new long[capacity];
   }
 
   public int capacity() {
@@ -69,8 +72,10 @@ public final class LruRows {
    * the least recently used identity, which leaves the pool.
    */
   public int get(String identity) {
+    setClock(clock + 1);
     Integer existing = rowOf.get(identity);
     if (existing != null) {
+      setLastUsed(existing, clock);
       moveToFront(existing);
       return existing;
     }
@@ -84,9 +89,20 @@ public final class LruRows {
       mapRemove(identityAt[row]);
     }
     setIdentityAt(row, identity);
+    setLastUsed(row, clock);
     mapPut(identity, row);
     linkFront(row);
     return row;
+  }
+
+  /** The use counter: every {@link #get} advances it and stamps the row, so the LRU order is the stamps' order. */
+  public long clock() {
+    return clock;
+  }
+
+  /** When {@code row} was last used (0: never). */
+  public long lastUsed(int row) {
+    return lastUsed[row];
   }
 
   /** Identities with their rows, most recently used first (what a snapshot stores). */
@@ -99,22 +115,32 @@ public final class LruRows {
   }
 
   /**
-   * Rebuilds the map from a {@link #mostRecentFirst()} listing and the number of rows handed out so far.
+   * Rebuilds the map from rows {identity, row, last-used stamp} in any order (the order of the stamps is the LRU
+   * order), the number of rows handed out so far and the use counter.
    */
-  public void restore(List<Map.Entry<String, Integer>> order, int rowsUsed) {
+  public void restore(List<PoolRow> rows, int rowsUsed, long useClock) {
     if (journaling) {
       throw new IllegalStateException("cannot restore while a pass is journaled");
     }
     rowOf.clear();
     java.util.Arrays.fill(identityAt, null);
+    java.util.Arrays.fill(lastUsed, 0);
     head = NONE;
     tail = NONE;
     used = rowsUsed;
-    for (int i = order.size() - 1; i >= 0; i--) {
-      var entry = order.get(i);
-      identityAt[entry.getValue()] = entry.getKey();
-      rowOf.put(entry.getKey(), entry.getValue());
-      linkFront(entry.getValue());
+    clock = useClock;
+    List<PoolRow> held = new ArrayList<>();
+    for (PoolRow row : rows) {
+      if (row.identity != null) {
+        held.add(row);
+      }
+    }
+    held.sort(java.util.Comparator.comparingLong(r -> r.lastUsed)); // least recent first: each goes to the front
+    for (PoolRow row : held) {
+      identityAt[row.row] = row.identity;
+      lastUsed[row.row] = row.lastUsed;
+      rowOf.put(row.identity, row.row);
+      linkFront(row.row);
     }
   }
 
@@ -220,6 +246,22 @@ public final class LruRows {
       undo.add(() -> tail = old);
     }
     tail = value;
+  }
+
+  private void setClock(long value) {
+    if (journaling) {
+      long old = clock;
+      undo.add(() -> clock = old);
+    }
+    clock = value;
+  }
+
+  private void setLastUsed(int row, long value) {
+    if (journaling) {
+      long old = lastUsed[row];
+      undo.add(() -> lastUsed[row] = old);
+    }
+    lastUsed[row] = value;
   }
 
   private void setUsed(int value) {

@@ -5,13 +5,13 @@ import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.publishing.PublishedModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MeterView;
@@ -62,7 +62,7 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   private transient ListState<IdentitySample> checkpointedSamples;
   private transient ListState<InstanceBatchRecord> checkpointedBatches;
   private transient Counter samplesDropped;
-  private transient MapState<Integer, float[]> poolRows;
+  private transient MapState<Integer, PoolRow> poolRows;
   private transient ListState<byte[]> trainerCore;
   private transient ListState<Long> counters;
   private transient byte[] restoredCore;
@@ -113,11 +113,8 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   @Override
   public void open(OpenContext context) {
     trainer = new F2cTrainer(config);
-    if (restoredCore != null) {
-      trainer.restoreWithoutPoolFeatures(restoredCore);
-    }
     poolRows = getRuntimeContext().getMapState(new MapStateDescriptor<>("pool-rows", Types.INT,
-        PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+        TypeInformation.of(PoolRow.class)));
     lastPublishMillis = System.currentTimeMillis();
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("trainer");
     steps = group.counter("steps");
@@ -152,17 +149,16 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     trainWhileReady(out);
   }
 
-  /** The hot pool comes back from RocksDB on the first element after a restore (keyed state needs a key). */
+  /** The trainer comes back on the first element after a restore: its pool rows are keyed state, which needs a key. */
   private void restoreRowsOnce() throws Exception {
     if (rowsRestored) {
       return;
     }
     rowsRestored = true;
-    if (restoredCore != null && config.head() == TrainerConfig.Head.DCP) {
-      F2cTrainer.noGradOnThisThread();
-    for (Map.Entry<Integer, float[]> row : poolRows.entries()) {
-        trainer.pool().setRowValues(row.getKey(), row.getValue());
-      }
+    if (restoredCore != null) {
+      List<PoolRow> rows = new ArrayList<>();
+      poolRows.values().forEach(rows::add);
+      trainer.restoreWithoutPoolFeatures(restoredCore, rows);
     }
   }
 
@@ -195,7 +191,7 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
         batch.toBatch());
     if (config.head() == TrainerConfig.Head.DCP) {
       for (int row : trainer.pool().lastWrittenRows()) {
-        poolRows.put(row, trainer.pool().rowValues(row));
+        poolRows.put(row, trainer.pool().row(row));
       }
     }
     lastLoss = result.loss();
@@ -228,6 +224,14 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    if (!rowsRestored && restoredCore != null) {
+      // Restored but no element yet: the trainer is still the fresh one; keep the restored state as it was.
+      trainerCore.update(List.of(restoredCore));
+      checkpointedSamples.update(new ArrayList<>(pendingSamples));
+      checkpointedBatches.update(new ArrayList<>(pendingBatches));
+      counters.update(List.of(modelVersion, imagesSeen));
+      return;
+    }
     trainerCore.update(List.of(trainer.snapshotWithoutPoolFeatures()));
     checkpointedSamples.update(new ArrayList<>(pendingSamples));
     checkpointedBatches.update(new ArrayList<>(pendingBatches));

@@ -158,11 +158,16 @@ class DynamicClassPoolTest {
   @Test
   void restoreRebuildsAnEqualPool() {
     try (DynamicClassPool pool = new DynamicClassPool(manager, 3, 2, 1);
-        DynamicClassPool copy = new DynamicClassPool(manager, 3, 2, 99)) {
+        DynamicClassPool copy = new DynamicClassPool(manager, 3, 2, 1)) {
       pool.beginPass(false);
       pool.write(rows(1, 0, 0, 1, 0.6f, 0.8f), new String[] {"a", "b", "a"});
       pool.endPass();
-      copy.restore(pool.featureValues(), pool.toggles(), pool.lru().mostRecentFirst(), pool.lru().rowsUsed());
+      assertArrayEquals(new int[] {0, 1}, pool.lastWrittenRows());
+      // Only the rows that ever held an identity are kept (as the streaming job does); the rest are the seed's.
+      List<PoolRow> rows = java.util.stream.IntStream.range(0, 3).filter(r -> pool.lru().identityAt(r) != null)
+          .mapToObj(pool::row).toList();
+      copy.restore(rows, pool.lru().rowsUsed(), pool.lru().clock());
+      assertArrayEquals(pool.row(2).features, new DynamicClassPool(manager, 3, 2, 1).row(2).features);
       assertArrayEquals(pool.featureValues(), copy.featureValues());
       assertArrayEquals(pool.toggles(), copy.toggles());
       pool.beginPass(false);

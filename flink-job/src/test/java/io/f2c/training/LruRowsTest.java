@@ -29,6 +29,23 @@ class LruRowsTest {
   }
 
   @Test
+  void everyUseStampsTheRowAndRollbackRestoresTheStamps() {
+    LruRows lru = new LruRows(2);
+    lru.get("a");
+    lru.get("b");
+    lru.get("a");
+    assertEquals(3, lru.lastUsed(0));
+    assertEquals(2, lru.lastUsed(1));
+    assertEquals(3, lru.clock());
+    lru.beginJournal();
+    lru.get("c");
+    assertEquals(4, lru.lastUsed(1));
+    lru.rollback();
+    assertEquals(2, lru.lastUsed(1));
+    assertEquals(3, lru.clock());
+  }
+
+  @Test
   void viewDoesNotTouchRecency() {
     LruRows lru = new LruRows(2);
     lru.get("a");
@@ -71,7 +88,12 @@ class LruRowsTest {
     lru.commit();
     assertEquals(List.of("b@1", "a@0"), order(lru));
     LruRows copy = new LruRows(3);
-    copy.restore(lru.mostRecentFirst(), lru.rowsUsed());
+    List<PoolRow> rows = new java.util.ArrayList<>();
+    for (int row = 0; row < 3; row++) {
+      rows.add(new PoolRow(row, lru.identityAt(row), 0, lru.lastUsed(row), null));
+    }
+    java.util.Collections.shuffle(rows, new java.util.Random(3)); // the stamps, not the listing order, give recency
+    copy.restore(rows, lru.rowsUsed(), lru.clock());
     assertEquals(order(lru), order(copy));
     assertEquals(2, copy.get("c"));
     assertEquals(0, copy.get("d"));
