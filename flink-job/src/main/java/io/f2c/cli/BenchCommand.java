@@ -2,6 +2,11 @@ package io.f2c.cli;
 
 import io.f2c.bench.HeadBenchmark;
 import io.f2c.bench.HeadBenchmarkReport;
+import io.f2c.bench.PipelineBenchmark;
+import io.f2c.kafka.EmbeddedKafkaBroker;
+import io.f2c.kafka.Topics;
+import java.util.ArrayList;
+import java.util.Locale;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import java.io.IOException;
@@ -9,9 +14,90 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code f2c bench head}: the classification head's time and memory, DCP against FC, as N grows. */
+/** {@code f2c bench head} and {@code f2c bench pipeline}. */
 final class BenchCommand {
   private BenchCommand() {}
+
+  /** The job against a bare loop, ingest throughput, and checkpoint cost at pool sizes 1k, 10k, 100k. */
+  static int pipeline(F2cConfig config, PrintStream out, PrintStream err) throws Exception {
+    int steps = config.get(F2cOptions.BENCH_STEPS);
+    EmbeddedKafkaBroker broker = null;
+    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("f2c-bench-");
+    try {
+      String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
+      if (bootstrap.isEmpty()) {
+        broker = EmbeddedKafkaBroker.start();
+        bootstrap = broker.bootstrapServers();
+      }
+      String topic = "bench-images-" + System.currentTimeMillis();
+      F2cConfig c = config.with(F2cOptions.BOOTSTRAP_SERVERS, bootstrap).with(F2cOptions.IMAGES_TOPIC, topic)
+          .with(F2cOptions.DEAD_LETTER_TOPIC, topic + "-dlq");
+      if (!config.isSet(F2cOptions.CHECKPOINT_INTERVAL_MS)) {
+        c = c.with(F2cOptions.CHECKPOINT_INTERVAL_MS, 2_000L); // several checkpoints within a run
+      }
+      PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps, err);
+      // Enough input for every run to keep training through its measurement (each run reads the topic anew).
+      int images = (3 * steps + 40) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
+      err.printf("bench pipeline: %s, input %d, D %d, %d images per step, %d timed steps, torch threads %d%n",
+          c.get(F2cOptions.BACKBONE), c.get(F2cOptions.INPUT_SIZE), c.get(F2cOptions.EMBEDDING_DIM),
+          bench.imagesPerStep(), steps, c.get(F2cOptions.TORCH_THREADS));
+      err.println("bare loop ...");
+      double bare = bench.bareLoopImagesPerSecond();
+      err.printf("filling %s with %d images ...%n", topic, images);
+      bench.fill(topic, images);
+      Topics.ensure(bootstrap, List.of(new Topics.Spec(topic + "-dlq", 1)));
+      err.println("ingest only ...");
+      double ingest = bench.ingestImagesPerSecond(topic, images);
+      List<String> rows = new ArrayList<>();
+      double job = 0;
+      for (int pool : new int[] {c.get(F2cOptions.POOL_SIZE), 1_000, 10_000, 100_000}) {
+        err.printf("job with a pool of %,d ...%n", pool);
+        F2cConfig run = c.with(F2cOptions.POOL_SIZE, pool).with(F2cOptions.GROUP_ID, "bench-" + pool + "-"
+            + System.nanoTime()).with(F2cOptions.CHECKPOINT_DIR, work.resolve("chk-" + pool));
+        PipelineBenchmark.JobRun result = bench.runJob(run, freePort());
+        if (rows.isEmpty()) {
+          job = result.imagesPerSecond();
+          rows.add("");
+          continue;
+        }
+        List<long[]> cps = result.checkpoints().stream().skip(1).toList(); // the first holds the whole start
+        rows.add(String.format(Locale.ROOT, "%,10d %12d %14.0f %16.1f", pool, cps.size(),
+            median(cps.stream().mapToDouble(x -> x[0]).toArray()),
+            median(cps.stream().mapToDouble(x -> x[1]).toArray()) / 1024.0));
+      }
+      if (!config.get(F2cOptions.JSON)) {
+        out.printf(Locale.ROOT, "training images/s: job %.1f, bare loop %.1f, ratio %.2f%n", job, bare, job / bare);
+        out.printf(Locale.ROOT, "ingest only (Kafka -> decoded batches): %.1f images/s (%.1fx training)%n", ingest,
+            ingest / job);
+        out.printf("%10s %12s %14s %16s%n", "pool", "checkpoints", "median ms", "median KiB (incr.)");
+        rows.stream().skip(1).forEach(out::println);
+      }
+      out.printf(Locale.ROOT, "{\"job_images_per_s\":%.2f,\"bare_images_per_s\":%.2f,\"ratio\":%.3f,"
+          + "\"ingest_images_per_s\":%.2f}%n", job, bare, job / bare, ingest);
+      return 0;
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+
+  private static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
 
   static int head(F2cConfig config, PrintStream out, PrintStream err) throws IOException {
     List<Long> ids = Arrays.stream(config.get(F2cOptions.BENCH_IDS).split(",")).map(Long::parseLong).toList();

@@ -72,7 +72,13 @@ public final class Commands {
           + "ends with one JSON line per point. An FC head that does not fit in memory is reported, not run.",
       List.of(BENCH_IDS, BENCH_POOL, EMBEDDING_DIM, BATCH, BENCH_STEPS, JSON, PLOT, HELP));
 
-  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB, BENCH_HEAD);
+  public static final Command BENCH_PIPELINE = new Command("bench pipeline", "[--steps S] [options] [--json]",
+      "Measures the whole job: training images/s of the job fed from Kafka against a bare loop over the same\n"
+          + "trainer and batches, ingest-only throughput (Kafka -> decoded batches), and checkpoint duration and\n"
+          + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
+      concat(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, JSON, SEED), JOB_OPTIONS));
+
+  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB, BENCH_HEAD, BENCH_PIPELINE);
 
   private static List<Option<?>> concat(List<Option<?>> first, List<Option<?>> second) {
     List<Option<?>> all = new ArrayList<>(first);

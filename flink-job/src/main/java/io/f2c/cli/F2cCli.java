@@ -59,6 +59,7 @@ public final class F2cCli {
         case "produce" -> ProduceCommand.run(config, out);
         case "job" -> new DemoCommand(config, out).runJobOnly();
         case "bench head" -> BenchCommand.head(config, out, err);
+        case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         default -> throw new IllegalStateException("no runner for " + cmd.name());
       };
     } catch (IllegalArgumentException e) {
@@ -75,7 +76,7 @@ public final class F2cCli {
     StringBuilder text = new StringBuilder("usage: f2c COMMAND [options]   (f2c COMMAND --help for its options)\n\n"
         + "Streaming face-recognition training with Flink, Kafka and DJL (F2C).\n\ncommands:\n");
     for (Command c : Commands.ALL) {
-      text.append(String.format("  %-11s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
+      text.append(String.format("  %-15s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
     }
     return text.toString();
   }

@@ -1,0 +1,261 @@
+package io.f2c.bench;
+
+import io.f2c.batching.DualBatchSampler;
+import io.f2c.batching.InstanceBatchRecord;
+import io.f2c.batching.InstanceBatcher;
+import io.f2c.config.F2cConfig;
+import io.f2c.config.F2cOptions;
+import io.f2c.ingest.DecodeAndValidate;
+import io.f2c.ingest.FaceImageProducer;
+import io.f2c.ingest.FaceSource;
+import io.f2c.ingest.FaceValidator;
+import io.f2c.ingest.ImageDecoder;
+import io.f2c.ingest.ImageRejectedException;
+import io.f2c.ingest.PreprocessSpec;
+import io.f2c.ingest.SyntheticFaces;
+import io.f2c.job.F2cJob;
+import io.f2c.kafka.KafkaConnectors;
+import io.f2c.kafka.Topics;
+import io.f2c.runtime.FlinkSettings;
+import io.f2c.schema.ImageFormat;
+import io.f2c.training.F2cTrainer;
+import io.f2c.training.TrainerConfig;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * The whole job against a bare loop over the same trainer: training images/s of the job fed from Kafka and of a
+ * plain loop with the same batches, backbone, batch sizes and threads; ingest-only throughput (Kafka -> decoded
+ * instance batches); and the cost of checkpoints (duration, incremental size) for several pool sizes. Everything runs
+ * in this JVM: an embedded broker and a local Flink cluster whose REST API gives the trainer's step count and the
+ * checkpoint statistics.
+ */
+public final class PipelineBenchmark {
+  private final F2cConfig config;
+  private final String bootstrap;
+  private final PrintStream log;
+  private final int steps;
+  private final int identities = 300;
+  private final int imagesEach = 6;
+
+  public PipelineBenchmark(F2cConfig config, String bootstrap, int steps, PrintStream log) {
+    this.config = config;
+    this.bootstrap = bootstrap;
+    this.steps = steps;
+    this.log = log;
+  }
+
+  public int imagesPerStep() {
+    return 2 * config.get(F2cOptions.IDENTITY_BATCH) + config.get(F2cOptions.INSTANCE_BATCH);
+  }
+
+  /** Training images/s of a plain loop over the trainer with sampled batches (after 3 warm-up steps). */
+  public double bareLoopImagesPerSecond() throws ImageRejectedException {
+    PreprocessSpec spec = PreprocessSpec.from(config);
+    SyntheticFaces faces = new SyntheticFaces(config.get(F2cOptions.SEED), spec.size());
+    ImageDecoder decoder = new ImageDecoder(spec, 1L << 26, 1 << 26);
+    Map<String, List<float[]>> set = new LinkedHashMap<>();
+    for (int id = 0; id < identities; id++) {
+      List<float[]> images = new ArrayList<>();
+      for (int img = 0; img < imagesEach; img++) {
+        images.add(decoder.decode(faces.encoded(id, img, ImageFormat.PNG), ImageFormat.PNG));
+      }
+      set.put(SyntheticFaces.identityId(id), images);
+    }
+    DualBatchSampler sampler = new DualBatchSampler(set, 1);
+    TrainerConfig trainerConfig = F2cJob.trainerConfig(config);
+    try (F2cTrainer trainer = new F2cTrainer(trainerConfig)) {
+      long start = 0;
+      for (int s = 0; s < 3 + steps; s++) {
+        if (s == 3) {
+          start = System.nanoTime();
+        }
+        trainer.step(sampler.identityBatch(config.get(F2cOptions.IDENTITY_BATCH)),
+            sampler.instanceBatch(config.get(F2cOptions.INSTANCE_BATCH)));
+      }
+      return steps * imagesPerStep() / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /** Fills a topic with {@code count} synthetic face images (sent before any timing starts). */
+  public void fill(String topic, int count) throws InterruptedException {
+    Topics.ensure(bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
+    try (FaceImageProducer producer = new FaceImageProducer(bootstrap, topic)) {
+      producer.run(FaceSource.synthetic(new SyntheticFaces(config.get(F2cOptions.SEED), config.get(
+          F2cOptions.INPUT_SIZE)), identities, imagesEach, true, 1), 0, count);
+    }
+  }
+
+  /** Result of one run of the job. */
+  public record JobRun(double imagesPerSecond, List<long[]> checkpoints) {}
+
+  /**
+   * Runs the training job on a filled topic; measures trainer steps/s from the REST API between step 3 and step
+   * 3 + {@code steps}, and collects completed checkpoints {duration ms, incremental bytes} after the warm-up.
+   */
+  public JobRun runJob(F2cConfig jobConfig, int port) throws Exception {
+    F2cConfig c = jobConfig.with(F2cOptions.DASHBOARD_PORT, port);
+    StreamExecutionEnvironment env = FlinkSettings.localEnvironment(c);
+    F2cJob.build(env, F2cJob.kafkaSource(c), new F2cJob.Sinks(
+        KafkaConnectors.deadLetterSink(bootstrap, c.get(F2cOptions.DEAD_LETTER_TOPIC)), new DiscardingSink<>(),
+        new DiscardingSink<>()), c);
+    JobClient job = env.executeAsync("bench-pipeline");
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      // From the first observation at step 3 or later to the first one at least `steps` steps further.
+      long[] at = waitForStep(http, port, job, 3);
+      long[] end = waitForStep(http, port, job, at[0] + steps);
+      double seconds = (end[1] - at[1]) / 1e9;
+      double rate = (end[0] - at[0]) * imagesPerStep() / seconds;
+      List<long[]> checkpoints = checkpoints(http, port, job);
+      return new JobRun(rate, checkpoints);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  /** Ingest only: Kafka -> decode -> instance batches, images/s between the first and the last batch. */
+  public double ingestImagesPerSecond(String topic, int images) throws Exception {
+    F2cConfig c = config.with(F2cOptions.IMAGES_TOPIC, topic).with(F2cOptions.GROUP_ID, "bench-ingest-" + System.nanoTime());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
+        FlinkSettings.jobConfiguration(c, true));
+    ImageDecoder decoder = new ImageDecoder(PreprocessSpec.from(c), c.get(F2cOptions.MAX_IMAGE_PIXELS),
+        c.get(F2cOptions.MAX_IMAGE_BYTES));
+    int batch = c.get(F2cOptions.INSTANCE_BATCH);
+    env.fromSource(F2cJob.kafkaSource(c), WatermarkStrategy.noWatermarks(), "source")
+        .process(new DecodeAndValidate(new FaceValidator(decoder)))
+        .process(new InstanceBatcher(batch, batch, 1))
+        .sinkTo(new TimingSink());
+    TimingSink.reset();
+    JobClient job = env.executeAsync("bench-ingest");
+    try {
+      int batches = images / batch;
+      long deadline = System.nanoTime() + 300_000_000_000L;
+      while (TimingSink.COUNT.get() < batches && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      long counted = TimingSink.COUNT.get() - 1;
+      return counted * batch / ((TimingSink.LAST.get() - TimingSink.FIRST.get()) / 1e9);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  private long[] waitForStep(HttpClient http, int port, JobClient job, long step) throws Exception {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    long last = -1;
+    long lastChange = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long current = trainerStep(http, port, job);
+      if (current >= step) {
+        return new long[] {current, System.nanoTime()};
+      }
+      if (current != last) {
+        last = current;
+        lastChange = System.nanoTime();
+      } else if (current > 0 && System.nanoTime() - lastChange > 60_000_000_000L) {
+        throw new IllegalStateException("the trainer stopped at step " + current + " (input exhausted?)");
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("the trainer did not reach step " + step + " in 10 minutes");
+  }
+
+  private long trainerStep(HttpClient http, int port, JobClient job) {
+    String id = job.getJobID().toString();
+    String detail = get(http, port, "/jobs/" + id);
+    Matcher v = Pattern.compile("\"id\":\"([0-9a-f]+)\",\"slotSharingGroupId\":\"[0-9a-f]+\",\"name\":\"trainer")
+        .matcher(detail);
+    if (!v.find()) {
+      return -1;
+    }
+    String value = get(http, port, "/jobs/" + id + "/vertices/" + v.group(1)
+        + "/metrics?get=0.trainer.trainer.trainerStep");
+    Matcher m = Pattern.compile("\"value\":\"(\\d+)\"").matcher(value);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /** Completed checkpoints as {end-to-end duration ms, checkpointed (incremental) bytes, id}, oldest first. */
+  private List<long[]> checkpoints(HttpClient http, int port, JobClient job) {
+    String body = get(http, port, "/jobs/" + job.getJobID() + "/checkpoints");
+    int history = body.indexOf("\"history\"");
+    List<long[]> out = new ArrayList<>();
+    if (history < 0) {
+      return out;
+    }
+    String[] entries = body.substring(history).split("\\{\"className\":");
+    for (int i = 1; i < entries.length; i++) {
+      if (entries[i].startsWith("\"completed\"")) {
+        out.add(0, new long[] {field(entries[i], "end_to_end_duration"), field(entries[i], "checkpointed_size"),
+            field(entries[i], "id")});
+      }
+    }
+    return out;
+  }
+
+  private static long field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private static String get(HttpClient http, int port, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  /** Counts batches in this JVM and notes when the first and last arrived. */
+  static final class TimingSink implements Sink<InstanceBatchRecord> {
+    private static final long serialVersionUID = 1L;
+    static final AtomicLong COUNT = new AtomicLong();
+    static final AtomicLong FIRST = new AtomicLong();
+    static final AtomicLong LAST = new AtomicLong();
+
+    static void reset() {
+      COUNT.set(0);
+      FIRST.set(0);
+      LAST.set(0);
+    }
+
+    @Override
+    public SinkWriter<InstanceBatchRecord> createWriter(WriterInitContext context) {
+      return new SinkWriter<>() {
+        @Override
+        public void write(InstanceBatchRecord element, Context ctx) {
+          long now = System.nanoTime();
+          if (COUNT.getAndIncrement() == 0) {
+            FIRST.set(now);
+          }
+          LAST.set(now);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+}
