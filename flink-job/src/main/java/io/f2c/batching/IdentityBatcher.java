@@ -12,6 +12,9 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,11 +24,12 @@ import org.apache.flink.util.OutputTag;
  * and a reservoir of at most K images (reservoir sampling, so every image seen has the same chance to be kept).
  *
  * <p>When an identity gets a new image and has another one stored, it emits an {@link IdentitySample} (the new image
- * and a stored one). Identities with two or more images are also replayed every {@code replayIntervalMs} (continual
+ * and a stored one), for a share of such images that matches what the trainer consumes. Identities with two or more images are also replayed every {@code replayIntervalMs} (continual
  * learning: known identities keep being revisited). Identities with one image only reach training through the
  * instance loader, as F2C's negatives. Registry updates go to the {@link #REGISTRY} side output.
  */
-public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedFace, IdentitySample> {
+public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedFace, IdentitySample>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
   public static final OutputTag<IdentityCount> REGISTRY =
@@ -33,20 +37,27 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
 
   private final int reservoirSize;
   private final long replayIntervalMs;
+  private final double sampleShare;
   private final long seed;
   private transient ValueState<IdentityCount> registry;
   private transient ListState<float[]> reservoir;
   private transient SplittableRandom random;
-  private transient Counter identitiesSeen;
+  private transient long identitiesSeen;
+  private transient ListState<Long> identitiesSeenState;
   private transient Counter samples;
   private transient Counter replays;
 
-  public IdentityBatcher(int reservoirSize, long replayIntervalMs, long seed) {
+  /**
+   * @param sampleShare share of new images that yield a sample: the trainer uses about identity-batch samples per
+   *     instance batch, so emitting more would only make it drop them after they crossed the network
+   */
+  public IdentityBatcher(int reservoirSize, long replayIntervalMs, double sampleShare, long seed) {
     if (reservoirSize < 2) {
       throw new IllegalArgumentException("the reservoir must hold at least 2 images per identity");
     }
     this.reservoirSize = reservoirSize;
     this.replayIntervalMs = replayIntervalMs;
+    this.sampleShare = sampleShare;
     this.seed = seed;
   }
 
@@ -57,7 +68,8 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
         new ListStateDescriptor<>("identity-reservoir", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
     random = new SplittableRandom(seed ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
-    identitiesSeen = group.counter("identitiesSeen");
+    // A gauge over checkpointed state: the count survives restores, as the registry it counts does.
+    group.gauge("identitiesSeen", () -> identitiesSeen);
     samples = group.counter("identitySamples");
     replays = group.counter("identityReplays");
   }
@@ -68,7 +80,7 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     long now = ctx.timerService().currentProcessingTime();
     if (entry == null) {
       entry = new IdentityCount(face.identityId, 0, now);
-      identitiesSeen.inc();
+      identitiesSeen++;
     }
     entry.images++;
     registry.update(entry);
@@ -77,8 +89,10 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     List<float[]> stored = new ArrayList<>();
     reservoir.get().forEach(stored::add);
     if (!stored.isEmpty()) {
-      out.collect(new IdentitySample(face.identityId, face.pixels, stored.get(random.nextInt(stored.size()))));
-      samples.inc();
+      if (random.nextDouble() < sampleShare) {
+        out.collect(new IdentitySample(face.identityId, face.pixels, stored.get(random.nextInt(stored.size()))));
+        samples.inc();
+      }
       if (stored.size() == 1 && replayIntervalMs > 0) {
         ctx.timerService().registerProcessingTimeTimer(now + replayIntervalMs);
       }
@@ -92,6 +106,21 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
         stored.set((int) slot, face.pixels);
         reservoir.update(stored);
       }
+    }
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    identitiesSeenState.update(List.of(identitiesSeen));
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    identitiesSeenState = context.getOperatorStateStore().getListState(
+        new ListStateDescriptor<>("identities-seen", Long.class));
+    identitiesSeen = 0;
+    for (Long count : identitiesSeenState.get()) {
+      identitiesSeen += count; // after rescaling a subtask may get several entries: their sum stays right
     }
   }
 

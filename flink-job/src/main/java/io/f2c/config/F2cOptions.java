@@ -101,7 +101,7 @@ public final class F2cOptions {
   public static final Option<String> BENCH_POOL = new Option<>("pool", "10000,1%", "Q[,Q%...]",
       "bench head: pool sizes Q, as a count or a percentage of N.", F2cOptions::parseCountList);
   public static final Option<Integer> BENCH_STEPS = positiveInt("steps", 20, "S",
-      "bench head: timed DCP steps per point (median reported); the FC head runs S/5 (at least 2).");
+      "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps.");
   public static final Option<Boolean> JSON = new Option<>("json", false, "",
       "Print only the machine-readable JSON line(s).", Boolean::parseBoolean);
   public static final Option<Path> PLOT = path("plot", Path.of("f2c-work", "bench-head.png"),

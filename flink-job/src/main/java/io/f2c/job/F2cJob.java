@@ -79,7 +79,7 @@ public final class F2cJob {
     SingleOutputStreamOperator<IdentitySample> samples = faces
         .keyBy(face -> face.identityId)
         .process(new IdentityBatcher(config.get(F2cOptions.RESERVOIR), config.get(F2cOptions.REPLAY_INTERVAL_MS),
-            seed))
+            sampleShare(config), seed))
         .name(REGISTRY_NAME).uid(REGISTRY_NAME);
     DataStream<IdentityCount> counts = samples.getSideOutput(IdentityBatcher.REGISTRY);
     counts.sinkTo(sinks.identityCounts()).name("identity-counts").uid("sink-identity-counts");
@@ -94,6 +94,14 @@ public final class F2cJob {
     models.flatMap(new ModelUpdateSplitter()).name("model-chunks").uid("model-chunks")
         .sinkTo(sinks.models()).name("models").uid("sink-models");
     return counts;
+  }
+
+  /**
+   * A step uses identity-batch samples and one instance batch; images arrive at about instance-batch per step, so a
+   * share of identity-batch / instance-batch of them (with a margin, capped at 1) keeps the trainer supplied.
+   */
+  static double sampleShare(F2cConfig config) {
+    return Math.min(1.0, 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH));
   }
 
   /** The trainer's settings from the job's options (margin and schedule shape: {@link TrainerConfig#defaults()}). */

@@ -1,0 +1,108 @@
+package io.f2c.batching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.f2c.ingest.DecodedFace;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The dual loader's two operators through Flink's operator test harnesses. */
+class LoadersTest {
+
+  /** Face k of an identity: a one-pixel "image" holding k, so outputs can be traced back. */
+  private static StreamRecord<DecodedFace> face(String identity, float k) {
+    return new StreamRecord<>(new DecodedFace(identity, identity + "/" + k, 0L, new float[] {k}));
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, DecodedFace, IdentitySample> identityLoader()
+      throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 7)), f -> f.identityId, Types.STRING);
+  }
+
+  @Test
+  void identityLoaderPairsANewImageWithAStoredOneKeepsAReservoirAndReplays() throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (var harness = identityLoader()) {
+      harness.open();
+      harness.setProcessingTime(0);
+      harness.processElement(face("solo", 1)); // one image: negatives only, no sample
+      harness.processElement(face("a", 1));
+      assertTrue(harness.extractOutputValues().isEmpty());
+      harness.processElement(face("a", 2));
+      List<IdentitySample> samples = harness.extractOutputValues();
+      assertEquals(1, samples.size());
+      assertEquals("a", samples.get(0).identityId);
+      assertEquals(2f, samples.get(0).first[0]);
+      assertEquals(1f, samples.get(0).second[0]);
+      for (int k = 3; k <= 20; k++) {
+        harness.processElement(face("a", k));
+      }
+      // Every sample pairs two different images of "a", the second always from the reservoir.
+      for (IdentitySample s : harness.extractOutputValues()) {
+        assertNotEquals(s.first[0], s.second[0]);
+      }
+      assertEquals(20L, harness.getSideOutput(IdentityBatcher.REGISTRY).stream()
+          .filter(r -> r.getValue().identityId.equals("a")).mapToLong(r -> r.getValue().images).max().orElse(0));
+      int before = harness.extractOutputValues().size();
+      harness.setProcessingTime(1000); // the replay timer of "a" fires
+      List<IdentitySample> after = harness.extractOutputValues();
+      assertEquals(before + 1, after.size());
+      IdentitySample replay = after.get(after.size() - 1);
+      assertEquals("a", replay.identityId);
+      assertNotEquals(replay.first[0], replay.second[0]);
+      checkpoint = harness.snapshot(1, 1000);
+    }
+    try (var restored = identityLoader()) {
+      restored.initializeState(checkpoint);
+      restored.open();
+      restored.processElement(face("solo", 2)); // the restored registry knows "solo": this is its second image
+      assertEquals(1, restored.extractOutputValues().size());
+      assertEquals(2L, restored.getSideOutput(IdentityBatcher.REGISTRY).peek().getValue().images);
+    }
+  }
+
+  @Test
+  void instanceLoaderShufflesThroughABoundedBufferAndLosesNothingAcrossARestore() throws Exception {
+    OperatorSubtaskState checkpoint;
+    Set<Float> seen = new HashSet<>();
+    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
+      harness.open();
+      for (int k = 0; k < 5; k++) {
+        harness.processElement(face("id" + k, k));
+      }
+      // A batch leaves whenever the buffer holds 4 faces: one batch of 2 after the 4th face; 3 faces wait.
+      List<InstanceBatchRecord> batches = harness.extractOutputValues();
+      assertEquals(1, batches.size());
+      for (float v : batches.get(0).images) {
+        seen.add(v);
+      }
+      checkpoint = harness.snapshot(1, 1);
+    }
+    try (var restored = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
+      restored.initializeState(checkpoint);
+      restored.open();
+      for (int k = 5; k < 9; k++) {
+        restored.processElement(face("id" + k, k));
+      }
+      for (InstanceBatchRecord batch : restored.extractOutputValues()) {
+        for (int i = 0; i < 2; i++) {
+          assertEquals("id" + (int) batch.images[i], batch.labels[i], "labels travel with their images");
+          assertTrue(seen.add(batch.images[i]), "no face leaves twice");
+        }
+      }
+      assertEquals(6, seen.size()); // 3 batches of 2 from 9 faces; 3 still buffered
+    }
+  }
+}
