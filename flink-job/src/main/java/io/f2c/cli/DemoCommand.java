@@ -78,13 +78,20 @@ final class DemoCommand {
       out.println("Flink dashboard: http://127.0.0.1:" + config.get(F2cOptions.DASHBOARD_PORT)
           + "/  (job " + job.getJobID() + ")");
 
+      // Held-out identities for the built-in subscriber: synthetic ones the producer never makes, or every tenth
+      // identity of --images, which the producer then leaves out.
+      java.util.Set<String> heldOutNames = new java.util.HashSet<>();
+      var dir = config.get(F2cOptions.IMAGES_DIR);
+      var heldOut = dir == null
+          ? ModelWatcher.syntheticHeldOut(config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE), 20)
+          : ModelWatcher.folderHeldOut(dir, 20, heldOutNames);
       if (withProducer) {
         producer = new FaceImageProducer(bootstrap, config.get(F2cOptions.IMAGES_TOPIC));
-        producerThread = startProducer(producer);
+        producerThread = startProducer(producer, heldOutNames);
       }
       watcher = new DeadLetterWatcher(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC));
       watcher.start();
-      models = new ModelWatcher(bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.SEED), 20, out);
+      models = new ModelWatcher(bootstrap, config.get(F2cOptions.MODELS_TOPIC), heldOut, out);
       models.start();
       return reportUntilStopped(job, stop, progress.board(), producer, watcher, models);
     } finally {
@@ -114,8 +121,10 @@ final class DemoCommand {
     }
   }
 
-  private Thread startProducer(FaceImageProducer producer) {
-    var source = ProduceCommand.faceSource(config, true);
+  private Thread startProducer(FaceImageProducer producer, java.util.Set<String> heldOut) {
+    var dir = config.get(F2cOptions.IMAGES_DIR);
+    var source = dir == null ? ProduceCommand.faceSource(config, true)
+        : io.f2c.ingest.FaceSource.folder(dir, true, config.get(F2cOptions.SEED), id -> !heldOut.contains(id));
     double rate = config.get(F2cOptions.RATE);
     Thread thread = new Thread(() -> {
       try {

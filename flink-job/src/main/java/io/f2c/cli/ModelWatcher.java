@@ -25,10 +25,12 @@ final class ModelWatcher implements AutoCloseable {
   /** Held-out synthetic identities start here; the producer's are numbered from 0. */
   static final int HELD_OUT_FIRST = 1_000_000;
 
+  /** One held-out image, encoded as it would arrive. */
+  record HeldOutImage(String label, byte[] bytes, ImageFormat format) {}
+
   private final TopicReader<ModelUpdate> reader;
   private final PrintStream out;
-  private final long seed;
-  private final int heldOutIdentities;
+  private final List<HeldOutImage> heldOut;
   private final Thread thread;
   private volatile boolean running = true;
   private final List<double[]> accuracies = new ArrayList<>(); // {version, accuracy}
@@ -37,11 +39,10 @@ final class ModelWatcher implements AutoCloseable {
   private float[] heldOutPixels;
   private PreprocessSpec heldOutSpec;
 
-  ModelWatcher(String bootstrap, String topic, long seed, int heldOutIdentities, PrintStream out) {
+  ModelWatcher(String bootstrap, String topic, List<HeldOutImage> heldOut, PrintStream out) {
     this.reader = new TopicReader<>(bootstrap, topic, AvroCodec.modelUpdate());
     this.out = out;
-    this.seed = seed;
-    this.heldOutIdentities = heldOutIdentities;
+    this.heldOut = heldOut;
     this.thread = new Thread(this::follow, "f2c-model-watcher");
     thread.setDaemon(true);
   }
@@ -89,27 +90,64 @@ final class ModelWatcher implements AutoCloseable {
     }
   }
 
-  /** Held-out images, preprocessed exactly as the model expects. */
+  /** Held-out images, preprocessed exactly as the model expects (the training path's decoder). */
   private void prepareHeldOut(PreprocessSpec spec) {
     if (spec.equals(heldOutSpec)) {
       return;
     }
-    SyntheticFaces faces = new SyntheticFaces(seed, spec.size());
     ImageDecoder decoder = new ImageDecoder(spec, 1L << 26, 1 << 26);
-    int perIdentity = 4;
-    heldOutLabels = new String[heldOutIdentities * perIdentity];
-    heldOutPixels = new float[heldOutLabels.length * spec.tensorLength()];
-    for (int i = 0; i < heldOutLabels.length; i++) {
-      int id = HELD_OUT_FIRST + i / perIdentity;
-      heldOutLabels[i] = SyntheticFaces.identityId(id);
+    heldOutLabels = new String[heldOut.size()];
+    heldOutPixels = new float[heldOut.size() * spec.tensorLength()];
+    for (int i = 0; i < heldOut.size(); i++) {
+      heldOutLabels[i] = heldOut.get(i).label();
       try {
-        float[] pixels = decoder.decode(faces.encoded(id, i % perIdentity, ImageFormat.PNG), ImageFormat.PNG);
+        float[] pixels = decoder.decode(heldOut.get(i).bytes(), heldOut.get(i).format());
         System.arraycopy(pixels, 0, heldOutPixels, i * spec.tensorLength(), spec.tensorLength());
       } catch (ImageRejectedException e) {
-        throw new IllegalStateException(e);
+        throw new IllegalStateException("held-out image " + heldOut.get(i).label() + ": " + e.getMessage(), e);
       }
     }
     heldOutSpec = spec;
+  }
+
+  /** Synthetic identities the producer never sends: 4 images each. */
+  static List<HeldOutImage> syntheticHeldOut(long seed, int size, int identities) {
+    SyntheticFaces faces = new SyntheticFaces(seed, size);
+    List<HeldOutImage> images = new ArrayList<>();
+    for (int id = HELD_OUT_FIRST; id < HELD_OUT_FIRST + identities; id++) {
+      for (int img = 0; img < 4; img++) {
+        images.add(new HeldOutImage(SyntheticFaces.identityId(id), faces.encoded(id, img, ImageFormat.PNG),
+            ImageFormat.PNG));
+      }
+    }
+    return images;
+  }
+
+  /**
+   * Every tenth identity folder with two or more images (at most {@code identities}), which the demo's producer then
+   * leaves out; up to 4 images each.
+   */
+  static List<HeldOutImage> folderHeldOut(java.nio.file.Path dir, int identities,
+      java.util.Set<String> heldOutNames) throws java.io.IOException {
+    List<HeldOutImage> images = new ArrayList<>();
+    List<java.nio.file.Path> folders;
+    try (var list = java.nio.file.Files.list(dir)) {
+      folders = list.filter(java.nio.file.Files::isDirectory).sorted().toList();
+    }
+    for (int i = 9; i < folders.size() && heldOutNames.size() < identities; i += 10) {
+      List<java.nio.file.Path> files;
+      try (var list = java.nio.file.Files.list(folders.get(i))) {
+        files = list.filter(f -> io.f2c.ingest.FaceSource.formatOf(f) != null).sorted().limit(4).toList();
+      }
+      if (files.size() >= 2) {
+        String name = folders.get(i).getFileName().toString();
+        heldOutNames.add(name);
+        for (java.nio.file.Path f : files) {
+          images.add(new HeldOutImage(name, java.nio.file.Files.readAllBytes(f), io.f2c.ingest.FaceSource.formatOf(f)));
+        }
+      }
+    }
+    return images;
   }
 
   @Override

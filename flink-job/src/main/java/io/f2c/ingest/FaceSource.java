@@ -68,6 +68,11 @@ public final class FaceSource implements Iterator<FaceImage> {
    * @throws IllegalArgumentException naming the folder when it is missing or holds no images in that layout
    */
   public static FaceSource folder(Path dir, boolean loop, long seed) {
+    return folder(dir, loop, seed, identity -> true);
+  }
+
+  /** As {@link #folder(Path, boolean, long)}, with only the identities {@code include} accepts. */
+  public static FaceSource folder(Path dir, boolean loop, long seed, java.util.function.Predicate<String> include) {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("image folder " + dir + " does not exist (expected DIR/<identity>/<image>)");
     }
@@ -75,6 +80,9 @@ public final class FaceSource implements Iterator<FaceImage> {
     try (Stream<Path> identities = Files.list(dir)) {
       for (Path identityDir : identities.filter(Files::isDirectory).sorted().toList()) {
         String identity = identityDir.getFileName().toString();
+        if (!include.test(identity)) {
+          continue;
+        }
         try (Stream<Path> files = Files.list(identityDir)) {
           for (Path file : files.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
             ImageFormat format = formatOf(file);

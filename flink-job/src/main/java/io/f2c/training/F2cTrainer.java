@@ -72,7 +72,10 @@ public final class F2cTrainer implements AutoCloseable {
 
   /** What one step did. */
   public record StepResult(long step, float loss, float learningRate, double poolHitRate, double occupancy,
-      int images) {}
+      int images, boolean applied) {}
+
+  /** Gradients are scaled down to this joint L2 norm; a non-finite loss or gradient skips the update. */
+  static final float MAX_GRADIENT_NORM = 20f;
 
   public StepResult step(TrainingBatches.IdentityBatch identities, TrainingBatches.InstanceBatch instances) {
     int imageLength = config.input().tensorLength();
@@ -92,10 +95,14 @@ public final class F2cTrainer implements AutoCloseable {
         loss = head.loss(probeX, probeY, batch.xLabels(), batch.yLabels());
         tape.backward(loss.total());
       }
-      optimizer.step(lr);
+      float value = loss.total().getFloat();
+      boolean applied = Float.isFinite(value) && optimizer.clipGradients(MAX_GRADIENT_NORM);
+      if (applied) {
+        optimizer.step(lr);
+      }
       step++;
-      return new StepResult(step, loss.total().getFloat(), lr, loss.hits() / (double) loss.probes(),
-          head.occupancy(), 2 * batch.half());
+      return new StepResult(step, value, lr, loss.hits() / (double) loss.probes(), head.occupancy(),
+          2 * batch.half(), applied);
     }
   }
 

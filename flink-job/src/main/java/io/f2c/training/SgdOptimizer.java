@@ -45,6 +45,33 @@ public final class SgdOptimizer {
   }
 
   /**
+   * Global gradient-norm guard before an update: scales the gradients down to {@code maxNorm} when their joint L2
+   * norm exceeds it, and reports false (the caller skips the update) when it is not finite. One exploding or NaN step
+   * would otherwise spoil a model that trains for ever.
+   */
+  public boolean clipGradients(float maxNorm) {
+    double sumSquares = 0;
+    for (NDArray p : params) {
+      try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray total = sq.sum()) {
+        sumSquares += total.getFloat();
+      }
+    }
+    double norm = Math.sqrt(sumSquares);
+    if (!Double.isFinite(norm)) {
+      return false;
+    }
+    if (norm > maxNorm) {
+      float factor = (float) (maxNorm / norm);
+      for (NDArray p : params) {
+        try (NDArray g = p.getGradient()) {
+          g.muli(factor);
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
    * One update. Works in place on the gradients (they are zeroed before the next step anyway) and frees each
    * temporary at once, so an N x D parameter never needs more than one extra N x D buffer.
    */

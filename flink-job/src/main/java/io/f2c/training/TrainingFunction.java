@@ -62,6 +62,7 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   private transient ListState<IdentitySample> checkpointedSamples;
   private transient ListState<InstanceBatchRecord> checkpointedBatches;
   private transient Counter samplesDropped;
+  private transient Counter skippedUpdates;
   private transient MapState<Integer, PoolRow> poolRows;
   private transient ListState<byte[]> trainerCore;
   private transient ListState<Long> counters;
@@ -119,6 +120,7 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("trainer");
     steps = group.counter("steps");
     samplesDropped = group.counter("identitySamplesDropped");
+    skippedUpdates = group.counter("skippedUpdates");
     images = group.meter("imagesPerSecond", new MeterView(10));
     group.gauge("loss", () -> lastLoss);
     group.gauge("poolHitRate", () -> lastHitRate);
@@ -193,6 +195,9 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
       for (int row : trainer.pool().lastWrittenRows()) {
         poolRows.put(row, trainer.pool().row(row));
       }
+    }
+    if (!result.applied()) {
+      skippedUpdates.inc();
     }
     lastLoss = result.loss();
     lastHitRate = result.poolHitRate();
