@@ -1,16 +1,18 @@
 package io.f2c.batching;
 
 import io.f2c.ingest.DecodedFace;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -40,7 +42,7 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   private final double sampleShare;
   private final long seed;
   private transient ValueState<IdentityCount> registry;
-  private transient ListState<float[]> reservoir;
+  private transient MapState<Integer, float[]> reservoir;
   private transient SplittableRandom random;
   private transient long identitiesSeen;
   private transient ListState<Long> identitiesSeenState;
@@ -64,8 +66,9 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   @Override
   public void open(OpenContext context) {
     registry = getRuntimeContext().getState(new ValueStateDescriptor<>("identity-registry", IdentityCount.class));
-    reservoir = getRuntimeContext().getListState(
-        new ListStateDescriptor<>("identity-reservoir", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+    // Slot -> image: a record reads at most the one stored image it pairs with, not the whole reservoir.
+    reservoir = getRuntimeContext().getMapState(new MapStateDescriptor<>("identity-reservoir", Types.INT,
+        PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
     random = new SplittableRandom(seed ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
     // A gauge over checkpointed state: the count survives restores, as the registry it counts does.
@@ -86,25 +89,23 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     registry.update(entry);
     ctx.output(REGISTRY, new IdentityCount(entry.identityId, entry.images, entry.firstSeenMillis));
 
-    List<float[]> stored = new ArrayList<>();
-    reservoir.get().forEach(stored::add);
-    if (!stored.isEmpty()) {
+    int stored = (int) Math.min(entry.images - 1, reservoirSize); // images kept before this one
+    if (stored > 0) {
       if (random.nextDouble() < sampleShare) {
-        out.collect(new IdentitySample(face.identityId, face.pixels, stored.get(random.nextInt(stored.size()))));
+        out.collect(new IdentitySample(face.identityId, face.pixels, reservoir.get(random.nextInt(stored))));
         samples.inc();
       }
-      if (stored.size() == 1 && replayIntervalMs > 0) {
+      if (stored == 1 && replayIntervalMs > 0) {
         ctx.timerService().registerProcessingTimeTimer(now + replayIntervalMs);
       }
     }
     // Reservoir sampling: the n-th image replaces a random slot with probability K / n.
-    if (stored.size() < reservoirSize) {
-      reservoir.add(face.pixels);
+    if (stored < reservoirSize) {
+      reservoir.put(stored, face.pixels);
     } else {
       long slot = random.nextLong(entry.images);
       if (slot < reservoirSize) {
-        stored.set((int) slot, face.pixels);
-        reservoir.update(stored);
+        reservoir.put((int) slot, face.pixels);
       }
     }
   }
@@ -126,12 +127,12 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<IdentitySample> out) throws Exception {
-    List<float[]> stored = new ArrayList<>();
-    reservoir.get().forEach(stored::add);
-    if (stored.size() >= 2) {
-      int a = random.nextInt(stored.size());
-      int b = (a + 1 + random.nextInt(stored.size() - 1)) % stored.size();
-      out.collect(new IdentitySample(ctx.getCurrentKey(), stored.get(a), stored.get(b)));
+    IdentityCount entry = registry.value();
+    int stored = entry == null ? 0 : (int) Math.min(entry.images, reservoirSize);
+    if (stored >= 2) {
+      int a = random.nextInt(stored);
+      int b = (a + 1 + random.nextInt(stored - 1)) % stored;
+      out.collect(new IdentitySample(ctx.getCurrentKey(), reservoir.get(a), reservoir.get(b)));
       replays.inc();
     }
     ctx.timerService().registerProcessingTimeTimer(timestamp + replayIntervalMs);

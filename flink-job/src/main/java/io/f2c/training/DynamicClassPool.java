@@ -274,7 +274,28 @@ public final class DynamicClassPool implements AutoCloseable {
 
   /** The state of one row, as the streaming job keeps it. */
   public PoolRow row(int row) {
-    return new PoolRow(row, lru.identityAt(row), toggle[row], lru.lastUsed(row), rowValues(row));
+    return rows(new int[] {row}).get(0);
+  }
+
+  /** The state of several rows, their features read in one gather. */
+  public List<PoolRow> rows(int[] rows) {
+    long[] index = new long[2 * rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      index[2 * i] = rows[i];
+      index[2 * i + 1] = capacity + rows[i];
+    }
+    float[] values;
+    try (NDArray idx = features.getManager().create(index);
+        NDArray both = features.get(new NDIndex("{}", idx))) {
+      values = both.toFloatArray();
+    }
+    List<PoolRow> out = new ArrayList<>(rows.length);
+    for (int i = 0; i < rows.length; i++) {
+      int row = rows[i];
+      out.add(new PoolRow(row, lru.identityAt(row), toggle[row], lru.lastUsed(row),
+          Arrays.copyOfRange(values, 2 * i * dim, 2 * (i + 1) * dim)));
+    }
+    return out;
   }
 
   /**

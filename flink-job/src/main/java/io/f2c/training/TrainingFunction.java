@@ -192,8 +192,8 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     F2cTrainer.StepResult result = trainer.step(new TrainingBatches.IdentityBatch(ids, first, second),
         batch.toBatch());
     if (config.head() == TrainerConfig.Head.DCP) {
-      for (int row : trainer.pool().lastWrittenRows()) {
-        poolRows.put(row, trainer.pool().row(row));
+      for (PoolRow row : trainer.pool().rows(trainer.pool().lastWrittenRows())) {
+        poolRows.put(row.row, row);
       }
     }
     if (!result.applied()) {
