@@ -229,15 +229,9 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    if (!rowsRestored && restoredCore != null) {
-      // Restored but no element yet: the trainer is still the fresh one; keep the restored state as it was.
-      trainerCore.update(List.of(restoredCore));
-      checkpointedSamples.update(new ArrayList<>(pendingSamples));
-      checkpointedBatches.update(new ArrayList<>(pendingBatches));
-      counters.update(List.of(modelVersion, imagesSeen));
-      return;
-    }
-    trainerCore.update(List.of(trainer.snapshotWithoutPoolFeatures()));
+    // Restored but no element yet: the trainer is still the fresh one, so keep the restored state as it was.
+    boolean awaitingRestore = !rowsRestored && restoredCore != null;
+    trainerCore.update(List.of(awaitingRestore ? restoredCore : trainer.snapshotWithoutPoolFeatures()));
     checkpointedSamples.update(new ArrayList<>(pendingSamples));
     checkpointedBatches.update(new ArrayList<>(pendingBatches));
     counters.update(List.of(modelVersion, imagesSeen));
