@@ -42,7 +42,7 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   private final double sampleShare;
   private final long seed;
   private transient ValueState<IdentityCount> registry;
-  private transient MapState<Integer, float[]> reservoir;
+  private transient MapState<Integer, byte[]> reservoir;
   private transient SplittableRandom random;
   private transient long identitiesSeen;
   private transient ListState<Long> identitiesSeenState;
@@ -68,7 +68,7 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     registry = getRuntimeContext().getState(new ValueStateDescriptor<>("identity-registry", IdentityCount.class));
     // Slot -> image: a record reads at most the one stored image it pairs with, not the whole reservoir.
     reservoir = getRuntimeContext().getMapState(new MapStateDescriptor<>("identity-reservoir", Types.INT,
-        PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO));
+        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     random = new SplittableRandom(seed ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
     // A gauge over checkpointed state: the count survives restores, as the registry it counts does.

@@ -50,7 +50,7 @@ public final class InstanceBatcher extends ProcessFunction<DecodedFace, Instance
     if (buffer.size() >= bufferSize) {
       String[] labels = new String[batchSize];
       int length = face.pixels.length;
-      float[] images = new float[batchSize * length];
+      byte[] images = new byte[batchSize * length];
       for (int i = 0; i < batchSize; i++) {
         int pick = random.nextInt(buffer.size());
         DecodedFace chosen = buffer.get(pick);

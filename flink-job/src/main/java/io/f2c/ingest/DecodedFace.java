@@ -1,15 +1,18 @@
 package io.f2c.ingest;
 
-/** A validated face image, preprocessed into the network's input tensor (CHW floats). A Flink POJO (no Kryo). */
+/**
+ * A validated face image, cropped and resized to the network's input (CHW, 8-bit: a quarter of the floats' bytes on the
+ * wire and in state; normalised only when a step is built). A Flink POJO (no Kryo).
+ */
 public class DecodedFace {
   public String identityId;
   public String imageId;
   public long eventTime;
-  public float[] pixels;
+  public byte[] pixels;
 
   public DecodedFace() {}
 
-  public DecodedFace(String identityId, String imageId, long eventTime, float[] pixels) {
+  public DecodedFace(String identityId, String imageId, long eventTime, byte[] pixels) {
     this.identityId = identityId;
     this.imageId = imageId;
     this.eventTime = eventTime;

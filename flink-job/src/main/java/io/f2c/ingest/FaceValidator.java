@@ -33,7 +33,7 @@ public final class FaceValidator implements Serializable {
     ByteBuffer buffer = image.getImage();
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
-    float[] pixels = decoder.decode(bytes, image.getFormat());
+    byte[] pixels = decoder.decodeToBytes(bytes, image.getFormat());
     long eventTime = image.getEventTime() == null ? 0L : image.getEventTime().toEpochMilli();
     return new DecodedFace(identity, imageId, eventTime, pixels);
   }

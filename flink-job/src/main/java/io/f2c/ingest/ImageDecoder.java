@@ -57,14 +57,36 @@ public final class ImageDecoder implements Serializable {
     };
   }
 
+  /**
+   * Decodes and preprocesses one image into CHW 8-bit values (crop and resize done, normalisation not yet): the
+   * compact form the streaming job moves between operators and keeps in state; {@link PreprocessSpec#normalize}
+   * turns it into the network input.
+   */
+  public byte[] decodeToBytes(byte[] bytes, ImageFormat format) throws ImageRejectedException {
+    Pixels pixels = readPixels(bytes, format);
+    byte[] out = new byte[spec.tensorLength()];
+    resample(pixels, (i, v) -> out[i] = (byte) Math.max(0, Math.min(255, Math.round(v))));
+    return out;
+  }
+
   /** Centre crop, bilinear resize and normalisation of decoded pixels. */
   public float[] preprocess(Pixels pixels) {
+    float[] out = new float[spec.tensorLength()];
+    resample(pixels, (i, v) -> out[i] = normalise(v));
+    return out;
+  }
+
+  /** Receives output value {@code value} (0..255) for CHW index {@code index}. */
+  private interface ValueSink {
+    void accept(int index, double value);
+  }
+
+  private void resample(Pixels pixels, ValueSink out) {
     int size = spec.size();
     int side = Math.max(1, Math.round(Math.min(pixels.width(), pixels.height()) * spec.cropFraction()));
     double x0 = (pixels.width() - side) / 2.0;
     double y0 = (pixels.height() - side) / 2.0;
     double step = side / (double) size;
-    float[] out = new float[spec.tensorLength()];
     int plane = size * size;
     for (int y = 0; y < size; y++) {
       double sy = y0 + (y + 0.5) * step - 0.5;
@@ -72,17 +94,15 @@ public final class ImageDecoder implements Serializable {
         double sx = x0 + (x + 0.5) * step - 0.5;
         int o = y * size + x;
         if (spec.channels() == 1) {
-          double grey = 0.299 * pixels.sample(sx, sy, 0) + 0.587 * pixels.sample(sx, sy, 1)
-              + 0.114 * pixels.sample(sx, sy, 2);
-          out[o] = normalise(grey);
+          out.accept(o, 0.299 * pixels.sample(sx, sy, 0) + 0.587 * pixels.sample(sx, sy, 1)
+              + 0.114 * pixels.sample(sx, sy, 2));
         } else {
           for (int c = 0; c < 3; c++) {
-            out[c * plane + o] = normalise(pixels.sample(sx, sy, c));
+            out.accept(c * plane + o, pixels.sample(sx, sy, c));
           }
         }
       }
     }
-    return out;
   }
 
   private float normalise(double value) {

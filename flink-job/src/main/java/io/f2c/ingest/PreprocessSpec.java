@@ -47,6 +47,19 @@ public record PreprocessSpec(int size, int channels, float cropFraction, float n
     return new InputSpec(size, channels, cropFraction, normMean, normScale);
   }
 
+  /** (x - normMean) / normScale of 8-bit CHW values, into {@code out} from {@code offset}. */
+  public void normalize(byte[] pixels, float[] out, int offset) {
+    for (int i = 0; i < pixels.length; i++) {
+      out[offset + i] = ((pixels[i] & 0xff) - normMean) / normScale;
+    }
+  }
+
+  public float[] normalize(byte[] pixels) {
+    float[] out = new float[pixels.length];
+    normalize(pixels, out, 0);
+    return out;
+  }
+
   /** Number of floats of one preprocessed image (CHW). */
   public int tensorLength() {
     return channels * size * size;

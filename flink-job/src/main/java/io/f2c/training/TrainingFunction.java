@@ -186,11 +186,11 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     float[] second = new float[samples.size() * length];
     for (int i = 0; i < samples.size(); i++) {
       ids[i] = samples.get(i).identityId;
-      System.arraycopy(samples.get(i).first, 0, first, i * length, length);
-      System.arraycopy(samples.get(i).second, 0, second, i * length, length);
+      config.input().normalize(samples.get(i).first, first, i * length);
+      config.input().normalize(samples.get(i).second, second, i * length);
     }
     F2cTrainer.StepResult result = trainer.step(new TrainingBatches.IdentityBatch(ids, first, second),
-        batch.toBatch());
+        batch.toBatch(config.input()));
     if (config.head() == TrainerConfig.Head.DCP) {
       for (PoolRow row : trainer.pool().rows(trainer.pool().lastWrittenRows())) {
         poolRows.put(row.row, row);

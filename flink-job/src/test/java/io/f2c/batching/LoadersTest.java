@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class LoadersTest {
 
   /** Face k of an identity: a one-pixel "image" holding k, so outputs can be traced back. */
-  private static StreamRecord<DecodedFace> face(String identity, float k) {
-    return new StreamRecord<>(new DecodedFace(identity, identity + "/" + k, 0L, new float[] {k}));
+  private static StreamRecord<DecodedFace> face(String identity, int k) {
+    return new StreamRecord<>(new DecodedFace(identity, identity + "/" + k, 0L, new byte[] {(byte) k}));
   }
 
   private static KeyedOneInputStreamOperatorTestHarness<String, DecodedFace, IdentitySample> identityLoader()
@@ -44,8 +44,8 @@ class LoadersTest {
       List<IdentitySample> samples = harness.extractOutputValues();
       assertEquals(1, samples.size());
       assertEquals("a", samples.get(0).identityId);
-      assertEquals(2f, samples.get(0).first[0]);
-      assertEquals(1f, samples.get(0).second[0]);
+      assertEquals(2, samples.get(0).first[0]);
+      assertEquals(1, samples.get(0).second[0]);
       for (int k = 3; k <= 20; k++) {
         harness.processElement(face("a", k));
       }
@@ -76,7 +76,7 @@ class LoadersTest {
   @Test
   void instanceLoaderShufflesThroughABoundedBufferAndLosesNothingAcrossARestore() throws Exception {
     OperatorSubtaskState checkpoint;
-    Set<Float> seen = new HashSet<>();
+    Set<Byte> seen = new HashSet<>();
     try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
       harness.open();
       for (int k = 0; k < 5; k++) {
@@ -85,7 +85,7 @@ class LoadersTest {
       // A batch leaves whenever the buffer holds 4 faces: one batch of 2 after the 4th face; 3 faces wait.
       List<InstanceBatchRecord> batches = harness.extractOutputValues();
       assertEquals(1, batches.size());
-      for (float v : batches.get(0).images) {
+      for (byte v : batches.get(0).images) {
         seen.add(v);
       }
       checkpoint = harness.snapshot(1, 1);

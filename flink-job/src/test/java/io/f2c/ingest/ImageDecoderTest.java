@@ -103,6 +103,17 @@ class ImageDecoderTest {
   }
 
   @Test
+  void bytesAreTheResampledValuesRoundedAndNormaliseLikeTheFloatPath() throws Exception {
+    int[] px = {0, 40, 80, 120, 20, 60, 100, 140, 160, 200, 240, 250, 180, 220, 250, 255};
+    byte[] image = pgm("P5 4 4 255\n", px);
+    ImageDecoder d = decoder(2, 1, 1.0);
+    byte[] bytes = d.decodeToBytes(image, ImageFormat.PGM);
+    assertArrayEquals(new byte[] {30, 110, (byte) 190, (byte) 249}, bytes); // 248.75 rounds to 249
+    assertArrayEquals(new float[] {norm(30), norm(110), norm(190), norm(249)},
+        PreprocessSpec.of(2, 1, 1.0).normalize(bytes), 1e-6f);
+  }
+
+  @Test
   void pngDeclaringTooManyPixelsIsRefusedBeforeDecoding() {
     BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
     byte[] png = withPngSize(SyntheticFaces.encode(image, ImageFormat.PNG), 100_000, 100_000);

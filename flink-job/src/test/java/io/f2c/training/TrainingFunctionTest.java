@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.f2c.batching.DualBatchSampler;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.publishing.PublishedModel;
-import io.f2c.testing.FaceSets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -37,22 +35,30 @@ class TrainingFunctionTest {
         .trainer();
   }
 
-  /** Inputs for {@code steps} steps: 3 identity samples and one instance batch each. */
+  /** Inputs for {@code steps} steps: 3 identity samples and one instance batch each (seeded random 8-bit images). */
   private static List<Object> inputs(int steps) {
-    DualBatchSampler sampler = new DualBatchSampler(FaceSets.synthetic(5, 0, 12, 3, TrainerSnapshotTest.SPEC), 4);
+    java.util.Random random = new java.util.Random(4);
     int length = TrainerSnapshotTest.SPEC.tensorLength();
     List<Object> inputs = new ArrayList<>();
     for (int s = 0; s < steps; s++) {
-      TrainingBatches.IdentityBatch ids = sampler.identityBatch(3);
       for (int i = 0; i < 3; i++) {
-        inputs.add(new IdentitySample(ids.ids()[i],
-            java.util.Arrays.copyOfRange(ids.first(), i * length, (i + 1) * length),
-            java.util.Arrays.copyOfRange(ids.second(), i * length, (i + 1) * length)));
+        inputs.add(new IdentitySample("id-" + random.nextInt(12), image(random, length), image(random, length)));
       }
-      TrainingBatches.InstanceBatch batch = sampler.instanceBatch(6);
-      inputs.add(new InstanceBatchRecord(batch.labels(), batch.images()));
+      String[] labels = new String[6];
+      byte[] images = new byte[6 * length];
+      for (int i = 0; i < 6; i++) {
+        labels[i] = "id-" + random.nextInt(12);
+        System.arraycopy(image(random, length), 0, images, i * length, length);
+      }
+      inputs.add(new InstanceBatchRecord(labels, images));
     }
     return inputs;
+  }
+
+  private static byte[] image(java.util.Random random, int length) {
+    byte[] pixels = new byte[length];
+    random.nextBytes(pixels);
+    return pixels;
   }
 
   private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord,
