@@ -14,7 +14,6 @@ import java.util.SplittableRandom;
  * builds the same batches from Kafka.
  */
 public final class DualBatchSampler {
-  private final List<String> identities = new ArrayList<>();
   private final List<String> pairable = new ArrayList<>();
   private final Map<String, List<float[]>> images;
   private final List<String> imageLabels = new ArrayList<>();
@@ -27,7 +26,6 @@ public final class DualBatchSampler {
     this.random = new SplittableRandom(seed);
     int length = -1;
     for (var entry : images.entrySet()) {
-      identities.add(entry.getKey());
       if (entry.getValue().size() >= 2) {
         pairable.add(entry.getKey());
       }
@@ -41,10 +39,6 @@ public final class DualBatchSampler {
       throw new IllegalArgumentException("no images to sample from");
     }
     this.imageLength = length;
-  }
-
-  public int identityCount() {
-    return identities.size();
   }
 
   public TrainingBatches.IdentityBatch identityBatch(int size) {

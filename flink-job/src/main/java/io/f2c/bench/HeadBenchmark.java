@@ -194,7 +194,11 @@ public final class HeadBenchmark {
     }
   }
 
-  static double median(double[] values) {
+  /** The median; NaN for no values. */
+  public static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
     int n = sorted.length;

@@ -17,14 +17,11 @@ import io.f2c.job.F2cJob;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.Topics;
 import io.f2c.runtime.FlinkSettings;
+import io.f2c.runtime.LocalRest;
 import io.f2c.schema.ImageFormat;
 import io.f2c.training.F2cTrainer;
 import io.f2c.training.TrainerConfig;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,14 +114,13 @@ public final class PipelineBenchmark {
         KafkaConnectors.deadLetterSink(bootstrap, c.get(F2cOptions.DEAD_LETTER_TOPIC)), new DiscardingSink<>(),
         new DiscardingSink<>()), c);
     JobClient job = env.executeAsync("bench-pipeline");
-    HttpClient http = HttpClient.newHttpClient();
     try {
       // From the first observation at step 3 or later to the first one at least `steps` steps further.
-      long[] at = waitForStep(http, port, job, 3);
-      long[] end = waitForStep(http, port, job, at[0] + steps);
+      long[] at = waitForStep(port, job, 3);
+      long[] end = waitForStep(port, job, at[0] + steps);
       double seconds = (end[1] - at[1]) / 1e9;
       double rate = (end[0] - at[0]) * imagesPerStep() / seconds;
-      List<long[]> checkpoints = checkpoints(http, port, job);
+      List<long[]> checkpoints = checkpoints(port, job);
       return new JobRun(rate, checkpoints);
     } finally {
       job.cancel().get();
@@ -158,12 +154,12 @@ public final class PipelineBenchmark {
     }
   }
 
-  private long[] waitForStep(HttpClient http, int port, JobClient job, long step) throws Exception {
+  private long[] waitForStep(int port, JobClient job, long step) throws Exception {
     long deadline = System.nanoTime() + 600_000_000_000L;
     long last = -1;
     long lastChange = System.nanoTime();
     while (System.nanoTime() < deadline) {
-      long current = trainerStep(http, port, job);
+      long current = trainerStep(port, job);
       if (current >= step) {
         return new long[] {current, System.nanoTime()};
       }
@@ -178,23 +174,21 @@ public final class PipelineBenchmark {
     throw new IllegalStateException("the trainer did not reach step " + step + " in 10 minutes");
   }
 
-  private long trainerStep(HttpClient http, int port, JobClient job) {
+  private long trainerStep(int port, JobClient job) {
     String id = job.getJobID().toString();
-    String detail = get(http, port, "/jobs/" + id);
-    Matcher v = Pattern.compile("\"id\":\"([0-9a-f]+)\",\"slotSharingGroupId\":\"[0-9a-f]+\",\"name\":\"trainer")
-        .matcher(detail);
-    if (!v.find()) {
+    String vertex = LocalRest.vertexId(port, id, F2cJob.TRAINER_NAME);
+    if (vertex == null) {
       return -1;
     }
-    String value = get(http, port, "/jobs/" + id + "/vertices/" + v.group(1)
+    String value = LocalRest.get(port, "/jobs/" + id + "/vertices/" + vertex
         + "/metrics?get=0.trainer.trainer.trainerStep");
     Matcher m = Pattern.compile("\"value\":\"(\\d+)\"").matcher(value);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   /** Completed checkpoints as {end-to-end duration ms, checkpointed (incremental) bytes, id}, oldest first. */
-  private List<long[]> checkpoints(HttpClient http, int port, JobClient job) {
-    String body = get(http, port, "/jobs/" + job.getJobID() + "/checkpoints");
+  private List<long[]> checkpoints(int port, JobClient job) {
+    String body = LocalRest.get(port, "/jobs/" + job.getJobID() + "/checkpoints");
     int history = body.indexOf("\"history\"");
     List<long[]> out = new ArrayList<>();
     if (history < 0) {
@@ -213,15 +207,6 @@ public final class PipelineBenchmark {
   private static long field(String json, String name) {
     Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
     return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  private static String get(HttpClient http, int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (Exception e) {
-      return "";
-    }
   }
 
   /** Counts batches in this JVM and notes when the first and last arrived. */

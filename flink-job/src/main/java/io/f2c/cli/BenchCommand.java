@@ -3,6 +3,7 @@ package io.f2c.cli;
 import io.f2c.bench.HeadBenchmark;
 import io.f2c.bench.HeadBenchmarkReport;
 import io.f2c.bench.PipelineBenchmark;
+import io.f2c.runtime.LocalRest;
 import io.f2c.kafka.EmbeddedKafkaBroker;
 import io.f2c.kafka.Topics;
 import java.util.ArrayList;
@@ -36,8 +37,9 @@ final class BenchCommand {
         c = c.with(F2cOptions.CHECKPOINT_INTERVAL_MS, 2_000L); // several checkpoints within a run
       }
       PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps, err);
-      // Enough input for every run to keep training through its measurement (each run reads the topic anew).
-      int images = (3 * steps + 40) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
+      // Enough input for every run to keep training through its measurement (each run reads the topic anew), with
+      // room for the steps a fast configuration takes while the job starts and before the first observation.
+      int images = (3 * steps + 200) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
       err.printf("bench pipeline: %s, input %d, D %d, %d images per step, %d timed steps, torch threads %d%n",
           c.get(F2cOptions.BACKBONE), c.get(F2cOptions.INPUT_SIZE), c.get(F2cOptions.EMBEDDING_DIM),
           bench.imagesPerStep(), steps, c.get(F2cOptions.TORCH_THREADS));
@@ -54,7 +56,7 @@ final class BenchCommand {
         err.printf("job with a pool of %,d ...%n", pool);
         F2cConfig run = c.with(F2cOptions.POOL_SIZE, pool).with(F2cOptions.GROUP_ID, "bench-" + pool + "-"
             + System.nanoTime()).with(F2cOptions.CHECKPOINT_DIR, work.resolve("chk-" + pool));
-        PipelineBenchmark.JobRun result = bench.runJob(run, freePort());
+        PipelineBenchmark.JobRun result = bench.runJob(run, LocalRest.freePort());
         if (rows.isEmpty()) {
           job = result.imagesPerSecond();
           rows.add("");
@@ -62,8 +64,8 @@ final class BenchCommand {
         }
         List<long[]> cps = result.checkpoints().stream().skip(1).toList(); // the first holds the whole start
         rows.add(String.format(Locale.ROOT, "%,10d %12d %14.0f %16.1f", pool, cps.size(),
-            median(cps.stream().mapToDouble(x -> x[0]).toArray()),
-            median(cps.stream().mapToDouble(x -> x[1]).toArray()) / 1024.0));
+            HeadBenchmark.median(cps.stream().mapToDouble(x -> x[0]).toArray()),
+            HeadBenchmark.median(cps.stream().mapToDouble(x -> x[1]).toArray()) / 1024.0));
       }
       if (!config.get(F2cOptions.JSON)) {
         out.printf(Locale.ROOT, "training images/s: job %.1f, bare loop %.1f, ratio %.2f%n", job, bare, job / bare);
@@ -79,23 +81,6 @@ final class BenchCommand {
       if (broker != null) {
         broker.close();
       }
-    }
-  }
-
-  private static double median(double[] values) {
-    if (values.length == 0) {
-      return Double.NaN;
-    }
-    double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
     }
   }
 

@@ -8,12 +8,10 @@ import io.f2c.kafka.EmbeddedKafkaBroker;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
 import io.f2c.runtime.FlinkSettings;
+import io.f2c.runtime.LocalRest;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.RejectedRecord;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -64,7 +62,7 @@ final class DemoCommand {
       }
       config = config.with(F2cOptions.BOOTSTRAP_SERVERS, bootstrap);
       if (config.get(F2cOptions.DASHBOARD_PORT) == 0) {
-        config = config.with(F2cOptions.DASHBOARD_PORT, freePort());
+        config = config.with(F2cOptions.DASHBOARD_PORT, LocalRest.freePort());
       }
       Topics.ensure(bootstrap, List.of(
           new Topics.Spec(config.get(F2cOptions.IMAGES_TOPIC), config.get(F2cOptions.IMAGES_PARTITIONS)),
@@ -192,21 +190,8 @@ final class DemoCommand {
         accuracies.isEmpty() ? "null" : String.format(java.util.Locale.ROOT, "%.4f", accuracies.get(0)[1]),
         accuracies.isEmpty() ? "null"
             : String.format(java.util.Locale.ROOT, "%.4f", accuracies.get(accuracies.size() - 1)[1]),
-        latest == null ? 0 : latest.getMetrics().getImagesSeen(), completedCheckpoints(job));
-  }
-
-  /** Completed checkpoints, from the dashboard's REST API. */
-  private long completedCheckpoints(JobClient job) {
-    try {
-      var http = java.net.http.HttpClient.newHttpClient();
-      String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-              + config.get(F2cOptions.DASHBOARD_PORT) + "/jobs/" + job.getJobID() + "/checkpoints")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      var m = java.util.regex.Pattern.compile("\"completed\":(\\d+)").matcher(body);
-      return m.find() ? Long.parseLong(m.group(1)) : 0;
-    } catch (Exception e) {
-      return -1;
-    }
+        latest == null ? 0 : latest.getMetrics().getImagesSeen(),
+        LocalRest.completedCheckpoints(config.get(F2cOptions.DASHBOARD_PORT), job.getJobID().toString()));
   }
 
   private void cancel(JobClient job) {
@@ -217,12 +202,6 @@ final class DemoCommand {
       job.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       out.println("warning: cancelling the job: " + e.getMessage());
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
     }
   }
 

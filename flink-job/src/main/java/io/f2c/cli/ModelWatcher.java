@@ -90,7 +90,7 @@ final class ModelWatcher implements AutoCloseable {
     }
   }
 
-  /** Held-out images, preprocessed exactly as the model expects (the training path's decoder). */
+  /** Held-out images, preprocessed exactly as training does (8-bit crop and resize, then the model's normalisation). */
   private void prepareHeldOut(PreprocessSpec spec) {
     if (spec.equals(heldOutSpec)) {
       return;
@@ -101,8 +101,8 @@ final class ModelWatcher implements AutoCloseable {
     for (int i = 0; i < heldOut.size(); i++) {
       heldOutLabels[i] = heldOut.get(i).label();
       try {
-        float[] pixels = decoder.decode(heldOut.get(i).bytes(), heldOut.get(i).format());
-        System.arraycopy(pixels, 0, heldOutPixels, i * spec.tensorLength(), spec.tensorLength());
+        spec.normalize(decoder.decodeToBytes(heldOut.get(i).bytes(), heldOut.get(i).format()), heldOutPixels,
+            i * spec.tensorLength());
       } catch (ImageRejectedException e) {
         throw new IllegalStateException("held-out image " + heldOut.get(i).label() + ": " + e.getMessage(), e);
       }

@@ -1,7 +1,6 @@
 package io.f2c.eval;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /** Face verification and identification measures on embeddings (row-major float arrays of dimension dim). */
@@ -21,38 +20,6 @@ public final class Verification {
       nb += y * y;
     }
     return dot / Math.sqrt(Math.max(na * nb, 1e-24));
-  }
-
-  /**
-   * Accuracy of the best threshold on these scores (same pair when score >= threshold). Optimistic when measured on the
-   * pairs that chose the threshold; cross-validated protocols choose it on other folds ({@link #accuracyAt}).
-   */
-  public static double bestThresholdAccuracy(double[] scores, boolean[] same) {
-    return accuracyAt(scores, same, bestThreshold(scores, same));
-  }
-
-  /** The threshold that maximises accuracy on these pairs. */
-  public static double bestThreshold(double[] scores, boolean[] same) {
-    Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
-    Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
-    long positives = IntStream.range(0, same.length).filter(i -> same[i]).count();
-    // Threshold just below order[k]: pairs k.. are "same". Start with everything "same".
-    long correct = positives;
-    long best = correct;
-    double bestThreshold = scores.length == 0 ? 0 : scores[order[0]] - 1e-9;
-    for (int k = 0; k < order.length; k++) {
-      correct += same[order[k]] ? -1 : 1;
-      if (correct > best) {
-        best = correct;
-        bestThreshold = k + 1 < order.length ? (scores[order[k]] + scores[order[k + 1]]) / 2 : scores[order[k]] + 1e-9;
-      }
-    }
-    return bestThreshold;
-  }
-
-  public static double accuracyAt(double[] scores, boolean[] same, double threshold) {
-    long correct = IntStream.range(0, scores.length).filter(i -> (scores[i] >= threshold) == same[i]).count();
-    return scores.length == 0 ? 0 : correct / (double) scores.length;
   }
 
   /** Share of probes whose most similar gallery row has the probe's label. */

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +38,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Formats storage and starts the broker; returns once it accepts connections. */
   public static EmbeddedKafkaBroker start() throws IOException {
     Path dataDir = Files.createTempDirectory("f2c-kafka-");
-    int brokerPort = freePort();
-    int controllerPort = freePort();
+    int brokerPort = io.f2c.runtime.LocalRest.freePort();
+    int controllerPort = io.f2c.runtime.LocalRest.freePort();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
@@ -96,13 +94,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       server.awaitShutdown();
     } finally {
       deleteRecursively(dataDir);
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
     }
   }
 

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.f2c.runtime.LocalRest;
 import io.f2c.testing.Await;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,7 +32,7 @@ class DemoIT {
 
   @Test
   void demoServesTheDashboardWithTheJobRunningAndStopsCleanly(@TempDir Path tmp) throws Exception {
-    int port = freePort();
+    int port = LocalRest.freePort();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> F2cCli.run(new String[] {
@@ -47,17 +45,17 @@ class DemoIT {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     String[] overview = {""};
     Await.until("the job RUNNING in /jobs/overview", Duration.ofSeconds(60), () -> {
-      overview[0] = get(http, port, "/jobs/overview");
+      overview[0] = LocalRest.get(port, "/jobs/overview");
       return overview[0].contains("\"state\":\"RUNNING\"") && overview[0].contains("f2c-face-training");
     }, () -> "\nlast answer: " + overview[0] + "\noutput:\n" + out);
     // The web dashboard itself is served, not just the REST API.
-    assertTrue(get(http, port, "/").contains("<html"), "dashboard page");
+    assertTrue(LocalRest.get(port, "/").contains("<html"), "dashboard page");
     // Trainer and ingest metrics are visible through the REST API while the job runs.
     String jobId = jobId(overview[0]);
     String[] metrics = {""};
     Await.until("trainer steps in the REST metrics", Duration.ofSeconds(60), () -> {
-      metrics[0] = vertexMetric(http, port, jobId, "trainer", "trainer.steps")
-          + vertexMetric(http, port, jobId, "decode-validate", "ingest.recordsIn");
+      metrics[0] = vertexMetric(port, jobId, "trainer", "trainer.steps")
+          + vertexMetric(port, jobId, "Source: face-images", "ingest.recordsIn");
       return metrics[0].matches(".*trainer\\.steps\",\"value\":\"[1-9].*")
           && metrics[0].matches(".*ingest\\.recordsIn\",\"value\":\"[1-9].*");
     }, () -> "\nlast answer: " + metrics[0]);
@@ -94,37 +92,14 @@ class DemoIT {
   }
 
   /** The value of a metric whose name ends with {@code suffix}, on the vertex whose name contains {@code vertex}. */
-  private static String vertexMetric(HttpClient http, int port, String jobId, String vertex, String suffix) {
-    String job = get(http, port, "/jobs/" + jobId);
-    Matcher v = Pattern.compile("\"id\":\"([0-9a-f]+)\",\"slotSharingGroupId\":\"[0-9a-f]+\",\"name\":\"([^\"]*)\"")
-        .matcher(job);
-    while (v.find()) {
-      if (v.group(2).contains(vertex)) {
-        String list = get(http, port, "/jobs/" + jobId + "/vertices/" + v.group(1) + "/metrics");
-        Matcher id = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"").matcher(list);
-        if (id.find()) {
-          return get(http, port, "/jobs/" + jobId + "/vertices/" + v.group(1) + "/metrics?get=" + id.group(1));
-        }
-      }
+  private static String vertexMetric(int port, String jobId, String vertexPrefix, String suffix) {
+    String vertex = LocalRest.vertexId(port, jobId, vertexPrefix);
+    if (vertex == null) {
+      return "";
     }
-    return "";
-  }
-
-  private static String get(HttpClient http, int port, String path) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      return e.toString();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e.toString();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
+    String list = LocalRest.get(port, "/jobs/" + jobId + "/vertices/" + vertex + "/metrics");
+    Matcher id = Pattern.compile("\"id\":\"([^\"]*" + Pattern.quote(suffix) + ")\"").matcher(list);
+    return id.find() ? LocalRest.get(port, "/jobs/" + jobId + "/vertices/" + vertex + "/metrics?get=" + id.group(1))
+        : "";
   }
 }
