@@ -15,7 +15,7 @@ public class InstanceBatchRecord {
   }
 
   /** The trainer's batch: images normalised as {@code spec} says. */
-  public TrainingBatches.InstanceBatch toBatch(io.f2c.ingest.PreprocessSpec spec) {
+  public TrainingBatches.InstanceBatch toBatch(io.f2c.preprocess.PreprocessSpec spec) {
     float[] normalized = new float[images.length];
     spec.normalize(images, normalized, 0);
     return new TrainingBatches.InstanceBatch(labels, normalized);

@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.training.DcpStep;
 import io.f2c.training.DynamicClassPool;
 import io.f2c.training.F2cLoss;
@@ -16,7 +16,7 @@ import io.f2c.training.FcHead;
 import io.f2c.training.HeadLoss;
 import io.f2c.training.SgdOptimizer;
 import io.f2c.training.TrainerConfig;
-import io.f2c.training.backbone.Backbones;
+import io.f2c.model.backbone.Backbones;
 import java.util.List;
 import java.util.SplittableRandom;
 

@@ -9,9 +9,9 @@ import io.f2c.ingest.DecodeAndValidate;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
 import io.f2c.ingest.FaceValidator;
-import io.f2c.ingest.ImageDecoder;
-import io.f2c.ingest.ImageRejectedException;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.ImageRejectedException;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.ingest.SyntheticFaces;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.KafkaConnectors;
@@ -65,7 +65,7 @@ public final class PipelineBenchmark {
 
   /** Training images/s of a plain loop over the trainer with sampled batches (after 3 warm-up steps). */
   public double bareLoopImagesPerSecond() throws ImageRejectedException {
-    PreprocessSpec spec = PreprocessSpec.from(config);
+    PreprocessSpec spec = F2cJob.preprocessSpec(config);
     SyntheticFaces faces = new SyntheticFaces(config.get(F2cOptions.SEED), spec.size());
     ImageDecoder decoder = new ImageDecoder(spec, 1L << 26, 1 << 26);
     Map<String, List<float[]>> set = new LinkedHashMap<>();
@@ -132,7 +132,7 @@ public final class PipelineBenchmark {
     F2cConfig c = config.with(F2cOptions.IMAGES_TOPIC, topic).with(F2cOptions.GROUP_ID, "bench-ingest-" + System.nanoTime());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
         FlinkSettings.jobConfiguration(c, true));
-    ImageDecoder decoder = new ImageDecoder(PreprocessSpec.from(c), c.get(F2cOptions.MAX_IMAGE_PIXELS),
+    ImageDecoder decoder = new ImageDecoder(F2cJob.preprocessSpec(c), c.get(F2cOptions.MAX_IMAGE_PIXELS),
         c.get(F2cOptions.MAX_IMAGE_BYTES));
     int batch = c.get(F2cOptions.INSTANCE_BATCH);
     env.fromSource(F2cJob.kafkaSource(c), WatermarkStrategy.noWatermarks(), "source")

@@ -44,7 +44,7 @@ public final class Commands {
   private static final List<Option<?>> JOB_OPTIONS = List.of(IMAGES_TOPIC, DEAD_LETTER_TOPIC, MODELS_TOPIC,
       IMAGES_PARTITIONS, GROUP_ID, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM, INPUT_SIZE, CHANNELS,
       CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES, F2cOptions.BACKBONE, EMBEDDING_DIM, F2cOptions.POOL_SIZE,
-      F2cOptions.IDENTITY_BATCH, F2cOptions.INSTANCE_BATCH, F2cOptions.SHUFFLE_BUFFER, F2cOptions.RESERVOIR,
+      F2cOptions.HEAD, F2cOptions.FC_CLASSES, F2cOptions.IDENTITY_BATCH, F2cOptions.INSTANCE_BATCH, F2cOptions.SHUFFLE_BUFFER, F2cOptions.RESERVOIR,
       F2cOptions.REPLAY_INTERVAL_MS, F2cOptions.LEARNING_RATE, F2cOptions.PUBLISH_EVERY_STEPS, F2cOptions.MODEL_NAME,
       F2cOptions.TORCH_THREADS, F2cOptions.FAIL_AT_STEP);
 
@@ -52,8 +52,9 @@ public final class Commands {
       "Runs the whole system on this machine: an embedded Kafka broker (unless --bootstrap-servers), a local Flink\n"
           + "cluster with its dashboard, a producer streaming synthetic identities (or --images DIR) into Kafka, and the\n"
           + "job. Prints progress every few seconds; stops cleanly after --seconds or on Ctrl-C.",
-      concat(List.of(BOOTSTRAP_SERVERS, SECONDS, IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED,
-          DASHBOARD_PORT, PROGRESS_INTERVAL_MS, JSON), JOB_OPTIONS));
+      concat(List.of(BOOTSTRAP_SERVERS, SECONDS, IMAGES_DIR, F2cOptions.PAIRS, F2cOptions.FOLDS, F2cOptions.UNTIL_STEP,
+          F2cOptions.SAVE_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, DASHBOARD_PORT, PROGRESS_INTERVAL_MS,
+          JSON), JOB_OPTIONS));
 
   public static final Command PRODUCE = new Command("produce", "--bootstrap-servers H:P --images DIR [--rate R]",
       "Streams a folder of face images (one sub-folder per identity) into the images topic as FaceImage records,\n"
@@ -78,7 +79,25 @@ public final class Commands {
           + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
       concat(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, JSON, SEED), JOB_OPTIONS));
 
-  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB, BENCH_HEAD, BENCH_PIPELINE);
+  public static final Command EVAL = new Command("eval",
+      "(--model FILE | --bootstrap-servers H:P | --raw-pixels) (--pairs FILE --images DIR | --identify DIR)",
+      "Evaluates a face model: LFW-protocol verification on a pairs file (n-fold cross-validated accuracy, mean and\n"
+          + "standard deviation, AUC, TAR at FAR 1e-3 and 1e-2 where the pairs allow; ROC curve as PNG) and/or rank-1\n"
+          + "identification on one folder per identity (first half of each identity's images is the gallery).\n"
+          + "Images are preprocessed exactly as in training. The last line is JSON.",
+      List.of(F2cOptions.MODEL_FILE, BOOTSTRAP_SERVERS, MODELS_TOPIC, F2cOptions.MODEL_NAME, F2cOptions.RAW_PIXELS,
+          F2cOptions.PAIRS, IMAGES_DIR, F2cOptions.FOLDS,
+          F2cOptions.IDENTIFY_DIR, F2cOptions.ROC_PLOT, F2cOptions.LABEL, INPUT_SIZE, CHANNELS, CROP_FRACTION, JSON,
+          HELP));
+
+  public static final Command SUBSCRIBE = new Command("subscribe", "--bootstrap-servers H:P [--save DIR]",
+      "Follows the models topic (read_committed) from the latest complete version on: reassembles each version,\n"
+          + "checks its SHA-256, loads it, and prints version, step, loss, size and lag; --save writes each version\n"
+          + "to DIR/<model>-v<version>.f2cm for f2c eval --model. Runs until Ctrl-C or --seconds.",
+      List.of(BOOTSTRAP_SERVERS, MODELS_TOPIC, F2cOptions.MODEL_NAME, F2cOptions.SAVE_DIR, SECONDS, HELP));
+
+  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB, SUBSCRIBE, EVAL, BENCH_HEAD,
+      BENCH_PIPELINE);
 
   private static List<Option<?>> concat(List<Option<?>> first, List<Option<?>> second) {
     List<Option<?>> all = new ArrayList<>(first);

@@ -78,7 +78,7 @@ final class DemoCommand {
 
       // Held-out identities for the built-in subscriber: synthetic ones the producer never makes, or every tenth
       // identity of --images, which the producer then leaves out.
-      java.util.Set<String> heldOutNames = new java.util.HashSet<>();
+      java.util.Set<String> heldOutNames = new java.util.HashSet<>(pairsHeldOut());
       var dir = config.get(F2cOptions.IMAGES_DIR);
       var heldOut = dir == null
           ? ModelWatcher.syntheticHeldOut(config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE), 20)
@@ -89,8 +89,11 @@ final class DemoCommand {
       }
       watcher = new DeadLetterWatcher(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC));
       watcher.start();
-      models = new ModelWatcher(bootstrap, config.get(F2cOptions.MODELS_TOPIC), heldOut, out);
-      models.start();
+      if (!heldOutNames.isEmpty()) {
+        out.println("held out of training: " + heldOutNames.size() + " identities");
+      }
+      models = new ModelWatcher(bootstrap, config.get(F2cOptions.MODELS_TOPIC), heldOut,
+          config.get(F2cOptions.SAVE_DIR), out);
       return reportUntilStopped(job, stop, progress.board(), producer, watcher, models);
     } finally {
       if (producer != null) {
@@ -117,6 +120,19 @@ final class DemoCommand {
       progress.release();
       out.println("stopped.");
     }
+  }
+
+  /** With --pairs: the identities of its --folds, which training must not see. */
+  private java.util.Set<String> pairsHeldOut() throws java.io.IOException {
+    var pairsFile = config.get(F2cOptions.PAIRS);
+    if (pairsFile == null) {
+      return java.util.Set.of();
+    }
+    if (config.get(F2cOptions.IMAGES_DIR) == null) {
+      throw new IllegalArgumentException("--pairs holds out identities of --images DIR: give --images too");
+    }
+    var pairs = io.f2c.eval.LfwPairs.read(pairsFile);
+    return pairs.identitiesOf(pairs.selectFolds(config.get(F2cOptions.FOLDS)));
   }
 
   private Thread startProducer(FaceImageProducer producer, java.util.Set<String> heldOut) {
@@ -164,11 +180,13 @@ final class DemoCommand {
           (now - start) / 1e9, status, images, rate, board.identities.get(), watcher.rejected(),
           producer == null ? 0 : producer.sent(), model == null ? "no model yet"
               : String.format(java.util.Locale.ROOT, "model v%d, step %d, loss %.3f, pool %.0f%%",
-                  model.getVersion(), model.getTrainingStep(), model.getMetrics().getLoss(),
-                  100 * model.getMetrics().getPoolOccupancy()));
+                  model.version(), model.trainingStep(), model.metrics().getLoss(),
+                  100 * model.metrics().getPoolOccupancy()));
       lastImages = images;
       lastTick = now;
-      if (stopped || System.nanoTime() >= deadline) {
+      long untilStep = config.get(F2cOptions.UNTIL_STEP);
+      boolean reached = untilStep > 0 && model != null && model.trainingStep() >= untilStep;
+      if (stopped || reached || System.nanoTime() >= deadline) {
         out.printf("demo finished after %.0f s: %d images processed, %d identities, %d rejected%n",
             (System.nanoTime() - start) / 1e9, images, board.identities.get(), watcher.rejected());
         if (config.get(F2cOptions.JSON)) {
@@ -186,11 +204,11 @@ final class DemoCommand {
     return String.format(java.util.Locale.ROOT,
         "{\"versions_published\":%d,\"first_accuracy\":%s,\"last_accuracy\":%s,\"images_trained\":%d,"
             + "\"checkpoints_completed\":%d}",
-        latest == null ? 0 : latest.getVersion(),
+        latest == null ? 0 : latest.version(),
         accuracies.isEmpty() ? "null" : String.format(java.util.Locale.ROOT, "%.4f", accuracies.get(0)[1]),
         accuracies.isEmpty() ? "null"
             : String.format(java.util.Locale.ROOT, "%.4f", accuracies.get(accuracies.size() - 1)[1]),
-        latest == null ? 0 : latest.getMetrics().getImagesSeen(),
+        latest == null ? 0 : latest.metrics().getImagesSeen(),
         LocalRest.completedCheckpoints(config.get(F2cOptions.DASHBOARD_PORT), job.getJobID().toString()));
   }
 

@@ -45,7 +45,7 @@ public final class F2cCli {
         out.print(cmd.usage());
         return 0;
       }
-      if (cmd == Commands.PRODUCE || cmd == Commands.JOB) {
+      if (cmd == Commands.PRODUCE || cmd == Commands.JOB || cmd == Commands.SUBSCRIBE) {
         Commands.requireBootstrapServers(config);
       }
     } catch (F2cConfig.UsageException e) {
@@ -58,6 +58,8 @@ public final class F2cCli {
         case "demo" -> new DemoCommand(config, out).run();
         case "produce" -> ProduceCommand.run(config, out);
         case "job" -> new DemoCommand(config, out).runJobOnly();
+        case "eval" -> new EvalCommand(config, out).run();
+        case "subscribe" -> SubscribeCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         default -> throw new IllegalStateException("no runner for " + cmd.name());

@@ -1,25 +1,21 @@
 package io.f2c.cli;
 
 import io.f2c.eval.Verification;
-import io.f2c.ingest.ImageDecoder;
-import io.f2c.ingest.ImageRejectedException;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.ImageRejectedException;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.ingest.SyntheticFaces;
-import io.f2c.kafka.TopicReader;
-import io.f2c.model.Embedder;
-import io.f2c.publishing.ModelAssembler;
-import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ImageFormat;
-import io.f2c.schema.ModelUpdate;
+import io.f2c.subscribing.ModelFiles;
+import io.f2c.subscribing.ModelSubscriber;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * The demo's built-in model subscriber: follows the models topic ({@code read_committed}), reassembles each version,
- * loads it and prints its verification accuracy on held-out identities the producer never sends.
+ * The demo's built-in model subscriber: a {@link ModelSubscriber} that prints each new version with its verification
+ * accuracy on held-out identities the producer never sends.
  */
 final class ModelWatcher implements AutoCloseable {
   /** Held-out synthetic identities start here; the producer's are numbered from 0. */
@@ -28,30 +24,26 @@ final class ModelWatcher implements AutoCloseable {
   /** One held-out image, encoded as it would arrive. */
   record HeldOutImage(String label, byte[] bytes, ImageFormat format) {}
 
-  private final TopicReader<ModelUpdate> reader;
   private final PrintStream out;
   private final List<HeldOutImage> heldOut;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final java.nio.file.Path saveDir;
+  private final ModelSubscriber subscriber;
   private final List<double[]> accuracies = new ArrayList<>(); // {version, accuracy}
-  private volatile ModelUpdate latest;
+  private volatile ModelSubscriber.ModelVersion latest;
   private String[] heldOutLabels;
   private float[] heldOutPixels;
   private PreprocessSpec heldOutSpec;
 
-  ModelWatcher(String bootstrap, String topic, List<HeldOutImage> heldOut, PrintStream out) {
-    this.reader = new TopicReader<>(bootstrap, topic, AvroCodec.modelUpdate());
+  /** Starts following the models topic; {@code saveDir} (may be null) receives every version as a file. */
+  ModelWatcher(String bootstrap, String topic, List<HeldOutImage> heldOut, java.nio.file.Path saveDir,
+      PrintStream out) {
     this.out = out;
     this.heldOut = heldOut;
-    this.thread = new Thread(this::follow, "f2c-model-watcher");
-    thread.setDaemon(true);
+    this.saveDir = saveDir;
+    this.subscriber = ModelSubscriber.start(bootstrap, topic, null, this::evaluate);
   }
 
-  void start() {
-    thread.start();
-  }
-
-  ModelUpdate latest() {
+  ModelSubscriber.ModelVersion latest() {
     return latest;
   }
 
@@ -59,35 +51,25 @@ final class ModelWatcher implements AutoCloseable {
     return List.copyOf(accuracies);
   }
 
-  private void follow() {
-    ModelAssembler assembler = new ModelAssembler();
-    while (running) {
+  private void evaluate(ModelSubscriber.ModelVersion model) {
+    if (saveDir != null) {
       try {
-        for (ModelUpdate chunk : reader.poll(Duration.ofMillis(500))) {
-          assembler.add(chunk).ifPresent(this::evaluate);
-        }
-      } catch (RuntimeException e) {
-        if (running) {
-          out.println("model watcher: " + e.getMessage());
-        }
+        ModelFiles.save(saveDir, model);
+      } catch (java.io.IOException e) {
+        out.println("model watcher: cannot save to " + saveDir + ": " + e.getMessage());
       }
     }
-  }
-
-  private void evaluate(ModelAssembler.Complete model) {
-    ModelUpdate header = model.header();
-    latest = header;
-    try (Embedder embedder = Embedder.load(model.blob())) {
-      prepareHeldOut(embedder.input());
-      double accuracy = Verification.allPairsAccuracy(embedder.embed(heldOutPixels, heldOutLabels.length),
-          heldOutLabels, embedder.embeddingDim());
-      synchronized (this) {
-        accuracies.add(new double[] {header.getVersion(), accuracy});
-      }
-      out.printf(Locale.ROOT, "model v%d (step %d, %d KiB): loss %.3f, pool %.0f%%, held-out verification %.3f%n",
-          header.getVersion(), header.getTrainingStep(), model.blob().length / 1024, header.getMetrics().getLoss(),
-          100 * header.getMetrics().getPoolOccupancy(), accuracy);
+    prepareHeldOut(model.input());
+    ModelSubscriber.Embeddings embeddings = subscriber.embed(heldOutPixels, heldOutLabels.length);
+    double accuracy = Verification.allPairsAccuracy(embeddings.values(), heldOutLabels,
+        embeddings.model().embeddingDim());
+    synchronized (this) {
+      accuracies.add(new double[] {model.version(), accuracy});
     }
+    out.printf(Locale.ROOT, "model v%d (step %d, %d KiB): loss %.3f, pool %.0f%%, held-out verification %.3f%n",
+        model.version(), model.trainingStep(), model.sizeBytes() / 1024, model.metrics().getLoss(),
+        100 * model.metrics().getPoolOccupancy(), accuracy);
+    latest = model;
   }
 
   /** Held-out images, preprocessed exactly as training does (8-bit crop and resize, then the model's normalisation). */
@@ -101,8 +83,7 @@ final class ModelWatcher implements AutoCloseable {
     for (int i = 0; i < heldOut.size(); i++) {
       heldOutLabels[i] = heldOut.get(i).label();
       try {
-        spec.normalize(decoder.decodeToBytes(heldOut.get(i).bytes(), heldOut.get(i).format()), heldOutPixels,
-            i * spec.tensorLength());
+        decoder.networkInput(heldOut.get(i).bytes(), heldOut.get(i).format(), heldOutPixels, i * spec.tensorLength());
       } catch (ImageRejectedException e) {
         throw new IllegalStateException("held-out image " + heldOut.get(i).label() + ": " + e.getMessage(), e);
       }
@@ -124,26 +105,33 @@ final class ModelWatcher implements AutoCloseable {
   }
 
   /**
-   * Every tenth identity folder with two or more images (at most {@code identities}), which the demo's producer then
-   * leaves out; up to 4 images each.
+   * Held-out identities of a folder, up to 4 images each, for {@code identities} of them with two or more images:
+   * those named in {@code heldOutNames} when it is not empty (the demo's --pairs folds), otherwise every tenth
+   * folder, which are added to {@code heldOutNames} (the producer leaves them out).
    */
   static List<HeldOutImage> folderHeldOut(java.nio.file.Path dir, int identities,
       java.util.Set<String> heldOutNames) throws java.io.IOException {
+    boolean given = !heldOutNames.isEmpty();
+    int found = 0;
     List<HeldOutImage> images = new ArrayList<>();
     List<java.nio.file.Path> folders;
     try (var list = java.nio.file.Files.list(dir)) {
       folders = list.filter(java.nio.file.Files::isDirectory).sorted().toList();
     }
-    for (int i = 9; i < folders.size() && heldOutNames.size() < identities; i += 10) {
+    for (int i = given ? 0 : 9; i < folders.size() && found < identities; i += given ? 1 : 10) {
+      if (given && !heldOutNames.contains(folders.get(i).getFileName().toString())) {
+        continue;
+      }
       List<java.nio.file.Path> files;
       try (var list = java.nio.file.Files.list(folders.get(i))) {
-        files = list.filter(f -> io.f2c.ingest.FaceSource.formatOf(f) != null).sorted().limit(4).toList();
+        files = list.filter(f -> io.f2c.preprocess.ImageDecoder.formatOf(f) != null).sorted().limit(4).toList();
       }
       if (files.size() >= 2) {
         String name = folders.get(i).getFileName().toString();
         heldOutNames.add(name);
+        found++;
         for (java.nio.file.Path f : files) {
-          images.add(new HeldOutImage(name, java.nio.file.Files.readAllBytes(f), io.f2c.ingest.FaceSource.formatOf(f)));
+          images.add(new HeldOutImage(name, java.nio.file.Files.readAllBytes(f), io.f2c.preprocess.ImageDecoder.formatOf(f)));
         }
       }
     }
@@ -152,8 +140,6 @@ final class ModelWatcher implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    running = false;
-    thread.join(10_000);
-    reader.close();
+    subscriber.close();
   }
 }

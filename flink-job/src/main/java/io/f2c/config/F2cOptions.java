@@ -67,6 +67,11 @@ public final class F2cOptions {
   // --- Training ---
   public static final Option<String> BACKBONE = string("backbone", "small-cnn", "NAME",
       "Backbone: small-cnn (fast on CPU) or mobilefacenet (input size divisible by 16).");
+  public static final Option<String> HEAD = new Option<>("head", "dcp", "dcp|fc",
+      "Classification head: dcp (F2C's Dynamic Class Pool) or fc (the full classifier baseline, one row per identity).",
+      F2cOptions::parseHead);
+  public static final Option<Integer> FC_CLASSES = positiveInt("fc-classes", 10_000, "N",
+      "Rows of the FC head (--head fc): at least the number of identities it will see.");
   public static final Option<Integer> POOL_SIZE = positiveInt("pool-size", 1000, "Q",
       "Rows of the Dynamic Class Pool (the paper uses 1% of the identities or less).");
   public static final Option<Integer> IDENTITY_BATCH = positiveInt("identity-batch", 16, "A",
@@ -95,6 +100,29 @@ public final class F2cOptions {
   public static final Option<Integer> BATCH = positiveInt("batch", 128, "B",
       "Images per training step: halves x and y of B/2 each (identity-batch pairs + instance images).");
 
+  public static final Option<Long> UNTIL_STEP = new Option<>("until-step", 0L, "S",
+      "demo: stop once a model version of training step S or later has arrived (0: no step limit).",
+      F2cOptions::parseNonNegativeLong);
+
+  // --- Subscribing and evaluation ---
+  public static final Option<Path> SAVE_DIR = path("save", null,
+      "Write every complete model version to DIR/<model>-v<version>.f2cm (read by eval --model).");
+  public static final Option<Path> MODEL_FILE = new Option<>("model", null, "FILE",
+      "eval: the model file to evaluate (written by subscribe --save or demo --save).", text -> Path.of(text.trim()));
+  public static final Option<Path> PAIRS = new Option<>("pairs", null, "FILE",
+      "LFW-format pairs file (header 'folds pairs-per-fold'); demo: its --folds' identities are held out of training.",
+      text -> Path.of(text.trim()));
+  public static final Option<String> FOLDS = new Option<>("folds", "all", "all|F[,F...]",
+      "Which folds of --pairs to use (1-based).", F2cOptions::parseFolds);
+  public static final Option<Path> IDENTIFY_DIR = path("identify", null,
+      "eval: rank-1 identification on DIR/<identity>/<images> (first half of each identity's images as gallery).");
+  public static final Option<Boolean> RAW_PIXELS = new Option<>("raw-pixels", false, "",
+      "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.", Boolean::parseBoolean);
+  public static final Option<Path> ROC_PLOT = new Option<>("roc", Path.of("f2c-work", "roc.png"), "FILE",
+      "eval: where to write the ROC curve (PNG).", text -> Path.of(text.trim()));
+  public static final Option<String> LABEL = string("label", "model", "TEXT",
+      "eval: the name of this model in the printed table, JSON line and plot.");
+
   // --- Benchmarks ---
   public static final Option<String> BENCH_IDS = new Option<>("ids", "10000,100000,1000000,10000000", "N[,N...]",
       "bench head: numbers of identities N to measure.", F2cOptions::parseCountList);
@@ -116,9 +144,10 @@ public final class F2cOptions {
         DASHBOARD_PORT, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM,
         INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
         IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS,
-        BACKBONE, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
+        BACKBONE, HEAD, FC_CLASSES, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
         LEARNING_RATE, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, FAIL_AT_STEP,
-        EMBEDDING_DIM, BATCH, BENCH_IDS, BENCH_POOL, BENCH_STEPS, JSON, PLOT, HELP);
+        EMBEDDING_DIM, BATCH, UNTIL_STEP, SAVE_DIR, MODEL_FILE, PAIRS, FOLDS, IDENTIFY_DIR, RAW_PIXELS, ROC_PLOT,
+        LABEL, BENCH_IDS, BENCH_POOL, BENCH_STEPS, JSON, PLOT, HELP);
   }
 
   private static Option<String> string(String name, String dflt, String hint, String description) {
@@ -165,6 +194,27 @@ public final class F2cOptions {
       }
     }
     return text.replace(" ", "");
+  }
+
+  private static String parseHead(String text) {
+    String head = text.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!head.equals("dcp") && !head.equals("fc")) {
+      throw new IllegalArgumentException("head is dcp or fc, was '" + text + "'");
+    }
+    return head;
+  }
+
+  /** "all" or a comma list of positive fold numbers. */
+  private static String parseFolds(String text) {
+    String folds = text.replace(" ", "");
+    if (!folds.equals("all")) {
+      for (String part : folds.split(",")) {
+        if (!part.matches("[1-9][0-9]*")) {
+          throw new IllegalArgumentException("folds is 'all' or fold numbers like 1,2 (1-based), was '" + text + "'");
+        }
+      }
+    }
+    return folds;
   }
 
   private static String parseNonBlank(String text) {

@@ -1,5 +1,7 @@
 package io.f2c.ingest;
 
+import io.f2c.preprocess.ImageDecoder;
+
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.ImageFormat;
 import java.io.IOException;
@@ -85,7 +87,7 @@ public final class FaceSource implements Iterator<FaceImage> {
         }
         try (Stream<Path> files = Files.list(identityDir)) {
           for (Path file : files.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
-            ImageFormat format = formatOf(file);
+            ImageFormat format = ImageDecoder.formatOf(file);
             if (format != null) {
               items.add(new Item(identity, identity + "/" + file.getFileName(), format, () -> read(file)));
             }
@@ -102,20 +104,6 @@ public final class FaceSource implements Iterator<FaceImage> {
     return new FaceSource(items, loop, seed, dir.toString());
   }
 
-  /** The format implied by a file name, or null when it is not an image we read. */
-  public static ImageFormat formatOf(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
-      return ImageFormat.JPEG;
-    }
-    if (name.endsWith(".png")) {
-      return ImageFormat.PNG;
-    }
-    if (name.endsWith(".pgm")) {
-      return ImageFormat.PGM;
-    }
-    return null;
-  }
 
   /** Number of images in one pass. */
   public int size() {

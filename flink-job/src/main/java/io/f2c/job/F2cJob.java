@@ -10,8 +10,8 @@ import io.f2c.config.F2cOptions;
 import io.f2c.ingest.DecodeAndValidate;
 import io.f2c.ingest.DecodedFace;
 import io.f2c.ingest.FaceValidator;
-import io.f2c.ingest.ImageDecoder;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.RawRecord;
 import io.f2c.publishing.ModelUpdateSplitter;
@@ -62,7 +62,7 @@ public final class F2cJob {
   /** Adds the topology to {@code env}; returns the per-identity counts stream (before its sink). */
   public static DataStream<IdentityCount> build(StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> source, Sinks sinks, F2cConfig config) {
-    ImageDecoder decoder = new ImageDecoder(PreprocessSpec.from(config), config.get(F2cOptions.MAX_IMAGE_PIXELS),
+    ImageDecoder decoder = new ImageDecoder(F2cJob.preprocessSpec(config), config.get(F2cOptions.MAX_IMAGE_PIXELS),
         config.get(F2cOptions.MAX_IMAGE_BYTES));
     DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
         .uid("source-face-images");
@@ -104,13 +104,20 @@ public final class F2cJob {
     return Math.min(1.0, 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH));
   }
 
+  /** How images become network inputs, from --input-size, --channels and --crop-fraction. */
+  public static PreprocessSpec preprocessSpec(F2cConfig config) {
+    return PreprocessSpec.of(config.get(F2cOptions.INPUT_SIZE), config.get(F2cOptions.CHANNELS),
+        config.get(F2cOptions.CROP_FRACTION));
+  }
+
   /** The trainer's settings from the job's options (margin and schedule shape: {@link TrainerConfig#defaults()}). */
   public static TrainerConfig trainerConfig(F2cConfig config) {
     float lr = config.get(F2cOptions.LEARNING_RATE).floatValue();
     return TrainerConfig.defaults()
         .withBackbone(config.get(F2cOptions.BACKBONE), config.get(F2cOptions.EMBEDDING_DIM),
-            PreprocessSpec.from(config))
-        .withHead(TrainerConfig.Head.DCP, config.get(F2cOptions.POOL_SIZE), 1)
+            F2cJob.preprocessSpec(config))
+        .withHead(config.get(F2cOptions.HEAD).equals("fc") ? TrainerConfig.Head.FC : TrainerConfig.Head.DCP,
+            config.get(F2cOptions.POOL_SIZE), config.get(F2cOptions.FC_CLASSES))
         .withOptimizer(LearningRateSchedule.step(lr, 100, new int[0], 1f), 0.9f, 5e-4f, true)
         .withRuntime(config.get(F2cOptions.SEED), "cpu", config.get(F2cOptions.TORCH_THREADS));
   }

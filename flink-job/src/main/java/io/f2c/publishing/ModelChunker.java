@@ -20,7 +20,7 @@ public final class ModelChunker {
   public static List<ModelUpdate> chunks(PublishedModel model, int chunkBytes) {
     byte[] blob = model.blob;
     int count = Math.max(1, (blob.length + chunkBytes - 1) / chunkBytes);
-    String sha = sha256Hex(blob);
+    String sha = io.f2c.model.ModelAssembler.sha256Hex(blob);
     List<ModelUpdate> updates = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int from = i * chunkBytes;
@@ -43,11 +43,4 @@ public final class ModelChunker {
     return updates;
   }
 
-  public static String sha256Hex(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
-  }
 }

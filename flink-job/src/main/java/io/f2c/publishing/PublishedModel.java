@@ -1,6 +1,6 @@
 package io.f2c.publishing;
 
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.PreprocessSpec;
 
 /**
  * One model version as the trainer hands it to the publisher: the blob ({@link io.f2c.model.ModelBlob}) and what a

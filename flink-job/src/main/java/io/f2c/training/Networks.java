@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import io.f2c.training.backbone.Backbones;
+import io.f2c.model.backbone.Backbones;
 import java.util.ArrayList;
 import java.util.List;
 

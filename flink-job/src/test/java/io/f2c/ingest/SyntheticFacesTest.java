@@ -1,5 +1,7 @@
 package io.f2c.ingest;
 
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.PreprocessSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

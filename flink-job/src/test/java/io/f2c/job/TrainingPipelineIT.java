@@ -13,7 +13,7 @@ import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
 import io.f2c.model.Embedder;
-import io.f2c.publishing.ModelAssembler;
+import io.f2c.model.ModelAssembler;
 import io.f2c.runtime.FlinkSettings;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;

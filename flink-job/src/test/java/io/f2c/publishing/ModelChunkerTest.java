@@ -1,11 +1,13 @@
 package io.f2c.publishing;
 
+import io.f2c.model.ModelAssembler;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import java.nio.ByteBuffer;
@@ -39,7 +41,7 @@ class ModelChunkerTest {
     for (ModelUpdate c : chunks) {
       assertTrue(AvroCodec.modelUpdate().encode(c).length < 1024 * 1024, "chunk record under 1 MiB");
       assertEquals(5, c.getChunkCount());
-      assertEquals(ModelChunker.sha256Hex(m.blob), c.getSha256());
+      assertEquals(io.f2c.model.ModelAssembler.sha256Hex(m.blob), c.getSha256());
     }
     List<ModelUpdate> shuffled = new java.util.ArrayList<>(chunks);
     Collections.shuffle(shuffled, new Random(1));

@@ -2,9 +2,9 @@ package io.f2c.testing;
 
 import io.f2c.eval.Verification;
 import io.f2c.ingest.FaceSource;
-import io.f2c.ingest.ImageDecoder;
-import io.f2c.ingest.ImageRejectedException;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.ImageRejectedException;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.ingest.SyntheticFaces;
 import io.f2c.schema.ImageFormat;
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class FaceSets {
         List<float[]> images = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
           for (Path file : files.sorted().toList()) {
-            ImageFormat format = FaceSource.formatOf(file);
+            ImageFormat format = ImageDecoder.formatOf(file);
             if (format != null && keep.apply(identity, file.getFileName().toString())) {
               images.add(decode(decoder, Files.readAllBytes(file), format));
             }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.DualBatchSampler;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.model.Embedder;
 import io.f2c.testing.FaceSets;
-import io.f2c.training.backbone.Backbones;
+import io.f2c.model.backbone.Backbones;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /** Run k steps, snapshot, run k more == restore the snapshot in a fresh trainer and run the same k: bit for bit. */
-class TrainerSnapshotTest {
-  static final PreprocessSpec SPEC = PreprocessSpec.of(16, 3, 1.0);
+public class TrainerSnapshotTest {
+  public static final PreprocessSpec SPEC = PreprocessSpec.of(16, 3, 1.0);
 
-  static TrainerConfig tiny(TrainerConfig.Head head) {
+  public static TrainerConfig tiny(TrainerConfig.Head head) {
     return TrainerConfig.defaults()
         .withBackbone(Backbones.SMALL_CNN, 16, SPEC)
         .withHead(head, 6, 40)

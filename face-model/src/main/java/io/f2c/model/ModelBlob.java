@@ -3,7 +3,7 @@ package io.f2c.model;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import io.f2c.ingest.PreprocessSpec;
+import io.f2c.preprocess.PreprocessSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

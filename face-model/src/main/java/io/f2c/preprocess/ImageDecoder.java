@@ -1,4 +1,4 @@
-package io.f2c.ingest;
+package io.f2c.preprocess;
 
 import io.f2c.schema.ImageFormat;
 import io.f2c.schema.RejectReason;
@@ -28,6 +28,21 @@ public final class ImageDecoder implements Serializable {
     this.spec = spec;
     this.maxPixels = maxPixels;
     this.maxBytes = maxBytes;
+  }
+
+  /** The format implied by a file name, or null when it is not an image we read. */
+  public static ImageFormat formatOf(java.nio.file.Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
+      return ImageFormat.JPEG;
+    }
+    if (name.endsWith(".png")) {
+      return ImageFormat.PNG;
+    }
+    if (name.endsWith(".pgm")) {
+      return ImageFormat.PGM;
+    }
+    return null;
   }
 
   public PreprocessSpec spec() {
@@ -67,6 +82,14 @@ public final class ImageDecoder implements Serializable {
     byte[] out = new byte[spec.tensorLength()];
     resample(pixels, (i, v) -> out[i] = (byte) Math.max(0, Math.min(255, Math.round(v))));
     return out;
+  }
+
+  /**
+   * The network input exactly as training builds it: {@link #decodeToBytes} (what the job keeps), then {@link
+   * PreprocessSpec#normalize}; written into {@code out} from {@code offset}. Subscribers and evaluation use this.
+   */
+  public void networkInput(byte[] bytes, ImageFormat format, float[] out, int offset) throws ImageRejectedException {
+    spec.normalize(decodeToBytes(bytes, format), out, offset);
   }
 
   /** Centre crop, bilinear resize and normalisation of decoded pixels. */

@@ -1,4 +1,4 @@
-package io.f2c.ingest;
+package io.f2c.preprocess;
 
 import io.f2c.schema.RejectReason;
 

@@ -1,8 +1,11 @@
-package io.f2c.publishing;
+package io.f2c.model;
 
 import io.f2c.schema.ModelUpdate;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -71,12 +74,21 @@ public final class ModelAssembler {
       out.writeBytes(bytes);
     }
     byte[] blob = out.toByteArray();
-    String sha = ModelChunker.sha256Hex(blob);
+    String sha = sha256Hex(blob);
     if (!sha.equals(chunk.getSha256())) {
       throw new CorruptModelException("model " + name + " v" + chunk.getVersion() + ": SHA-256 " + sha
           + " does not match the published " + chunk.getSha256());
     }
     completed.put(name, chunk.getVersion());
     return Optional.of(new Complete(chunk, blob));
+  }
+
+  /** Hex SHA-256 of a model blob, as carried in every ModelUpdate chunk. */
+  public static String sha256Hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 }

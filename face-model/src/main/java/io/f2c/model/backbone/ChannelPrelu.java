@@ -1,4 +1,4 @@
-package io.f2c.training.backbone;
+package io.f2c.model.backbone;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

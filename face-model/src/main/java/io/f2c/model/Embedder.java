@@ -8,8 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.f2c.ingest.PreprocessSpec;
-import io.f2c.training.backbone.Backbones;
+import io.f2c.preprocess.PreprocessSpec;
+import io.f2c.model.backbone.Backbones;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.io.IOException;
  * Loads a published model ({@link ModelBlob}) and embeds preprocessed images with it in inference mode. Subscribers
  * swap one Embedder for another when a new version arrives. Thread-safe (embedding is serialized).
  */
-public final class Embedder implements AutoCloseable {
+public final class Embedder implements AutoCloseable, io.f2c.model.FaceEmbedding {
   private final ModelBlob.Header header;
   private final NDManager manager;
   private final Block net;
@@ -53,6 +53,7 @@ public final class Embedder implements AutoCloseable {
     }
   }
 
+  @Override
   public PreprocessSpec input() {
     return header.input();
   }
@@ -61,11 +62,17 @@ public final class Embedder implements AutoCloseable {
     return header.embeddingDim();
   }
 
+  @Override
+  public int dim() {
+    return header.embeddingDim();
+  }
+
   public String architecture() {
     return header.architecture();
   }
 
   /** Embeddings [count, D] (row-major, L2-normalised) of {@code count} images preprocessed by {@link #input()}. */
+  @Override
   public synchronized float[] embed(float[] images, int count) {
     PreprocessSpec spec = header.input();
     if (images.length != count * spec.tensorLength()) {

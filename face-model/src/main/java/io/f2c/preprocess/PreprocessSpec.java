@@ -1,7 +1,5 @@
-package io.f2c.ingest;
+package io.f2c.preprocess;
 
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
 import io.f2c.schema.InputSpec;
 import java.io.Serializable;
 
@@ -31,11 +29,6 @@ public record PreprocessSpec(int size, int channels, float cropFraction, float n
 
   public static PreprocessSpec of(int size, int channels, double cropFraction) {
     return new PreprocessSpec(size, channels, (float) cropFraction, FACE_MEAN, FACE_SCALE);
-  }
-
-  public static PreprocessSpec from(F2cConfig config) {
-    return of(config.get(F2cOptions.INPUT_SIZE), config.get(F2cOptions.CHANNELS),
-        config.get(F2cOptions.CROP_FRACTION));
   }
 
   public static PreprocessSpec from(InputSpec spec) {

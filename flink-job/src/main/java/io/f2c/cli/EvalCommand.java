@@ -1,0 +1,241 @@
+package io.f2c.cli;
+
+import io.f2c.config.F2cConfig;
+import io.f2c.config.F2cOptions;
+import io.f2c.model.FaceEmbedding;
+import io.f2c.eval.ImageEmbeddings;
+import io.f2c.eval.LfwPairs;
+import io.f2c.eval.PairVerification;
+import io.f2c.eval.RocPlot;
+import io.f2c.eval.Verification;
+import io.f2c.job.F2cJob;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.PreprocessSpec;
+import io.f2c.model.Embedder;
+import io.f2c.subscribing.ModelSubscriber;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code f2c eval}: LFW-protocol verification on a pairs file (n-fold accuracy, ROC, TAR at FAR) and/or rank-1
+ * identification on a one-folder-per-identity set, of a saved model, the latest model on Kafka, or raw pixels.
+ */
+final class EvalCommand {
+  /** FARs at which TAR is reported (where the pairs have enough different-identity pairs). */
+  static final double[] FARS = {1e-3, 1e-2};
+
+  private final F2cConfig config;
+  private final PrintStream out;
+
+  EvalCommand(F2cConfig config, PrintStream out) {
+    this.config = config;
+    this.out = out;
+  }
+
+  /** The figures of one evaluation, printed as a table and as the last JSON line. */
+  record Result(String label, String source, String folds, PairVerification.FoldAccuracy accuracy,
+      PairVerification.Roc roc, int pairs, double[] tarAtFar, double rank1, int probes) {}
+
+  int run() throws IOException, InterruptedException {
+    Path pairsFile = config.get(F2cOptions.PAIRS);
+    Path identify = config.get(F2cOptions.IDENTIFY_DIR);
+    if (pairsFile == null && identify == null) {
+      throw new F2cConfig.UsageException("nothing to evaluate: give --pairs FILE --images DIR and/or --identify DIR");
+    }
+    if (pairsFile != null && config.get(F2cOptions.IMAGES_DIR) == null) {
+      throw new F2cConfig.UsageException("--pairs needs --images DIR, the folder the pairs' images are in");
+    }
+    String source;
+    FaceEmbedding embedding;
+    Embedder embedder = null;
+    if (config.get(F2cOptions.RAW_PIXELS)) {
+      embedding = FaceEmbedding.rawPixels(F2cJob.preprocessSpec(config));
+      source = "raw pixels " + embedding.input().size() + "px";
+    } else {
+      Path file = config.get(F2cOptions.MODEL_FILE);
+      byte[] blob;
+      if (file != null) {
+        if (!Files.isRegularFile(file)) {
+          throw new IllegalArgumentException("model file " + file + " does not exist (write one with f2c subscribe "
+              + "--save DIR)");
+        }
+        blob = Files.readAllBytes(file);
+        source = file.toString();
+      } else if (!config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+        ModelSubscriber.ModelVersion latest = latestOnKafka();
+        blob = latest.blob();
+        source = latest.modelName() + " v" + latest.version() + " (step " + latest.trainingStep() + ") from "
+            + config.get(F2cOptions.BOOTSTRAP_SERVERS);
+      } else {
+        throw new F2cConfig.UsageException("which model? give --model FILE, --bootstrap-servers H:P or --raw-pixels");
+      }
+      embedder = Embedder.load(blob);
+      embedding = embedder;
+    }
+    try {
+      Result result = evaluate(embedding, source);
+      print(result);
+      return 0;
+    } finally {
+      if (embedder != null) {
+        embedder.close();
+      }
+    }
+  }
+
+  /** The latest complete version on the models topic (a subscriber starts from it). */
+  private ModelSubscriber.ModelVersion latestOnKafka() throws InterruptedException {
+    try (ModelSubscriber subscriber = ModelSubscriber.start(config.get(F2cOptions.BOOTSTRAP_SERVERS),
+        config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME), v -> { })) {
+      return subscriber.awaitFirst(java.time.Duration.ofSeconds(60)).orElseThrow(() -> new IllegalArgumentException(
+          "no complete version of model " + config.get(F2cOptions.MODEL_NAME) + " on " + config.get(
+              F2cOptions.MODELS_TOPIC) + " within 60 s (is the trainer publishing? --model-name right?)"));
+    }
+  }
+
+  Result evaluate(FaceEmbedding embedding, String source) throws IOException {
+    String label = config.get(F2cOptions.LABEL);
+    PairVerification.FoldAccuracy accuracy = null;
+    PairVerification.Roc roc = null;
+    double[] tars = new double[FARS.length];
+    java.util.Arrays.fill(tars, Double.NaN);
+    String folds = "";
+    int pairCount = 0;
+    if (config.get(F2cOptions.PAIRS) != null) {
+      LfwPairs pairs = LfwPairs.read(config.get(F2cOptions.PAIRS));
+      List<Integer> selected = pairs.selectFolds(config.get(F2cOptions.FOLDS));
+      folds = selected.toString().replace(" ", "");
+      List<LfwPairs.Pair> chosen = pairs.pairsOf(selected);
+      Path dir = config.get(F2cOptions.IMAGES_DIR);
+      List<Path> files = new ArrayList<>();
+      chosen.forEach(p -> {
+        files.add(p.fileA(dir));
+        files.add(p.fileB(dir));
+      });
+      ImageEmbeddings embeddings = ImageEmbeddings.of(files, embedding);
+      double[] scores = new double[chosen.size()];
+      boolean[] same = new boolean[chosen.size()];
+      int[] fold = new int[chosen.size()];
+      long negatives = 0;
+      for (int i = 0; i < chosen.size(); i++) {
+        LfwPairs.Pair p = chosen.get(i);
+        scores[i] = embeddings.cosine(p.fileA(dir), p.fileB(dir));
+        same[i] = p.same();
+        fold[i] = p.fold();
+        negatives += p.same() ? 0 : 1;
+      }
+      accuracy = PairVerification.nFold(scores, same, fold);
+      roc = PairVerification.roc(scores, same);
+      for (int i = 0; i < FARS.length; i++) {
+        tars[i] = PairVerification.tarAtFar(roc, FARS[i], negatives);
+      }
+      pairCount = chosen.size();
+      RocPlot.write(Map.of(label, roc), config.get(F2cOptions.ROC_PLOT));
+    }
+    double rank1 = Double.NaN;
+    int probes = 0;
+    if (config.get(F2cOptions.IDENTIFY_DIR) != null) {
+      Identification id = Identification.split(config.get(F2cOptions.IDENTIFY_DIR));
+      ImageEmbeddings embeddings = ImageEmbeddings.of(
+          Stream.concat(id.gallery().stream(), id.probes().stream()).toList(), embedding);
+      rank1 = Verification.rank1(embeddings.rowsOf(id.gallery()), id.galleryLabels(),
+          embeddings.rowsOf(id.probes()), id.probeLabels(), embeddings.dim());
+      probes = id.probes().size();
+    }
+    return new Result(label, source, folds, accuracy, roc, pairCount, tars, rank1, probes);
+  }
+
+  private void print(Result r) {
+    if (!config.get(F2cOptions.JSON)) {
+      out.println("model: " + r.source());
+      if (r.accuracy() != null) {
+        out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", r.folds(), r.pairs());
+        out.printf("  %-6s %9s %10s%n", "fold", "accuracy", "threshold");
+        for (int i = 0; i < r.accuracy().accuracies().length; i++) {
+          out.printf(Locale.ROOT, "  %-6s %9.4f %10.4f%n", r.folds().replaceAll("[\\[\\]]", "").split(",")[i],
+              r.accuracy().accuracies()[i], r.accuracy().thresholds()[i]);
+        }
+        out.printf(Locale.ROOT, "  mean accuracy %.4f +- %.4f, AUC %.4f%n", r.accuracy().mean(), r.accuracy().std(),
+            r.roc().auc());
+        for (int i = 0; i < FARS.length; i++) {
+          out.printf(Locale.ROOT, "  TAR at FAR %.0e: %s%n", FARS[i], Double.isNaN(r.tarAtFar()[i])
+              ? "n/a (fewer than " + Math.round(1 / FARS[i]) + " different-identity pairs)"
+              : String.format(Locale.ROOT, "%.4f", r.tarAtFar()[i]));
+        }
+        out.println("  ROC curve: " + config.get(F2cOptions.ROC_PLOT));
+      }
+      if (!Double.isNaN(r.rank1())) {
+        out.printf(Locale.ROOT, "rank-1 identification: %.4f (%d probes)%n", r.rank1(), r.probes());
+      }
+    }
+    out.println(json(r));
+  }
+
+  static String json(Result r) {
+    StringBuilder s = new StringBuilder("{\"label\":\"").append(r.label().replace("\"", "'")).append('"');
+    if (r.accuracy() != null) {
+      s.append(",\"folds\":\"").append(r.folds()).append("\",\"pairs\":").append(r.pairs())
+          .append(",\"accuracy_mean\":").append(num(r.accuracy().mean()))
+          .append(",\"accuracy_std\":").append(num(r.accuracy().std()))
+          .append(",\"auc\":").append(num(r.roc().auc()));
+      for (int i = 0; i < FARS.length; i++) {
+        s.append(String.format(Locale.ROOT, ",\"tar_at_far_%.0e\":", FARS[i])).append(num(r.tarAtFar()[i]));
+      }
+    }
+    if (!Double.isNaN(r.rank1())) {
+      s.append(",\"rank1\":").append(num(r.rank1())).append(",\"probes\":").append(r.probes());
+    }
+    return s.append('}').toString();
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** A one-folder-per-identity set split per identity: first half of its images (sorted) gallery, rest probes. */
+  record Identification(List<Path> gallery, String[] galleryLabels, List<Path> probes, String[] probeLabels) {
+    static Identification split(Path dir) throws IOException {
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException("--identify folder " + dir + " does not exist");
+      }
+      List<Path> gallery = new ArrayList<>();
+      List<String> galleryLabels = new ArrayList<>();
+      List<Path> probes = new ArrayList<>();
+      List<String> probeLabels = new ArrayList<>();
+      List<Path> identities;
+      try (Stream<Path> list = Files.list(dir)) {
+        identities = list.filter(Files::isDirectory).sorted().toList();
+      }
+      for (Path identity : identities) {
+        List<Path> images;
+        try (Stream<Path> list = Files.list(identity)) {
+          images = list.filter(f -> ImageDecoder.formatOf(f) != null).sorted(EvalCommand::naturalOrder).toList();
+        }
+        int half = Math.max(1, images.size() / 2);
+        for (int i = 0; i < images.size(); i++) {
+          (i < half ? gallery : probes).add(images.get(i));
+          (i < half ? galleryLabels : probeLabels).add(identity.getFileName().toString());
+        }
+      }
+      if (probes.isEmpty()) {
+        throw new IllegalArgumentException("--identify " + dir + " has no identity with two or more images");
+      }
+      return new Identification(gallery, galleryLabels.toArray(String[]::new), probes,
+          probeLabels.toArray(String[]::new));
+    }
+  }
+
+  /** "2.pgm" before "10.pgm". */
+  private static int naturalOrder(Path a, Path b) {
+    String x = a.getFileName().toString();
+    String y = b.getFileName().toString();
+    return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+  }
+}
