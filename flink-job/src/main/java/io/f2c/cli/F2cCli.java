@@ -64,6 +64,10 @@ public final class F2cCli {
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         default -> throw new IllegalStateException("no runner for " + cmd.name());
       };
+    } catch (F2cConfig.UsageException e) {
+      err.println("f2c " + cmd.name() + ": " + e.getMessage());
+      err.print(cmd.usage());
+      return 2;
     } catch (IllegalArgumentException e) {
       err.println("f2c " + cmd.name() + ": " + e.getMessage());
       return 2;
