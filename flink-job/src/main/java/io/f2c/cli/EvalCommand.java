@@ -52,42 +52,74 @@ final class EvalCommand {
     if (pairsFile != null && config.get(F2cOptions.IMAGES_DIR) == null) {
       throw new F2cConfig.UsageException("--pairs needs --images DIR, the folder the pairs' images are in");
     }
-    String source;
-    FaceEmbedding embedding;
-    Embedder embedder = null;
-    if (config.get(F2cOptions.RAW_PIXELS)) {
-      embedding = FaceEmbedding.rawPixels(F2cJob.preprocessSpec(config));
-      source = "raw pixels " + embedding.input().size() + "px";
-    } else {
-      Path file = config.get(F2cOptions.MODEL_FILE);
-      byte[] blob;
-      if (file != null) {
+    List<Candidate> candidates = candidates();
+    Map<String, PairVerification.Roc> curves = new java.util.LinkedHashMap<>();
+    List<Result> results = new ArrayList<>();
+    for (Candidate c : candidates) {
+      Result result;
+      if (c.blob() == null) {
+        result = evaluate(FaceEmbedding.rawPixels(F2cJob.preprocessSpec(config)), c.label(), c.source());
+      } else {
+        try (Embedder embedder = Embedder.load(c.blob())) {
+          result = evaluate(embedder, c.label(), c.source());
+        }
+      }
+      results.add(result);
+      if (result.roc() != null) {
+        curves.put(result.label(), result.roc());
+      }
+      if (!config.get(F2cOptions.JSON)) {
+        printTable(result);
+      }
+    }
+    if (!curves.isEmpty()) {
+      RocPlot.write(curves, config.get(F2cOptions.ROC_PLOT));
+      if (!config.get(F2cOptions.JSON)) {
+        out.println("ROC curve" + (curves.size() > 1 ? "s: " : ": ") + config.get(F2cOptions.ROC_PLOT));
+      }
+    }
+    results.forEach(r -> out.println(json(r)));
+    return 0;
+  }
+
+  /** What to evaluate: a model (its blob) or the raw-pixel baseline (no blob). */
+  record Candidate(String label, String source, byte[] blob) {}
+
+  private List<Candidate> candidates() throws IOException, InterruptedException {
+    List<String> labels = config.get(F2cOptions.LABEL).isEmpty() ? List.of()
+        : List.of(config.get(F2cOptions.LABEL).split(","));
+    List<Candidate> candidates = new ArrayList<>();
+    if (!config.get(F2cOptions.MODEL_FILE).isEmpty()) {
+      for (String name : config.get(F2cOptions.MODEL_FILE).split(",")) {
+        Path file = Path.of(name.trim());
         if (!Files.isRegularFile(file)) {
           throw new IllegalArgumentException("model file " + file + " does not exist (write one with f2c subscribe "
               + "--save DIR)");
         }
-        blob = Files.readAllBytes(file);
-        source = file.toString();
-      } else if (!config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()) {
-        ModelSubscriber.ModelVersion latest = latestOnKafka();
-        blob = latest.blob();
-        source = latest.modelName() + " v" + latest.version() + " (step " + latest.trainingStep() + ") from "
-            + config.get(F2cOptions.BOOTSTRAP_SERVERS);
-      } else {
-        throw new F2cConfig.UsageException("which model? give --model FILE, --bootstrap-servers H:P or --raw-pixels");
+        candidates.add(new Candidate(file.getFileName().toString().replaceAll("\\.f2cm$", ""), file.toString(),
+            Files.readAllBytes(file)));
       }
-      embedder = Embedder.load(blob);
-      embedding = embedder;
+    } else if (!config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+      ModelSubscriber.ModelVersion latest = latestOnKafka();
+      candidates.add(new Candidate(latest.modelName() + " v" + latest.version(), latest.modelName() + " v"
+          + latest.version() + " (step " + latest.trainingStep() + ") from "
+          + config.get(F2cOptions.BOOTSTRAP_SERVERS), latest.blob()));
     }
-    try {
-      Result result = evaluate(embedding, source);
-      print(result);
-      return 0;
-    } finally {
-      if (embedder != null) {
-        embedder.close();
-      }
+    if (config.get(F2cOptions.RAW_PIXELS)) {
+      candidates.add(new Candidate("raw pixels", "raw pixels " + config.get(F2cOptions.INPUT_SIZE) + "px", null));
     }
+    if (candidates.isEmpty()) {
+      throw new F2cConfig.UsageException("which model? give --model FILE, --bootstrap-servers H:P or --raw-pixels");
+    }
+    if (labels.size() > candidates.size()) {
+      throw new F2cConfig.UsageException("--label names " + labels.size() + " models but there are "
+          + candidates.size() + " to evaluate");
+    }
+    for (int i = 0; i < labels.size(); i++) {
+      Candidate c = candidates.get(i);
+      candidates.set(i, new Candidate(labels.get(i).trim(), c.source(), c.blob()));
+    }
+    return candidates;
   }
 
   /** The latest complete version on the models topic (a subscriber starts from it). */
@@ -100,8 +132,7 @@ final class EvalCommand {
     }
   }
 
-  Result evaluate(FaceEmbedding embedding, String source) throws IOException {
-    String label = config.get(F2cOptions.LABEL);
+  Result evaluate(FaceEmbedding embedding, String label, String source) throws IOException {
     PairVerification.FoldAccuracy accuracy = null;
     PairVerification.Roc roc = null;
     double[] tars = new double[FARS.length];
@@ -137,7 +168,6 @@ final class EvalCommand {
         tars[i] = PairVerification.tarAtFar(roc, FARS[i], negatives);
       }
       pairCount = chosen.size();
-      RocPlot.write(Map.of(label, roc), config.get(F2cOptions.ROC_PLOT));
     }
     double rank1 = Double.NaN;
     int probes = 0;
@@ -152,9 +182,9 @@ final class EvalCommand {
     return new Result(label, source, folds, accuracy, roc, pairCount, tars, rank1, probes);
   }
 
-  private void print(Result r) {
-    if (!config.get(F2cOptions.JSON)) {
-      out.println("model: " + r.source());
+  private void printTable(Result r) {
+    {
+      out.println("model: " + r.source() + " (" + r.label() + ")");
       if (r.accuracy() != null) {
         out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", r.folds(), r.pairs());
         out.printf("  %-6s %9s %10s%n", "fold", "accuracy", "threshold");
@@ -169,13 +199,11 @@ final class EvalCommand {
               ? "n/a (fewer than " + Math.round(1 / FARS[i]) + " different-identity pairs)"
               : String.format(Locale.ROOT, "%.4f", r.tarAtFar()[i]));
         }
-        out.println("  ROC curve: " + config.get(F2cOptions.ROC_PLOT));
       }
       if (!Double.isNaN(r.rank1())) {
         out.printf(Locale.ROOT, "rank-1 identification: %.4f (%d probes)%n", r.rank1(), r.probes());
       }
     }
-    out.println(json(r));
   }
 
   static String json(Result r) {

@@ -107,8 +107,8 @@ public final class F2cOptions {
   // --- Subscribing and evaluation ---
   public static final Option<Path> SAVE_DIR = path("save", null,
       "Write every complete model version to DIR/<model>-v<version>.f2cm (read by eval --model).");
-  public static final Option<Path> MODEL_FILE = new Option<>("model", null, "FILE",
-      "eval: the model file to evaluate (written by subscribe --save or demo --save).", text -> Path.of(text.trim()));
+  public static final Option<String> MODEL_FILE = string("model", "", "FILE[,FILE...]",
+      "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
   public static final Option<Path> PAIRS = new Option<>("pairs", null, "FILE",
       "LFW-format pairs file (header 'folds pairs-per-fold'); demo: its --folds' identities are held out of training.",
       text -> Path.of(text.trim()));
@@ -120,8 +120,8 @@ public final class F2cOptions {
       "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.", Boolean::parseBoolean);
   public static final Option<Path> ROC_PLOT = new Option<>("roc", Path.of("f2c-work", "roc.png"), "FILE",
       "eval: where to write the ROC curve (PNG).", text -> Path.of(text.trim()));
-  public static final Option<String> LABEL = string("label", "model", "TEXT",
-      "eval: the name of this model in the printed table, JSON line and plot.");
+  public static final Option<String> LABEL = string("label", "", "TEXT[,TEXT...]",
+      "eval: names of the models (in --model order, then the raw-pixel baseline) in the table, JSON and plot.");
 
   // --- Benchmarks ---
   public static final Option<String> BENCH_IDS = new Option<>("ids", "10000,100000,1000000,10000000", "N[,N...]",
