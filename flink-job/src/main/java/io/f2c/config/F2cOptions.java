@@ -86,6 +86,13 @@ public final class F2cOptions {
       "How often each known identity is replayed to the trainer (continual learning).");
   public static final Option<Double> LEARNING_RATE = new Option<>("lr", 0.05, "LR",
       "Base learning rate of SGD (warm-up 100 steps, then constant).", F2cOptions::parsePositiveDouble);
+  public static final Option<Long> LR_DECAY_STEPS = new Option<>("lr-decay-steps", 0L, "S",
+      "Cosine decay of the learning rate to 2% over S steps after the warm-up, then constant (0: constant).",
+      F2cOptions::parseNonNegativeLong);
+  public static final Option<Double> MARGIN_SCALE = new Option<>("scale", 16.0, "S",
+      "Scale s of the CosFace logits (s * (cos - m) for the target).", F2cOptions::parsePositiveDouble);
+  public static final Option<Double> MARGIN = new Option<>("margin", 0.25, "M",
+      "CosFace margin m subtracted from the target cosine.", F2cOptions::parseNonNegativeDouble);
   public static final Option<Long> PUBLISH_EVERY_STEPS = positiveLong("publish-every-steps", 20L, "S",
       "Publish a new model version every S training steps.");
   public static final Option<String> MODEL_NAME = string("model-name", "f2c", "NAME",
@@ -145,7 +152,7 @@ public final class F2cOptions {
         INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
         IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS,
         BACKBONE, HEAD, FC_CLASSES, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
-        LEARNING_RATE, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, FAIL_AT_STEP,
+        LEARNING_RATE, LR_DECAY_STEPS, MARGIN_SCALE, MARGIN, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, FAIL_AT_STEP,
         EMBEDDING_DIM, BATCH, UNTIL_STEP, SAVE_DIR, MODEL_FILE, PAIRS, FOLDS, IDENTIFY_DIR, RAW_PIXELS, ROC_PLOT,
         LABEL, BENCH_IDS, BENCH_POOL, BENCH_STEPS, JSON, PLOT, HELP);
   }

@@ -18,6 +18,7 @@ import io.f2c.publishing.ModelUpdateSplitter;
 import io.f2c.publishing.PublishedModel;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
+import io.f2c.training.F2cLoss;
 import io.f2c.training.LearningRateSchedule;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainingFunction;
@@ -110,7 +111,7 @@ public final class F2cJob {
         config.get(F2cOptions.CROP_FRACTION));
   }
 
-  /** The trainer's settings from the job's options (margin and schedule shape: {@link TrainerConfig#defaults()}). */
+  /** The trainer's settings from the job's options (the rest: {@link TrainerConfig#defaults()}). */
   public static TrainerConfig trainerConfig(F2cConfig config) {
     float lr = config.get(F2cOptions.LEARNING_RATE).floatValue();
     return TrainerConfig.defaults()
@@ -118,7 +119,11 @@ public final class F2cJob {
             F2cJob.preprocessSpec(config))
         .withHead(config.get(F2cOptions.HEAD).equals("fc") ? TrainerConfig.Head.FC : TrainerConfig.Head.DCP,
             config.get(F2cOptions.POOL_SIZE), config.get(F2cOptions.FC_CLASSES))
-        .withOptimizer(LearningRateSchedule.step(lr, 100, new int[0], 1f), 0.9f, 5e-4f, true)
+        .withMargin(F2cLoss.Margin.COSFACE, config.get(F2cOptions.MARGIN_SCALE).floatValue(),
+            config.get(F2cOptions.MARGIN).floatValue())
+        .withOptimizer(config.get(F2cOptions.LR_DECAY_STEPS) > 0
+            ? LearningRateSchedule.cosine(lr, 100, Math.toIntExact(100 + config.get(F2cOptions.LR_DECAY_STEPS)), 0.02f)
+            : LearningRateSchedule.step(lr, 100, new int[0], 1f), 0.9f, 5e-4f, true)
         .withRuntime(config.get(F2cOptions.SEED), "cpu", config.get(F2cOptions.TORCH_THREADS));
   }
 

@@ -158,7 +158,7 @@ class ModelSubscriberIT {
     assertEquals(0, rc, evalText);
     assertTrue(evalText.contains("f2c v5 (step 500)"), evalText);
     assertTrue(evalText.strip().lines().reduce((a, b) -> b).orElseThrow().matches(
-        "\\{\"label\":\"model\",\"folds\":\"\\[1,2\\]\",\"pairs\":40,\"accuracy_mean\":[0-9.]+.*\\}"), evalText);
+        "\\{\"label\":\"f2c v5\",\"folds\":\"\\[1,2\\]\",\"pairs\":40,\"accuracy_mean\":[0-9.]+.*\\}"), evalText);
     assertTrue(Files.size(tmp.resolve("roc.png")) > 1000);
   }
 

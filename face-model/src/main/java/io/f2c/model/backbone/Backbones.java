@@ -31,19 +31,27 @@ public final class Backbones {
   public static Block create(String name, int embeddingDim, int inputSize) {
     return switch (name) {
       case MOBILEFACENET -> MobileFaceNet.create(embeddingDim, inputSize);
-      case SMALL_CNN -> smallCnn(embeddingDim);
+      case SMALL_CNN -> smallCnn(embeddingDim, inputSize);
       default -> throw new IllegalArgumentException(
           "unknown backbone '" + name + "'; choose one of " + String.join(", ", NAMES));
     };
   }
 
-  static Block smallCnn(int embeddingDim) {
+  static Block smallCnn(int embeddingDim, int inputSize) {
     SequentialBlock net = new SequentialBlock();
     int[] filters = {32, 64, 128, 128};
+    int side = inputSize;
     for (int i = 0; i < filters.length; i++) {
       net.add(convBnPrelu(filters[i], 3, i == 0 ? 1 : 2, 1));
+      side = i == 0 ? side : (side + 1) / 2;
     }
-    return net.add(Pool.globalAvgPool2dBlock())
+    // A global depthwise convolution (as MobileFaceNet's) rather than average pooling: it weighs each position of
+    // the final map, so the embedding keeps where on the face a feature is (pooling would keep only what).
+    return net.add(new SequentialBlock()
+            .add(Conv2d.builder().setFilters(filters[filters.length - 1]).setKernelShape(new Shape(side, side))
+                .optGroups(filters[filters.length - 1]).optBias(false).build())
+            .add(BatchNorm.builder().build()))
+        .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(embeddingDim).optBias(false).build())
         .add(BatchNorm.builder().build())
         .add(l2Normalize());
