@@ -169,7 +169,7 @@ public final class PipelineBenchmark {
       } else if (current > 0 && System.nanoTime() - lastChange > 60_000_000_000L) {
         throw new IllegalStateException("the trainer stopped at step " + current + " (input exhausted?)");
       }
-      Thread.sleep(50);
+      Thread.sleep(200); // the REST API serves metrics fetched every 10 s: no need to ask more often
     }
     throw new IllegalStateException("the trainer did not reach step " + step + " in 10 minutes");
   }
@@ -186,9 +186,29 @@ public final class PipelineBenchmark {
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  /** Completed checkpoints as {end-to-end duration ms, checkpointed (incremental) bytes, id}, oldest first. */
+  /**
+   * Completed checkpoints as {end-to-end duration ms, checkpointed (incremental) bytes of the job, id, the trainer's
+   * incremental bytes without in-flight data (pool rows, networks, pending batches)}, oldest first.
+   */
   private List<long[]> checkpoints(int port, JobClient job) {
-    String body = LocalRest.get(port, "/jobs/" + job.getJobID() + "/checkpoints");
+    String jobId = job.getJobID().toString();
+    String trainer = LocalRest.vertexId(port, jobId, F2cJob.TRAINER_NAME);
+    List<long[]> out = new ArrayList<>();
+    for (long[] c : completedCheckpoints(port, jobId)) {
+      String details = LocalRest.get(port, "/jobs/" + jobId + "/checkpoints/details/" + c[2]);
+      int at = trainer == null ? -1 : details.indexOf("\"" + trainer + "\"");
+      long trainerBytes = -1;
+      if (at >= 0) {
+        String task = details.substring(at);
+        trainerBytes = field(task, "checkpointed_size") - Math.max(0, field(task, "persisted_data"));
+      }
+      out.add(new long[] {c[0], c[1], c[2], trainerBytes});
+    }
+    return out;
+  }
+
+  private List<long[]> completedCheckpoints(int port, String jobId) {
+    String body = LocalRest.get(port, "/jobs/" + jobId + "/checkpoints");
     int history = body.indexOf("\"history\"");
     List<long[]> out = new ArrayList<>();
     if (history < 0) {

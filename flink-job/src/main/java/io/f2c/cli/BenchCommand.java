@@ -33,9 +33,10 @@ final class BenchCommand {
       String topic = "bench-images-" + System.currentTimeMillis();
       F2cConfig c = config.with(F2cOptions.BOOTSTRAP_SERVERS, bootstrap).with(F2cOptions.IMAGES_TOPIC, topic)
           .with(F2cOptions.DEAD_LETTER_TOPIC, topic + "-dlq");
-      if (!config.isSet(F2cOptions.CHECKPOINT_INTERVAL_MS)) {
-        c = c.with(F2cOptions.CHECKPOINT_INTERVAL_MS, 2_000L); // several checkpoints within a run
-      }
+      // Throughput runs with the job's own checkpoint interval; the checkpoint-cost runs checkpoint every 2 s (unless
+      // --checkpoint-interval-ms says otherwise), to see several checkpoints within a run.
+      long checkpointRuns = config.isSet(F2cOptions.CHECKPOINT_INTERVAL_MS)
+          ? config.get(F2cOptions.CHECKPOINT_INTERVAL_MS) : 2_000L;
       PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps, err);
       // Enough input for every run to keep training through its measurement (each run reads the topic anew), with
       // room for the steps a fast configuration takes while the job starts and before the first observation.
@@ -55,7 +56,10 @@ final class BenchCommand {
       for (int pool : new int[] {c.get(F2cOptions.POOL_SIZE), 1_000, 10_000, 100_000}) {
         err.printf("job with a pool of %,d ...%n", pool);
         F2cConfig run = c.with(F2cOptions.POOL_SIZE, pool).with(F2cOptions.GROUP_ID, "bench-" + pool + "-"
-            + System.nanoTime()).with(F2cOptions.CHECKPOINT_DIR, work.resolve("chk-" + pool));
+            + System.nanoTime()).with(F2cOptions.CHECKPOINT_DIR, work.resolve("chk-" + rows.size() + "-" + pool));
+        if (!rows.isEmpty()) {
+          run = run.with(F2cOptions.CHECKPOINT_INTERVAL_MS, checkpointRuns);
+        }
         PipelineBenchmark.JobRun result = bench.runJob(run, LocalRest.freePort());
         if (rows.isEmpty()) {
           job = result.imagesPerSecond();
@@ -63,15 +67,17 @@ final class BenchCommand {
           continue;
         }
         List<long[]> cps = result.checkpoints().stream().skip(1).toList(); // the first holds the whole start
-        rows.add(String.format(Locale.ROOT, "%,10d %12d %14.0f %16.1f", pool, cps.size(),
+        rows.add(String.format(Locale.ROOT, "%,10d %12d %10.0f %18.1f %22.1f", pool, cps.size(),
             HeadBenchmark.median(cps.stream().mapToDouble(x -> x[0]).toArray()),
-            HeadBenchmark.median(cps.stream().mapToDouble(x -> x[1]).toArray()) / 1024.0));
+            HeadBenchmark.median(cps.stream().mapToDouble(x -> x[1]).toArray()) / 1024.0,
+            HeadBenchmark.median(cps.stream().mapToDouble(x -> x[3]).toArray()) / 1024.0));
       }
       if (!config.get(F2cOptions.JSON)) {
         out.printf(Locale.ROOT, "training images/s: job %.1f, bare loop %.1f, ratio %.2f%n", job, bare, job / bare);
         out.printf(Locale.ROOT, "ingest only (Kafka -> decoded batches): %.1f images/s (%.1fx training)%n", ingest,
             ingest / job);
-        out.printf("%10s %12s %14s %16s%n", "pool", "checkpoints", "median ms", "median KiB (incr.)");
+        out.printf("%10s %12s %10s %18s %22s%n", "pool", "checkpoints", "median ms", "job KiB (incr.)",
+            "trainer KiB (no flight)");
         rows.stream().skip(1).forEach(out::println);
       }
       out.printf(Locale.ROOT, "{\"job_images_per_s\":%.2f,\"bare_images_per_s\":%.2f,\"ratio\":%.3f,"
