@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.f2c.model.backbone.Backbones;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.training.DcpStep;
 import io.f2c.training.DynamicClassPool;
@@ -16,7 +17,6 @@ import io.f2c.training.FcHead;
 import io.f2c.training.HeadLoss;
 import io.f2c.training.SgdOptimizer;
 import io.f2c.training.TrainerConfig;
-import io.f2c.model.backbone.Backbones;
 import java.util.List;
 import java.util.SplittableRandom;
 

@@ -3,17 +3,17 @@ package io.f2c.cli;
 import io.f2c.bench.HeadBenchmark;
 import io.f2c.bench.HeadBenchmarkReport;
 import io.f2c.bench.PipelineBenchmark;
-import io.f2c.runtime.LocalRest;
-import io.f2c.kafka.EmbeddedKafkaBroker;
-import io.f2c.kafka.Topics;
-import java.util.ArrayList;
-import java.util.Locale;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.kafka.EmbeddedKafkaBroker;
+import io.f2c.kafka.Topics;
+import io.f2c.runtime.LocalRest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code f2c bench head} and {@code f2c bench pipeline}. */
 final class BenchCommand {

@@ -2,16 +2,16 @@ package io.f2c.cli;
 
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
-import io.f2c.model.FaceEmbedding;
 import io.f2c.eval.ImageEmbeddings;
 import io.f2c.eval.LfwPairs;
 import io.f2c.eval.PairVerification;
 import io.f2c.eval.RocPlot;
 import io.f2c.eval.Verification;
 import io.f2c.job.F2cJob;
+import io.f2c.model.Embedder;
+import io.f2c.model.FaceEmbedding;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.PreprocessSpec;
-import io.f2c.model.Embedder;
 import io.f2c.subscribing.ModelSubscriber;
 import java.io.IOException;
 import java.io.PrintStream;

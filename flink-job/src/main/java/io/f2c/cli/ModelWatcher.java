@@ -1,10 +1,10 @@
 package io.f2c.cli;
 
 import io.f2c.eval.Verification;
+import io.f2c.ingest.SyntheticFaces;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
-import io.f2c.ingest.SyntheticFaces;
 import io.f2c.schema.ImageFormat;
 import io.f2c.subscribing.ModelFiles;
 import io.f2c.subscribing.ModelSubscriber;

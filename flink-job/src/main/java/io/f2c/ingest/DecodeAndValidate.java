@@ -1,8 +1,7 @@
 package io.f2c.ingest;
 
-import io.f2c.preprocess.ImageRejectedException;
-
 import io.f2c.kafka.RawRecord;
+import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.schema.RejectReason;
 import io.f2c.schema.RejectedRecord;
 import java.nio.ByteBuffer;

@@ -2,7 +2,6 @@ package io.f2c.ingest;
 
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
-
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.RejectReason;

@@ -1,7 +1,7 @@
 package io.f2c.job;
 
-import io.f2c.batching.IdentityCount;
 import io.f2c.batching.IdentityBatcher;
+import io.f2c.batching.IdentityCount;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.batching.InstanceBatcher;
@@ -10,10 +10,10 @@ import io.f2c.config.F2cOptions;
 import io.f2c.ingest.DecodeAndValidate;
 import io.f2c.ingest.DecodedFace;
 import io.f2c.ingest.FaceValidator;
-import io.f2c.preprocess.ImageDecoder;
-import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.RawRecord;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.publishing.ModelUpdateSplitter;
 import io.f2c.publishing.PublishedModel;
 import io.f2c.schema.ModelUpdate;

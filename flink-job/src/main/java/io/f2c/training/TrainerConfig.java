@@ -1,7 +1,7 @@
 package io.f2c.training;
 
-import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.model.backbone.Backbones;
+import io.f2c.preprocess.PreprocessSpec;
 
 /**
  * Everything that defines a trainer. Two trainers with equal configs start from identical states, which is what makes

@@ -1,14 +1,13 @@
 package io.f2c.ingest;
 
-import io.f2c.preprocess.ImageDecoder;
-import io.f2c.preprocess.PreprocessSpec;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.kafka.RawRecord;
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.ImageFormat;
 import io.f2c.schema.RejectReason;
 import io.f2c.schema.RejectedRecord;

@@ -1,11 +1,11 @@
 package io.f2c.ingest;
 
-import io.f2c.preprocess.ImageDecoder;
-import io.f2c.preprocess.PreprocessSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.f2c.preprocess.ImageDecoder;
+import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.ImageFormat;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

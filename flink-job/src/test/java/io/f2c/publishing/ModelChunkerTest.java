@@ -1,12 +1,11 @@
 package io.f2c.publishing;
 
-import io.f2c.model.ModelAssembler;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.f2c.model.ModelAssembler;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;

@@ -2,10 +2,10 @@ package io.f2c.testing;
 
 import io.f2c.eval.Verification;
 import io.f2c.ingest.FaceSource;
+import io.f2c.ingest.SyntheticFaces;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
-import io.f2c.ingest.SyntheticFaces;
 import io.f2c.schema.ImageFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.DualBatchSampler;
+import io.f2c.model.backbone.Backbones;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.testing.FaceSets;
-import io.f2c.model.backbone.Backbones;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

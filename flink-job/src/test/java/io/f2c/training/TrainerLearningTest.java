@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.DualBatchSampler;
 import io.f2c.eval.Verification;
+import io.f2c.model.backbone.Backbones;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.testing.FaceSets;
 import io.f2c.testing.SharedData;
-import io.f2c.model.backbone.Backbones;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

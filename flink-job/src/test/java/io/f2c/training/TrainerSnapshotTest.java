@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.DualBatchSampler;
-import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.model.Embedder;
-import io.f2c.testing.FaceSets;
 import io.f2c.model.backbone.Backbones;
+import io.f2c.preprocess.PreprocessSpec;
+import io.f2c.testing.FaceSets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Run k steps, snapshot, run k more == restore the snapshot in a fresh trainer and run the same k: bit for bit. */
 public class TrainerSnapshotTest {
