@@ -123,7 +123,7 @@ public final class PipelineBenchmark {
       List<long[]> checkpoints = checkpoints(port, job);
       return new JobRun(rate, checkpoints);
     } finally {
-      job.cancel().get();
+      io.f2c.runtime.LocalJobs.cancelAndWait(job);
     }
   }
 
@@ -150,7 +150,7 @@ public final class PipelineBenchmark {
       long counted = TimingSink.COUNT.get() - 1;
       return counted * batch / ((TimingSink.LAST.get() - TimingSink.FIRST.get()) / 1e9);
     } finally {
-      job.cancel().get();
+      io.f2c.runtime.LocalJobs.cancelAndWait(job);
     }
   }
 

@@ -214,10 +214,7 @@ final class DemoCommand {
 
   private void cancel(JobClient job) {
     try {
-      if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-        job.cancel().get(30, TimeUnit.SECONDS);
-      }
-      job.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+      io.f2c.runtime.LocalJobs.cancelAndWait(job);
     } catch (Exception e) {
       out.println("warning: cancelling the job: " + e.getMessage());
     }

@@ -28,7 +28,10 @@ final class TrainerSnapshot {
 
   static byte[] write(F2cTrainer trainer, boolean poolFeatures) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes))) {
+    // Stored, not compressed: this runs in the checkpoint's synchronous phase on the trainer's thread, and weights
+    // barely compress (even the fastest level cost the trainer ~5% of its time at a checkpoint every 2 s).
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.NO_COMPRESSION);
+    try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes, deflater))) {
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
       out.writeUTF(trainer.config().toString());
@@ -39,6 +42,8 @@ final class TrainerSnapshot {
       trainer.head().writeState(out, poolFeatures);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      deflater.end(); // a deflater passed in is not ended by the stream
     }
     return bytes.toByteArray();
   }
