@@ -104,8 +104,8 @@ public final class PipelineBenchmark {
   public record JobRun(double imagesPerSecond, List<long[]> checkpoints) {}
 
   /**
-   * Runs the training job on a filled topic; measures trainer steps/s from the REST API between step 3 and step
-   * 3 + {@code steps}, and collects completed checkpoints {duration ms, incremental bytes} after the warm-up.
+   * Runs the training job on a filled topic; measures trainer steps/s from the REST API between step 20 (after
+   * the warm-up of the JIT, RocksDB and the first checkpoint) and step 20 + {@code steps}, and collects completed checkpoints {duration ms, incremental bytes} after the warm-up.
    */
   public JobRun runJob(F2cConfig jobConfig, int port) throws Exception {
     F2cConfig c = jobConfig.with(F2cOptions.DASHBOARD_PORT, port);
@@ -115,8 +115,8 @@ public final class PipelineBenchmark {
         new DiscardingSink<>()), c);
     JobClient job = env.executeAsync("bench-pipeline");
     try {
-      // From the first observation at step 3 or later to the first one at least `steps` steps further.
-      long[] at = waitForStep(port, job, 3);
+      // From the first observation at step 20 or later to the first one at least `steps` steps further.
+      long[] at = waitForStep(port, job, 20);
       long[] end = waitForStep(port, job, at[0] + steps);
       double seconds = (end[1] - at[1]) / 1e9;
       double rate = (end[0] - at[0]) * imagesPerStep() / seconds;
