@@ -183,26 +183,24 @@ final class EvalCommand {
   }
 
   private void printTable(Result r) {
-    {
-      out.println("model: " + r.source() + " (" + r.label() + ")");
-      if (r.accuracy() != null) {
-        out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", r.folds(), r.pairs());
-        out.printf("  %-6s %9s %10s%n", "fold", "accuracy", "threshold");
-        for (int i = 0; i < r.accuracy().accuracies().length; i++) {
-          out.printf(Locale.ROOT, "  %-6s %9.4f %10.4f%n", r.folds().replaceAll("[\\[\\]]", "").split(",")[i],
-              r.accuracy().accuracies()[i], r.accuracy().thresholds()[i]);
-        }
-        out.printf(Locale.ROOT, "  mean accuracy %.4f +- %.4f, AUC %.4f%n", r.accuracy().mean(), r.accuracy().std(),
-            r.roc().auc());
-        for (int i = 0; i < FARS.length; i++) {
-          out.printf(Locale.ROOT, "  TAR at FAR %.0e: %s%n", FARS[i], Double.isNaN(r.tarAtFar()[i])
-              ? "n/a (fewer than " + Math.round(1 / FARS[i]) + " different-identity pairs)"
-              : String.format(Locale.ROOT, "%.4f", r.tarAtFar()[i]));
-        }
+    out.println("model: " + r.source() + " (" + r.label() + ")");
+    if (r.accuracy() != null) {
+      out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", r.folds(), r.pairs());
+      out.printf("  %-6s %9s %10s%n", "fold", "accuracy", "threshold");
+      for (int i = 0; i < r.accuracy().accuracies().length; i++) {
+        out.printf(Locale.ROOT, "  %-6s %9.4f %10.4f%n", r.folds().replaceAll("[\\[\\]]", "").split(",")[i],
+            r.accuracy().accuracies()[i], r.accuracy().thresholds()[i]);
       }
-      if (!Double.isNaN(r.rank1())) {
-        out.printf(Locale.ROOT, "rank-1 identification: %.4f (%d probes)%n", r.rank1(), r.probes());
+      out.printf(Locale.ROOT, "  mean accuracy %.4f +- %.4f, AUC %.4f%n", r.accuracy().mean(), r.accuracy().std(),
+          r.roc().auc());
+      for (int i = 0; i < FARS.length; i++) {
+        out.printf(Locale.ROOT, "  TAR at FAR %.0e: %s%n", FARS[i], Double.isNaN(r.tarAtFar()[i])
+            ? "n/a (fewer than " + Math.round(1 / FARS[i]) + " different-identity pairs)"
+            : String.format(Locale.ROOT, "%.4f", r.tarAtFar()[i]));
       }
+    }
+    if (!Double.isNaN(r.rank1())) {
+      out.printf(Locale.ROOT, "rank-1 identification: %.4f (%d probes)%n", r.rank1(), r.probes());
     }
   }
 
