@@ -49,7 +49,10 @@ public final class ImageDecoder implements Serializable {
     return spec;
   }
 
-  /** Decodes and preprocesses one image into a CHW float array of {@link PreprocessSpec#tensorLength()}. */
+  /**
+   * Crop, resize and normalisation in floats, without the 8-bit step the job keeps images in: the resampling
+   * geometry exactly (its tests use it). Training, subscribers and evaluation use {@link #networkInput}.
+   */
   public float[] decode(byte[] bytes, ImageFormat format) throws ImageRejectedException {
     return preprocess(readPixels(bytes, format));
   }
@@ -90,6 +93,11 @@ public final class ImageDecoder implements Serializable {
    */
   public void networkInput(byte[] bytes, ImageFormat format, float[] out, int offset) throws ImageRejectedException {
     spec.normalize(decodeToBytes(bytes, format), out, offset);
+  }
+
+  /** {@link #networkInput(byte[], ImageFormat, float[], int)} into a new array. */
+  public float[] networkInput(byte[] bytes, ImageFormat format) throws ImageRejectedException {
+    return spec.normalize(decodeToBytes(bytes, format));
   }
 
   /** Centre crop, bilinear resize and normalisation of decoded pixels. */

@@ -72,7 +72,8 @@ public final class PipelineBenchmark {
     for (int id = 0; id < identities; id++) {
       List<float[]> images = new ArrayList<>();
       for (int img = 0; img < imagesEach; img++) {
-        images.add(decoder.decode(faces.encoded(id, img, ImageFormat.PNG), ImageFormat.PNG));
+        // The images exactly as the job's trainer gets them (8-bit in state, normalised at the step).
+        images.add(decoder.networkInput(faces.encoded(id, img, ImageFormat.PNG), ImageFormat.PNG));
       }
       set.put(SyntheticFaces.identityId(id), images);
     }

@@ -40,7 +40,7 @@ final class EvalCommand {
   }
 
   /** The figures of one evaluation, printed as a table and as the last JSON line. */
-  record Result(String label, String source, String folds, PairVerification.FoldAccuracy accuracy,
+  record Result(String label, String source, List<Integer> folds, PairVerification.FoldAccuracy accuracy,
       PairVerification.Roc roc, int pairs, double[] tarAtFar, double rank1, int probes) {}
 
   int run() throws IOException, InterruptedException {
@@ -137,12 +137,12 @@ final class EvalCommand {
     PairVerification.Roc roc = null;
     double[] tars = new double[FARS.length];
     java.util.Arrays.fill(tars, Double.NaN);
-    String folds = "";
+    List<Integer> folds = List.of();
     int pairCount = 0;
     if (config.get(F2cOptions.PAIRS) != null) {
       LfwPairs pairs = LfwPairs.read(config.get(F2cOptions.PAIRS));
       List<Integer> selected = pairs.selectFolds(config.get(F2cOptions.FOLDS));
-      folds = selected.toString().replace(" ", "");
+      folds = selected;
       List<LfwPairs.Pair> chosen = pairs.pairsOf(selected);
       Path dir = config.get(F2cOptions.IMAGES_DIR);
       List<Path> files = new ArrayList<>();
@@ -185,10 +185,10 @@ final class EvalCommand {
   private void printTable(Result r) {
     out.println("model: " + r.source() + " (" + r.label() + ")");
     if (r.accuracy() != null) {
-      out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", r.folds(), r.pairs());
+      out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", foldList(r), r.pairs());
       out.printf("  %-6s %9s %10s%n", "fold", "accuracy", "threshold");
       for (int i = 0; i < r.accuracy().accuracies().length; i++) {
-        out.printf(Locale.ROOT, "  %-6s %9.4f %10.4f%n", r.folds().replaceAll("[\\[\\]]", "").split(",")[i],
+        out.printf(Locale.ROOT, "  %-6s %9.4f %10.4f%n", r.folds().get(i),
             r.accuracy().accuracies()[i], r.accuracy().thresholds()[i]);
       }
       out.printf(Locale.ROOT, "  mean accuracy %.4f +- %.4f, AUC %.4f%n", r.accuracy().mean(), r.accuracy().std(),
@@ -207,7 +207,7 @@ final class EvalCommand {
   static String json(Result r) {
     StringBuilder s = new StringBuilder("{\"label\":\"").append(r.label().replace("\"", "'")).append('"');
     if (r.accuracy() != null) {
-      s.append(",\"folds\":\"").append(r.folds()).append("\",\"pairs\":").append(r.pairs())
+      s.append(",\"folds\":\"").append(foldList(r)).append("\",\"pairs\":").append(r.pairs())
           .append(",\"accuracy_mean\":").append(num(r.accuracy().mean()))
           .append(",\"accuracy_std\":").append(num(r.accuracy().std()))
           .append(",\"auc\":").append(num(r.roc().auc()));
@@ -219,6 +219,11 @@ final class EvalCommand {
       s.append(",\"rank1\":").append(num(r.rank1())).append(",\"probes\":").append(r.probes());
     }
     return s.append('}').toString();
+  }
+
+  /** "[1,2]". */
+  private static String foldList(Result r) {
+    return r.folds().toString().replace(" ", "");
   }
 
   private static String num(double v) {
