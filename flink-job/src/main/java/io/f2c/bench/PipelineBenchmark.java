@@ -63,8 +63,14 @@ public final class PipelineBenchmark {
     return 2 * config.get(F2cOptions.IDENTITY_BATCH) + config.get(F2cOptions.INSTANCE_BATCH);
   }
 
-  /** Steps of the bare loop before its timing starts (its Java side is small; native code needs no JIT). */
-  public static final int BARE_WARM_UP_STEPS = 10;
+  /** Steps before the timed window: the JIT, RocksDB and the first checkpoint settle. */
+  public static final int WARM_UP_STEPS = 40;
+
+  /**
+   * Steps of the bare loop before its timing starts: as many as the job's, so both are timed warm (JIT, and the
+   * memory glibc keeps for PyTorch once it has been faulted in).
+   */
+  public static final int BARE_WARM_UP_STEPS = WARM_UP_STEPS;
 
   /**
    * Training images/s of a plain loop over the trainer with sampled batches (after its warm-up steps). It runs on a
@@ -124,9 +130,6 @@ public final class PipelineBenchmark {
 
   /** Result of one run of the job. */
   public record JobRun(double imagesPerSecond, List<long[]> checkpoints) {}
-
-  /** Steps before the timed window: the JIT, RocksDB and the first checkpoint settle. */
-  public static final int WARM_UP_STEPS = 40;
 
   /**
    * Runs the training job on a filled topic and times it by the versions it publishes: from the first version at
