@@ -17,15 +17,17 @@ import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.runtime.FlinkSettings;
+import io.f2c.runtime.LocalJobs;
 import io.f2c.runtime.LocalRest;
 import io.f2c.schema.ImageFormat;
 import io.f2c.training.F2cTrainer;
 import io.f2c.training.TrainerConfig;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,22 +43,20 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * The whole job against a bare loop over the same trainer: training images/s of the job fed from Kafka and of a
  * plain loop with the same batches, backbone, batch sizes and threads; ingest-only throughput (Kafka -> decoded
  * instance batches); and the cost of checkpoints (duration, incremental size) for several pool sizes. Everything runs
- * in this JVM: an embedded broker and a local Flink cluster whose REST API gives the trainer's step count and the
- * checkpoint statistics.
+ * in this JVM: an embedded broker and a local Flink cluster. The job is timed by the model versions it publishes;
+ * its REST API gives the checkpoint statistics once the timing is over.
  */
 public final class PipelineBenchmark {
   private final F2cConfig config;
   private final String bootstrap;
-  private final PrintStream log;
   private final int steps;
   private final int identities = 300;
   private final int imagesEach = 6;
 
-  public PipelineBenchmark(F2cConfig config, String bootstrap, int steps, PrintStream log) {
+  public PipelineBenchmark(F2cConfig config, String bootstrap, int steps) {
     this.config = config;
     this.bootstrap = bootstrap;
     this.steps = steps;
-    this.log = log;
   }
 
   public int imagesPerStep() {
@@ -80,13 +80,13 @@ public final class PipelineBenchmark {
    * next.
    */
   public double bareLoopImagesPerSecond() throws Exception {
-    java.util.concurrent.FutureTask<Double> loop = new java.util.concurrent.FutureTask<>(this::bareLoop);
+    FutureTask<Double> loop = new FutureTask<>(this::bareLoop);
     Thread thread = new Thread(loop, "bare-loop");
     thread.start();
     thread.join();
     try {
       return loop.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
@@ -150,7 +150,7 @@ public final class PipelineBenchmark {
       double rate = (end[0] - start[0]) * imagesPerStep() / ((end[1] - start[1]) / 1e3);
       return new JobRun(rate, checkpoints(port, job));
     } finally {
-      io.f2c.runtime.LocalJobs.cancelAndWait(job);
+      LocalJobs.cancelAndWait(job);
     }
   }
 
@@ -200,7 +200,7 @@ public final class PipelineBenchmark {
       long counted = TimingSink.COUNT.get() - 1;
       return counted * batch / ((TimingSink.LAST.get() - TimingSink.FIRST.get()) / 1e9);
     } finally {
-      io.f2c.runtime.LocalJobs.cancelAndWait(job);
+      LocalJobs.cancelAndWait(job);
     }
   }
 

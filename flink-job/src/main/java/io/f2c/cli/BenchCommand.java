@@ -25,6 +25,11 @@ final class BenchCommand {
   /** The job against a bare loop, ingest throughput, and checkpoint cost at pool sizes 1k, 10k, 100k. */
   static int pipeline(F2cConfig config, PrintStream out, PrintStream err) throws Exception {
     int steps = config.get(F2cOptions.BENCH_STEPS);
+    if (config.get(F2cOptions.PUBLISH_EVERY_STEPS) > steps) {
+      // The job is timed between two of its model versions, so at least one must fall within the timed steps.
+      throw new F2cConfig.UsageException("bench pipeline times the job by its model versions: --publish-every-steps ("
+          + config.get(F2cOptions.PUBLISH_EVERY_STEPS) + ") must not exceed --steps (" + steps + ")");
+    }
     EmbeddedKafkaBroker broker = null;
     java.nio.file.Path work = java.nio.file.Files.createTempDirectory("f2c-bench-");
     try {
@@ -40,9 +45,9 @@ final class BenchCommand {
       // --checkpoint-interval-ms says otherwise), to see several checkpoints within a run.
       long checkpointRuns = config.isSet(F2cOptions.CHECKPOINT_INTERVAL_MS)
           ? config.get(F2cOptions.CHECKPOINT_INTERVAL_MS) : 2_000L;
-      PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps, err);
+      PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps);
       // Enough input for every run to keep training through its measurement (each run reads the topic anew), with
-      // room for the steps a fast configuration takes while the job starts and before the first observation.
+      // room for the warm-up steps and those a fast configuration takes while the job starts.
       int images = (3 * steps + 200) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
       err.printf("bench pipeline: %s, input %d, D %d, %d images per step, %d timed steps (the job's after %d, the "
           + "bare loop's after %d), torch threads %d, GLIBC_TUNABLES %s%n", c.get(F2cOptions.BACKBONE),

@@ -136,7 +136,8 @@ public final class F2cOptions {
   public static final Option<String> BENCH_POOL = new Option<>("pool", "10000,1%", "Q[,Q%...]",
       "bench head: pool sizes Q, as a count or a percentage of N.", F2cOptions::parseCountList);
   public static final Option<Integer> BENCH_STEPS = positiveInt("steps", 20, "S",
-      "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps.");
+      "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
+          + "(at least --publish-every-steps: the job is timed between its model versions).");
   public static final Option<Boolean> JSON = new Option<>("json", false, "",
       "Print only the machine-readable JSON line(s).", Boolean::parseBoolean);
   public static final Option<Path> PLOT = path("plot", Path.of("f2c-work", "bench-head.png"),
