@@ -19,12 +19,10 @@ import java.util.Locale;
 final class BenchCommand {
   private BenchCommand() {}
 
-  /** Timed runs of the job and of the bare loop each. */
-  static final int THROUGHPUT_ROUNDS = 2;
-
   /** The job against a bare loop, ingest throughput, and checkpoint cost at pool sizes 1k, 10k, 100k. */
   static int pipeline(F2cConfig config, PrintStream out, PrintStream err) throws Exception {
     int steps = config.get(F2cOptions.BENCH_STEPS);
+    int rounds = config.get(F2cOptions.BENCH_ROUNDS);
     if (config.get(F2cOptions.PUBLISH_EVERY_STEPS) > steps) {
       // The job is timed between two of its model versions, so at least one must fall within the timed steps.
       throw new F2cConfig.UsageException("bench pipeline times the job by its model versions: --publish-every-steps ("
@@ -54,26 +52,22 @@ final class BenchCommand {
           c.get(F2cOptions.INPUT_SIZE), c.get(F2cOptions.EMBEDDING_DIM), bench.imagesPerStep(), steps,
           PipelineBenchmark.WARM_UP_STEPS, PipelineBenchmark.BARE_WARM_UP_STEPS, c.get(F2cOptions.TORCH_THREADS),
           System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
-      List<Double> bares = new ArrayList<>();
-      List<Double> jobs = new ArrayList<>();
-      err.println("bare loop ...");
-      bares.add(bench.bareLoopImagesPerSecond());
       err.printf("filling %s with %d images ...%n", topic, images);
       bench.fill(topic, images);
       Topics.ensure(bootstrap, List.of(new Topics.Spec(topic + "-dlq", 1)));
       err.println("ingest only ...");
       double ingest = bench.ingestImagesPerSecond(topic, images);
-      // Job and bare loop alternate, twice each, and the best of each is compared: interference on a shared 2-core
-      // machine only ever slows a run down (single runs of either spread by 10-20%), so the best run is the closest
-      // to what each can do, as timeit takes the best of its repeats.
-      for (int round = 1; round <= THROUGHPUT_ROUNDS; round++) {
-        err.printf("job, run %d of %d ...%n", round, THROUGHPUT_ROUNDS);
+      // Bare loop and job alternate, --rounds times each, and the best of each is compared: interference on a shared
+      // 2-core machine only ever slows a run down (single runs of either spread by 10-25%, in phases of minutes), so
+      // the best run is the closest to what each can do, as timeit takes the best of its repeats.
+      List<Double> bares = new ArrayList<>();
+      List<Double> jobs = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        err.printf("bare loop, run %d of %d ...%n", round, rounds);
+        bares.add(bench.bareLoopImagesPerSecond());
+        err.printf("job, run %d of %d ...%n", round, rounds);
         jobs.add(bench.runJob(jobRun(c, work, c.get(F2cOptions.POOL_SIZE), "throughput-" + round),
             LocalRest.freePort()).imagesPerSecond());
-        if (round < THROUGHPUT_ROUNDS) {
-          err.println("bare loop ...");
-          bares.add(bench.bareLoopImagesPerSecond());
-        }
       }
       double job = jobs.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
       double bare = bares.stream().mapToDouble(Double::doubleValue).max().orElseThrow();

@@ -78,7 +78,7 @@ public final class Commands {
       "Measures the whole job: training images/s of the job fed from Kafka against a bare loop over the same\n"
           + "trainer and batches, ingest-only throughput (Kafka -> decoded batches), and checkpoint duration and\n"
           + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
-      concat(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, JSON, SEED), JOB_OPTIONS));
+      concat(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, F2cOptions.BENCH_ROUNDS, JSON, SEED), JOB_OPTIONS));
 
   public static final Command EVAL = new Command("eval",
       "(--model FILE | --bootstrap-servers H:P | --raw-pixels) (--pairs FILE --images DIR | --identify DIR)",

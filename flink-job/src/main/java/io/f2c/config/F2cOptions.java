@@ -138,6 +138,8 @@ public final class F2cOptions {
   public static final Option<Integer> BENCH_STEPS = positiveInt("steps", 20, "S",
       "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
           + "(at least --publish-every-steps: the job is timed between its model versions).");
+  public static final Option<Integer> BENCH_ROUNDS = positiveInt("rounds", 3, "R",
+      "bench pipeline: timed runs of the bare loop and of the job each, alternating; the best of each is compared.");
   public static final Option<Boolean> JSON = new Option<>("json", false, "",
       "Print only the machine-readable JSON line(s).", Boolean::parseBoolean);
   public static final Option<Path> PLOT = path("plot", Path.of("f2c-work", "bench-head.png"),
@@ -155,7 +157,7 @@ public final class F2cOptions {
         BACKBONE, HEAD, FC_CLASSES, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
         LEARNING_RATE, LR_DECAY_STEPS, MARGIN_SCALE, MARGIN, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, FAIL_AT_STEP,
         EMBEDDING_DIM, BATCH, UNTIL_STEP, SAVE_DIR, MODEL_FILE, PAIRS, FOLDS, IDENTIFY_DIR, RAW_PIXELS, ROC_PLOT,
-        LABEL, BENCH_IDS, BENCH_POOL, BENCH_STEPS, JSON, PLOT, HELP);
+        LABEL, BENCH_IDS, BENCH_POOL, BENCH_STEPS, BENCH_ROUNDS, JSON, PLOT, HELP);
   }
 
   private static Option<String> string(String name, String dflt, String hint, String description) {
