@@ -64,4 +64,15 @@ class F2cCliTest {
     assertEquals(2, run("produce", "--bootstrap-servers", "127.0.0.1:1", "--images", "/nowhere/at/all"));
     assertTrue(err().startsWith("f2c produce: image folder /nowhere/at/all does not exist"), err());
   }
+
+  @Test
+  void benchPipelineRefusesSettingsItCannotTime() {
+    assertEquals(2, run("bench", "pipeline", "--rounds", "0"));
+    assertTrue(err().startsWith("f2c bench pipeline: invalid value '0' for --rounds: must be a positive whole number"),
+        err());
+    err.reset();
+    assertEquals(2, run("bench", "pipeline", "--steps", "10", "--publish-every-steps", "20"));
+    assertTrue(err().startsWith("f2c bench pipeline: bench pipeline times the job by its model versions: "
+        + "--publish-every-steps (20) must not exceed --steps (10)"), err());
+  }
 }
