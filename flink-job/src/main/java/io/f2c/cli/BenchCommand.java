@@ -48,9 +48,10 @@ final class BenchCommand {
       // room for the warm-up steps and those a fast configuration takes while the job starts.
       int images = (3 * steps + 200) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
       err.printf("bench pipeline: %s, input %d, D %d, %d images per step, %d timed steps (the job's after %d, the "
-          + "bare loop's after %d), torch threads %d, GLIBC_TUNABLES %s%n", c.get(F2cOptions.BACKBONE),
+          + "bare loop's after %d), torch threads %d, LD_PRELOAD %s, GLIBC_TUNABLES %s%n", c.get(F2cOptions.BACKBONE),
           c.get(F2cOptions.INPUT_SIZE), c.get(F2cOptions.EMBEDDING_DIM), bench.imagesPerStep(), steps,
           PipelineBenchmark.WARM_UP_STEPS, PipelineBenchmark.BARE_WARM_UP_STEPS, c.get(F2cOptions.TORCH_THREADS),
+          System.getenv().getOrDefault("LD_PRELOAD", "(unset)"),
           System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
       err.printf("filling %s with %d images ...%n", topic, images);
       bench.fill(topic, images);
