@@ -10,6 +10,8 @@ import io.f2c.kafka.Topics;
 import io.f2c.runtime.LocalRest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +31,7 @@ final class BenchCommand {
           + config.get(F2cOptions.PUBLISH_EVERY_STEPS) + ") must not exceed --steps (" + steps + ")");
     }
     EmbeddedKafkaBroker broker = null;
-    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("f2c-bench-");
+    Path work = Files.createTempDirectory("f2c-bench-");
     try {
       String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
       if (bootstrap.isEmpty()) {
@@ -106,7 +108,7 @@ final class BenchCommand {
   }
 
   /** One run of the job: its own consumer group (it reads the topic from the start) and checkpoint directory. */
-  private static F2cConfig jobRun(F2cConfig c, java.nio.file.Path work, int pool, String label) {
+  private static F2cConfig jobRun(F2cConfig c, Path work, int pool, String label) {
     String name = label + "-" + pool + "-" + System.nanoTime();
     return c.with(F2cOptions.POOL_SIZE, pool).with(F2cOptions.GROUP_ID, "bench-" + name)
         .with(F2cOptions.CHECKPOINT_DIR, work.resolve("chk-" + name));

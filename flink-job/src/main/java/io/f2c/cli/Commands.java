@@ -3,6 +3,7 @@ package io.f2c.cli;
 import static io.f2c.config.F2cOptions.BATCH;
 import static io.f2c.config.F2cOptions.BENCH_IDS;
 import static io.f2c.config.F2cOptions.BENCH_POOL;
+import static io.f2c.config.F2cOptions.BENCH_ROUNDS;
 import static io.f2c.config.F2cOptions.BENCH_STEPS;
 import static io.f2c.config.F2cOptions.BOOTSTRAP_SERVERS;
 import static io.f2c.config.F2cOptions.CHANNELS;
@@ -78,7 +79,7 @@ public final class Commands {
       "Measures the whole job: training images/s of the job fed from Kafka against a bare loop over the same\n"
           + "trainer and batches, ingest-only throughput (Kafka -> decoded batches), and checkpoint duration and\n"
           + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
-      concat(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, F2cOptions.BENCH_ROUNDS, JSON, SEED), JOB_OPTIONS));
+      concat(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, BENCH_ROUNDS, JSON, SEED), JOB_OPTIONS));
 
   public static final Command EVAL = new Command("eval",
       "(--model FILE | --bootstrap-servers H:P | --raw-pixels) (--pairs FILE --images DIR | --identify DIR)",

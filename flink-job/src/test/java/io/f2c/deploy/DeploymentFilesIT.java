@@ -96,6 +96,10 @@ class DeploymentFilesIT {
     assertEquals(noDecay, map(map(services.get("taskmanager")).get("environment")).get("MALLOC_CONF"));
     Map<String, Object> conf = map(map(k8s("flink-deployment.yaml").get(0).get("spec")).get("flinkConfiguration"));
     assertEquals(noDecay, conf.get(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX + "MALLOC_CONF"));
+    // The launcher's default for a locally installed jemalloc is the same setting.
+    String launcher = Files.readString(ROOT.resolve("f2c"));
+    assertTrue(launcher.contains("MALLOC_CONF=\"${MALLOC_CONF:-" + noDecay + "}\""),
+        "f2c does not default to " + noDecay);
   }
 
   @Test
