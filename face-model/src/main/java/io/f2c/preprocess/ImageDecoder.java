@@ -3,13 +3,19 @@ package io.f2c.preprocess;
 import io.f2c.schema.ImageFormat;
 import io.f2c.schema.RejectReason;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes JPEG, PNG and binary PGM (P5) bytes into the float tensor described by a {@link PreprocessSpec}.
@@ -119,20 +125,38 @@ public final class ImageDecoder implements Serializable {
     double y0 = (pixels.height() - side) / 2.0;
     double step = side / (double) size;
     int plane = size * size;
+    // The bilinear taps depend on the column or the row only: computed once per column and row, not per value.
+    Taps columns = Taps.of(x0, step, size, pixels.width());
+    Taps rows = Taps.of(y0, step, size, pixels.height());
     for (int y = 0; y < size; y++) {
-      double sy = y0 + (y + 0.5) * step - 0.5;
       for (int x = 0; x < size; x++) {
-        double sx = x0 + (x + 0.5) * step - 0.5;
         int o = y * size + x;
         if (spec.channels() == 1) {
-          out.accept(o, 0.299 * pixels.sample(sx, sy, 0) + 0.587 * pixels.sample(sx, sy, 1)
-              + 0.114 * pixels.sample(sx, sy, 2));
+          out.accept(o, 0.299 * pixels.sample(columns, rows, x, y, 0) + 0.587 * pixels.sample(columns, rows, x, y, 1)
+              + 0.114 * pixels.sample(columns, rows, x, y, 2));
         } else {
           for (int c = 0; c < 3; c++) {
-            out.accept(c * plane + o, pixels.sample(sx, sy, c));
+            out.accept(c * plane + o, pixels.sample(columns, rows, x, y, c));
           }
         }
       }
+    }
+  }
+
+  /** Bilinear taps along one axis: for output index i, source indices {@code low[i]}, {@code high[i]} and weight. */
+  record Taps(int[] low, int[] high, double[] weight) {
+    static Taps of(double origin, double step, int size, int extent) {
+      int[] low = new int[size];
+      int[] high = new int[size];
+      double[] weight = new double[size];
+      for (int i = 0; i < size; i++) {
+        // Sample at the centre of output pixel i, clamped at the borders.
+        double at = Math.max(0, Math.min(extent - 1, origin + (i + 0.5) * step - 0.5));
+        low[i] = (int) Math.floor(at);
+        high[i] = Math.min(extent - 1, low[i] + 1);
+        weight[i] = at - low[i];
+      }
+      return new Taps(low, high, weight);
     }
   }
 
@@ -152,27 +176,38 @@ public final class ImageDecoder implements Serializable {
   }
 
   private Pixels readWithImageIo(byte[] bytes, ImageFormat format) throws ImageRejectedException {
-    String name = format == ImageFormat.PNG ? "png" : "jpeg";
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(name);
-      if (!readers.hasNext()) {
-        throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no " + name + " reader available");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        checkPixels(reader.getWidth(0), reader.getHeight(0));
-        BufferedImage image = reader.read(0);
-        return Pixels.of(image);
-      } finally {
-        reader.dispose();
-      }
+    ImageReader reader = READERS.get().get(format);
+    if (reader == null) {
+      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no " + format + " reader available");
+    }
+    // In memory: ImageIO.createImageInputStream would cache the bytes in a temporary file.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      checkPixels(reader.getWidth(0), reader.getHeight(0));
+      return Pixels.of(reader.read(0));
     } catch (IOException | RuntimeException e) {
       throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
           "cannot decode " + format + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
           e);
+    } finally {
+      reader.setInput(null);
     }
   }
+
+  /**
+   * One PNG and one JPEG reader per thread, reused from image to image: looking readers up and creating them cost
+   * more than decoding a small face. A reader is not thread-safe, hence one per thread.
+   */
+  private static final ThreadLocal<Map<ImageFormat, ImageReader>> READERS = ThreadLocal.withInitial(() -> {
+    Map<ImageFormat, ImageReader> readers = new EnumMap<>(ImageFormat.class);
+    for (ImageFormat format : new ImageFormat[] {ImageFormat.PNG, ImageFormat.JPEG}) {
+      Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName(format == ImageFormat.PNG ? "png" : "jpeg");
+      if (found.hasNext()) {
+        readers.put(format, found.next());
+      }
+    }
+    return readers;
+  });
 
   /** Binary PGM (P5): header tokens separated by whitespace, '#' comments to end of line, 8- or 16-bit samples. */
   private Pixels readPgm(byte[] bytes) throws ImageRejectedException {
@@ -204,6 +239,11 @@ public final class ImageDecoder implements Serializable {
     static Pixels of(BufferedImage image) {
       int w = image.getWidth();
       int h = image.getHeight();
+      if (isPlainRgb(image)) {
+        // 8-bit sRGB without alpha (what PNG and JPEG colour images decode to): the raster's bands are R, G, B
+        // already, exactly what getRGB would give, without its per-pixel colour-model calls.
+        return new Pixels(w, h, image.getRaster().getPixels(0, 0, w, h, (int[]) null));
+      }
       int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
       int[] rgb = new int[w * h * 3];
       for (int i = 0; i < argb.length; i++) {
@@ -214,20 +254,25 @@ public final class ImageDecoder implements Serializable {
       return new Pixels(w, h, rgb);
     }
 
+    private static boolean isPlainRgb(BufferedImage image) {
+      ColorModel model = image.getColorModel();
+      return model instanceof ComponentColorModel && !model.hasAlpha() && model.getNumComponents() == 3
+          && model.getColorSpace().isCS_sRGB() && image.getRaster().getNumBands() == 3
+          && image.getSampleModel().getDataType() == DataBuffer.TYPE_BYTE;
+    }
+
     int at(int x, int y, int c) {
       return rgb[3 * (y * width + x) + c];
     }
 
-    /** Bilinear sample at a fractional position, clamped at the borders. */
-    double sample(double x, double y, int c) {
-      double cx = Math.max(0, Math.min(width - 1, x));
-      double cy = Math.max(0, Math.min(height - 1, y));
-      int x0 = (int) Math.floor(cx);
-      int y0 = (int) Math.floor(cy);
-      int x1 = Math.min(width - 1, x0 + 1);
-      int y1 = Math.min(height - 1, y0 + 1);
-      double fx = cx - x0;
-      double fy = cy - y0;
+    /** Bilinear sample for output pixel (x, y) from the taps of its column and row. */
+    double sample(Taps columns, Taps rows, int x, int y, int c) {
+      int x0 = columns.low()[x];
+      int x1 = columns.high()[x];
+      int y0 = rows.low()[y];
+      int y1 = rows.high()[y];
+      double fx = columns.weight()[x];
+      double fy = rows.weight()[y];
       double top = at(x0, y0, c) * (1 - fx) + at(x1, y0, c) * fx;
       double bottom = at(x0, y1, c) * (1 - fx) + at(x1, y1, c) * fx;
       return top * (1 - fy) + bottom * fy;

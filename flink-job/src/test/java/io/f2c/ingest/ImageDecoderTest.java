@@ -116,6 +116,84 @@ class ImageDecoderTest {
         PreprocessSpec.of(2, 1, 1.0).normalize(bytes), 1e-6f);
   }
 
+  /** Bilinear resampling written out value by value from getRGB: what the decoder must give, whatever its path. */
+  private static float[] reference(BufferedImage image, int size, int channels, double crop) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    int side = Math.max(1, (int) Math.round(Math.min(w, h) * crop));
+    double step = side / (double) size;
+    float[] out = new float[channels * size * size];
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        double[] rgb = new double[3];
+        for (int c = 0; c < 3; c++) {
+          double sx = Math.max(0, Math.min(w - 1, (w - side) / 2.0 + (x + 0.5) * step - 0.5));
+          double sy = Math.max(0, Math.min(h - 1, (h - side) / 2.0 + (y + 0.5) * step - 0.5));
+          int x0 = (int) Math.floor(sx);
+          int y0 = (int) Math.floor(sy);
+          int x1 = Math.min(w - 1, x0 + 1);
+          int y1 = Math.min(h - 1, y0 + 1);
+          int shift = 16 - 8 * c;
+          double top = (image.getRGB(x0, y0) >> shift & 0xff) * (1 - (sx - x0)) + (image.getRGB(x1, y0) >> shift & 0xff)
+              * (sx - x0);
+          double bottom = (image.getRGB(x0, y1) >> shift & 0xff) * (1 - (sx - x0))
+              + (image.getRGB(x1, y1) >> shift & 0xff) * (sx - x0);
+          rgb[c] = top * (1 - (sy - y0)) + bottom * (sy - y0);
+        }
+        if (channels == 1) {
+          out[y * size + x] = norm(0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]);
+        } else {
+          for (int c = 0; c < 3; c++) {
+            out[c * size * size + y * size + x] = norm(rgb[c]);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyPixelLayoutResamplesLikeTheValueByValueReference() throws Exception {
+    java.util.Random random = new java.util.Random(7);
+    // RGB (the raster path), grey and RGB with alpha (the getRGB path), at odd sizes, crops and up/down scaling.
+    int[] types = {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_4BYTE_ABGR};
+    int[][] shapes = {{13, 11, 7}, {9, 16, 12}, {40, 40, 40}};
+    for (int type : types) {
+      for (int[] shape : shapes) {
+        BufferedImage image = new BufferedImage(shape[0], shape[1], type);
+        for (int y = 0; y < shape[1]; y++) {
+          for (int x = 0; x < shape[0]; x++) {
+            image.setRGB(x, y, 0xFF000000 | random.nextInt(1 << 24));
+          }
+        }
+        byte[] png = SyntheticFaces.encode(image, ImageFormat.PNG);
+        BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+        for (int channels : new int[] {1, 3}) {
+          for (double crop : new double[] {1.0, 0.7}) {
+            assertArrayEquals(reference(decoded, shape[2], channels, crop),
+                decoder(shape[2], channels, crop).decode(png, ImageFormat.PNG), 0f,
+                "type " + type + " " + shape[0] + "x" + shape[1] + " -> " + shape[2] + ", channels " + channels
+                    + ", crop " + crop);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBrokenImageLeavesTheReusedReaderReadyForTheNext() throws Exception {
+    BufferedImage image = new BufferedImage(3, 3, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(1, 1, 0x123456);
+    byte[] png = SyntheticFaces.encode(image, ImageFormat.PNG);
+    ImageDecoder d = decoder(3, 3, 1.0);
+    float[] before = d.decode(png, ImageFormat.PNG);
+    byte[] truncated = java.util.Arrays.copyOf(png, png.length / 2);
+    assertEquals(RejectReason.CORRUPT_IMAGE,
+        assertThrows(ImageRejectedException.class, () -> d.decode(truncated, ImageFormat.PNG)).reason());
+    assertArrayEquals(before, d.decode(png, ImageFormat.PNG), 0f);
+    assertEquals(norm(0x34), before[9 + 4], 1e-6f); // G plane, centre pixel
+  }
+
   @Test
   void pngDeclaringTooManyPixelsIsRefusedBeforeDecoding() {
     BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
