@@ -10,6 +10,7 @@ import io.f2c.kafka.Topics;
 import io.f2c.runtime.LocalRest;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,11 +51,12 @@ final class BenchCommand {
       // room for the warm-up steps and those a fast configuration takes while the job starts.
       int images = (3 * steps + 200) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
       err.printf("bench pipeline: %s, input %d, D %d, %d images per step, %d timed steps (the job's after %d, the "
-          + "bare loop's after %d), torch threads %d, LD_PRELOAD %s, GLIBC_TUNABLES %s%n", c.get(F2cOptions.BACKBONE),
+          + "bare loop's after %d), torch threads %d, LD_PRELOAD %s, GLIBC_TUNABLES %s, JVM %s%n",
+          c.get(F2cOptions.BACKBONE),
           c.get(F2cOptions.INPUT_SIZE), c.get(F2cOptions.EMBEDDING_DIM), bench.imagesPerStep(), steps,
           PipelineBenchmark.WARM_UP_STEPS, PipelineBenchmark.BARE_WARM_UP_STEPS, c.get(F2cOptions.TORCH_THREADS),
           System.getenv().getOrDefault("LD_PRELOAD", "(unset)"),
-          System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"));
+          System.getenv().getOrDefault("GLIBC_TUNABLES", "(unset)"), tuningFlags());
       err.printf("filling %s with %d images ...%n", topic, images);
       bench.fill(topic, images);
       Topics.ensure(bootstrap, List.of(new Topics.Spec(topic + "-dlq", 1)));
@@ -112,6 +114,13 @@ final class BenchCommand {
     String name = label + "-" + pool + "-" + System.nanoTime();
     return c.with(F2cOptions.POOL_SIZE, pool).with(F2cOptions.GROUP_ID, "bench-" + name)
         .with(F2cOptions.CHECKPOINT_DIR, work.resolve("chk-" + name));
+  }
+
+  /** The JVM's -XX flags and Pekko settings (the launcher's compiler and scheduler choices), for the record. */
+  private static String tuningFlags() {
+    List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-XX:") || a.startsWith("-Dpekko.")).toList();
+    return flags.isEmpty() ? "(defaults)" : String.join(" ", flags);
   }
 
   private static String rates(List<Double> values) {
