@@ -9,9 +9,7 @@ import java.awt.image.DataBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.EnumMap;
 import java.util.Iterator;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -176,7 +174,7 @@ public final class ImageDecoder implements Serializable {
   }
 
   private Pixels readWithImageIo(byte[] bytes, ImageFormat format) throws ImageRejectedException {
-    ImageReader reader = READERS.get().get(format);
+    ImageReader reader = READERS.get()[readerSlot(format)];
     if (reader == null) {
       throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no " + format + " reader available");
     }
@@ -195,19 +193,23 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * One PNG and one JPEG reader per thread, reused from image to image: looking readers up and creating them cost
-   * more than decoding a small face. A reader is not thread-safe, hence one per thread.
+   * One PNG and one JPEG reader per thread (indexed by {@link #readerSlot}), reused from image to image: looking
+   * readers up and creating them cost more than decoding a small face. A reader is not thread-safe, hence one per
+   * thread; an array of JDK objects, so a pooled thread that outlives a Flink job keeps no class of the job's.
    */
-  private static final ThreadLocal<Map<ImageFormat, ImageReader>> READERS = ThreadLocal.withInitial(() -> {
-    Map<ImageFormat, ImageReader> readers = new EnumMap<>(ImageFormat.class);
-    for (ImageFormat format : new ImageFormat[] {ImageFormat.PNG, ImageFormat.JPEG}) {
-      Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName(format == ImageFormat.PNG ? "png" : "jpeg");
-      if (found.hasNext()) {
-        readers.put(format, found.next());
-      }
+  private static final ThreadLocal<ImageReader[]> READERS = ThreadLocal.withInitial(() -> {
+    ImageReader[] readers = new ImageReader[2];
+    String[] names = {"png", "jpeg"};
+    for (int i = 0; i < names.length; i++) {
+      Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName(names[i]);
+      readers[i] = found.hasNext() ? found.next() : null;
     }
     return readers;
   });
+
+  private static int readerSlot(ImageFormat format) {
+    return format == ImageFormat.PNG ? 0 : 1;
+  }
 
   /** Binary PGM (P5): header tokens separated by whitespace, '#' comments to end of line, 8- or 16-bit samples. */
   private Pixels readPgm(byte[] bytes) throws ImageRejectedException {
