@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import io.f2c.model.backbone.Backbones;
+import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -40,7 +40,7 @@ public final class Embedder implements AutoCloseable, io.f2c.model.FaceEmbedding
       PreprocessSpec spec = header.input();
       NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
       try {
-        Block net = Backbones.create(header.architecture(), header.embeddingDim(), spec.size());
+        Block net = header.architecture().create(header.embeddingDim(), spec.size());
         net.initialize(manager, DataType.FLOAT32, new Shape(1, spec.channels(), spec.size(), spec.size()));
         ModelBlob.readParameters(net, manager, in);
         return new Embedder(header, manager, net);
@@ -67,7 +67,7 @@ public final class Embedder implements AutoCloseable, io.f2c.model.FaceEmbedding
     return header.embeddingDim();
   }
 
-  public String architecture() {
+  public Backbone architecture() {
     return header.architecture();
   }
 

@@ -3,6 +3,7 @@ package io.f2c.model;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,14 +22,14 @@ public final class ModelBlob {
   private ModelBlob() {}
 
   /** The header fields of a blob. */
-  public record Header(String architecture, int embeddingDim, PreprocessSpec input) {}
+  public record Header(Backbone architecture, int embeddingDim, PreprocessSpec input) {}
 
-  public static byte[] write(String architecture, int embeddingDim, PreprocessSpec input, Block net) {
+  public static byte[] write(Backbone architecture, int embeddingDim, PreprocessSpec input, Block net) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
-      out.writeUTF(architecture);
+      out.writeUTF(architecture.id());
       out.writeInt(embeddingDim);
       out.writeInt(input.size());
       out.writeInt(input.channels());
@@ -50,7 +51,7 @@ public final class ModelBlob {
     if (version != VERSION) {
       throw new IOException("model format v" + version + " is not supported (this reader knows v" + VERSION + ")");
     }
-    String architecture = in.readUTF();
+    Backbone architecture = Backbone.of(in.readUTF());
     int dim = in.readInt();
     PreprocessSpec spec = new PreprocessSpec(in.readInt(), in.readInt(), in.readFloat(), in.readFloat(),
         in.readFloat());

@@ -1,7 +1,14 @@
 package io.f2c.config;
 
+import io.f2c.model.backbone.Backbone;
+import io.f2c.training.F2cLoss;
+import io.f2c.training.TrainerConfig;
+import io.f2c.training.TrainingDevice;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The single home of configuration: every option with its type, default and meaning. Commands pick the options they
@@ -65,11 +72,12 @@ public final class F2cOptions {
   public static final Option<Long> PROGRESS_INTERVAL_MS = positiveLong("progress-interval-ms", 5_000L, "MS",
       "How often the demo prints a progress line.");
   // --- Training ---
-  public static final Option<String> BACKBONE = string("backbone", "small-cnn", "NAME",
-      "Backbone: small-cnn (fast on CPU) or mobilefacenet (input size divisible by 16).");
-  public static final Option<String> HEAD = new Option<>("head", "dcp", "dcp|fc",
+  public static final Option<Backbone> BACKBONE = new Option<>("backbone", Backbone.SMALL_CNN,
+      Backbone.choices().replace(", ", "|"),
+      "Backbone: small-cnn (fast on CPU) or mobilefacenet (input size divisible by 16).", Backbone::of);
+  public static final Option<TrainerConfig.Head> HEAD = enumOption("head", TrainerConfig.Head.DCP,
       "Classification head: dcp (F2C's Dynamic Class Pool) or fc (the full classifier baseline, one row per identity).",
-      F2cOptions::parseHead);
+      TrainerConfig.Head.class);
   public static final Option<Integer> FC_CLASSES = positiveInt("fc-classes", 10_000, "N",
       "Rows of the FC head (--head fc): at least the number of identities it will see.");
   public static final Option<Integer> POOL_SIZE = positiveInt("pool-size", 1000, "Q",
@@ -85,23 +93,37 @@ public final class F2cOptions {
   public static final Option<Long> REPLAY_INTERVAL_MS = positiveLong("replay-interval-ms", 60_000L, "MS",
       "How often each known identity is replayed to the trainer (continual learning).");
   public static final Option<Double> LEARNING_RATE = new Option<>("lr", 0.05, "LR",
-      "Base learning rate of SGD (warm-up 100 steps, then constant).", F2cOptions::parsePositiveDouble);
+      "Base learning rate of SGD (after the warm-up; constant unless --lr-decay-steps).",
+      F2cOptions::parsePositiveDouble);
+  public static final Option<Integer> WARMUP_STEPS = positiveInt("warmup-steps", 100, "S",
+      "Steps of linear learning-rate warm-up from a tenth of --lr.");
   public static final Option<Long> LR_DECAY_STEPS = new Option<>("lr-decay-steps", 0L, "S",
-      "Cosine decay of the learning rate to 2% over S steps after the warm-up, then constant (0: constant).",
-      F2cOptions::parseNonNegativeLong);
+      "Cosine decay of the learning rate to --lr-final-fraction over S steps after the warm-up, then constant "
+          + "(0: constant).", F2cOptions::parseNonNegativeLong);
+  public static final Option<Double> LR_FINAL_FRACTION = new Option<>("lr-final-fraction", 0.02, "F",
+      "Where the cosine decay ends, as a fraction of --lr.", F2cOptions::parseFraction);
+  public static final Option<Double> SGD_MOMENTUM = new Option<>("momentum", 0.9, "M",
+      "SGD momentum (Nesterov).", F2cOptions::parseMomentum);
+  public static final Option<Double> WEIGHT_DECAY = new Option<>("weight-decay", 5e-4, "W",
+      "L2 weight decay of SGD.", F2cOptions::parseNonNegativeDouble);
+  public static final Option<Double> EMA_MOMENTUM = new Option<>("ema-momentum", 0.99, "M",
+      "Momentum of the gallery network's moving average of the probe network.", F2cOptions::parseMomentum);
+  public static final Option<F2cLoss.Margin> MARGIN_TYPE = enumOption("margin-type", F2cLoss.Margin.COSFACE,
+      "Margin of the logits: cosface (s * (cos - m)) or arcface (s * cos(theta + m)) for the target.",
+      F2cLoss.Margin.class);
   public static final Option<Double> MARGIN_SCALE = new Option<>("scale", 16.0, "S",
-      "Scale s of the CosFace logits (s * (cos - m) for the target).", F2cOptions::parsePositiveDouble);
+      "Scale s of the logits.", F2cOptions::parsePositiveDouble);
   public static final Option<Double> MARGIN = new Option<>("margin", 0.25, "M",
-      "CosFace margin m subtracted from the target cosine.", F2cOptions::parseNonNegativeDouble);
+      "Margin m of the target logit (see --margin-type).", F2cOptions::parseNonNegativeDouble);
   public static final Option<Long> PUBLISH_EVERY_STEPS = positiveLong("publish-every-steps", 20L, "S",
       "Publish a new model version every S training steps.");
   public static final Option<String> MODEL_NAME = string("model-name", "f2c", "NAME",
       "Name of the published model (the key of its ModelUpdate records).");
   public static final Option<Integer> TORCH_THREADS = positiveInt("torch-threads", 2, "N",
       "PyTorch intra-op threads of the trainer (explicit: the default oversubscribes a Flink task).");
-  public static final Option<Long> FAIL_AT_STEP = new Option<>("fail-at-step", 0L, "S",
-      "Testing: fail the job once at training step S to exercise the restore (0: never).",
-      F2cOptions::parseNonNegativeLong);
+  public static final Option<TrainingDevice> DEVICE = new Option<>("device", TrainingDevice.CPU, "cpu|gpu|auto",
+      "Where the trainer runs: cpu, gpu (fails at start without one) or auto (a GPU when DJL finds one).",
+      TrainingDevice::of);
   public static final Option<Integer> EMBEDDING_DIM = positiveInt("embedding-dim", 512, "D",
       "Dimension of the face embeddings.");
   public static final Option<Integer> BATCH = positiveInt("batch", 128, "B",
@@ -155,7 +177,8 @@ public final class F2cOptions {
         INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
         IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS,
         BACKBONE, HEAD, FC_CLASSES, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
-        LEARNING_RATE, LR_DECAY_STEPS, MARGIN_SCALE, MARGIN, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, FAIL_AT_STEP,
+        LEARNING_RATE, WARMUP_STEPS, LR_DECAY_STEPS, LR_FINAL_FRACTION, SGD_MOMENTUM, WEIGHT_DECAY, EMA_MOMENTUM,
+        MARGIN_TYPE, MARGIN_SCALE, MARGIN, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, DEVICE,
         EMBEDDING_DIM, BATCH, UNTIL_STEP, SAVE_DIR, MODEL_FILE, PAIRS, FOLDS, IDENTIFY_DIR, RAW_PIXELS, ROC_PLOT,
         LABEL, BENCH_IDS, BENCH_POOL, BENCH_STEPS, BENCH_ROUNDS, JSON, PLOT, HELP);
   }
@@ -206,12 +229,25 @@ public final class F2cOptions {
     return text.replace(" ", "");
   }
 
-  private static String parseHead(String text) {
-    String head = text.trim().toLowerCase(java.util.Locale.ROOT);
-    if (!head.equals("dcp") && !head.equals("fc")) {
-      throw new IllegalArgumentException("head is dcp or fc, was '" + text + "'");
+  /** An option whose values are an enum's constants, spelt in lower case on the command line. */
+  private static <E extends Enum<E>> Option<E> enumOption(String name, E dflt, String description, Class<E> type) {
+    String choices = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
+        .collect(Collectors.joining("|"));
+    return new Option<>(name, dflt, choices, description, text -> {
+      try {
+        return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("choose one of " + choices.replace("|", ", "), e);
+      }
+    });
+  }
+
+  private static Double parseMomentum(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value >= 0 && value < 1)) {
+      throw new IllegalArgumentException("must be in [0, 1)");
     }
-    return head;
+    return value;
   }
 
   /** "all" or a comma list of positive fold numbers. */

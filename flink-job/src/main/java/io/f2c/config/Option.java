@@ -1,6 +1,7 @@
 package io.f2c.config;
 
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.function.Function;
 
 /**
@@ -37,6 +38,14 @@ public final class Option<T> implements Serializable {
 
   public T defaultValue() {
     return defaultValue;
+  }
+
+  /** The default as the command line spells it (enums in lower case); empty where there is none. */
+  public String defaultText() {
+    if (defaultValue == null || Boolean.FALSE.equals(defaultValue)) {
+      return "";
+    }
+    return defaultValue instanceof Enum<?> e ? e.toString().toLowerCase(Locale.ROOT) : defaultValue.toString();
   }
 
   public String description() {

@@ -1,5 +1,6 @@
 package io.f2c.ingest;
 
+import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.ImageFormat;

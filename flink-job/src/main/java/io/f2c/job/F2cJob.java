@@ -7,21 +7,23 @@ import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.batching.InstanceBatcher;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.JobOptions;
+import io.f2c.config.TrainerSettings;
 import io.f2c.ingest.DecodeAndValidate;
 import io.f2c.ingest.DecodedFace;
 import io.f2c.ingest.FaceValidator;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.RawRecord;
 import io.f2c.preprocess.ImageDecoder;
-import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.publishing.ModelUpdateSplitter;
 import io.f2c.publishing.PublishedModel;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
-import io.f2c.training.F2cLoss;
-import io.f2c.training.LearningRateSchedule;
+import io.f2c.runtime.FlinkSettings;
+import io.f2c.training.StepHook;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainingFunction;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -63,7 +65,15 @@ public final class F2cJob {
   /** Adds the topology to {@code env}; returns the per-identity counts stream (before its sink). */
   public static DataStream<IdentityCount> build(StreamExecutionEnvironment env,
       Source<RawRecord, ?, ?> source, Sinks sinks, F2cConfig config) {
-    ImageDecoder decoder = new ImageDecoder(F2cJob.preprocessSpec(config), config.get(F2cOptions.MAX_IMAGE_PIXELS),
+    return build(env, source, sinks, config, StepHook.NONE);
+  }
+
+  /** The same topology with a hook before each training step, through which tests inject failures. */
+  @VisibleForTesting
+  public static DataStream<IdentityCount> build(StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source, Sinks sinks, F2cConfig config, StepHook stepHook) {
+    TrainerConfig trainerConfig = TrainerSettings.from(config);
+    ImageDecoder decoder = new ImageDecoder(trainerConfig.input(), config.get(F2cOptions.MAX_IMAGE_PIXELS),
         config.get(F2cOptions.MAX_IMAGE_BYTES));
     DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
         .uid("source-face-images");
@@ -85,12 +95,13 @@ public final class F2cJob {
     DataStream<IdentityCount> counts = samples.getSideOutput(IdentityBatcher.REGISTRY);
     counts.sinkTo(sinks.identityCounts()).name("identity-counts").uid("sink-identity-counts");
 
+    TrainingFunction.Settings training = new TrainingFunction.Settings(trainerConfig,
+        config.get(F2cOptions.MODEL_NAME), config.get(F2cOptions.IDENTITY_BATCH),
+        config.get(F2cOptions.PUBLISH_EVERY_STEPS));
     SingleOutputStreamOperator<PublishedModel> models = samples
         .keyBy(sample -> TrainingFunction.TRAINER_KEY)
         .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
-        .process(new TrainingFunction(trainerConfig(config), config.get(F2cOptions.MODEL_NAME),
-            config.get(F2cOptions.IDENTITY_BATCH), config.get(F2cOptions.PUBLISH_EVERY_STEPS),
-            config.get(F2cOptions.FAIL_AT_STEP)))
+        .process(new TrainingFunction(training, stepHook))
         .name(TRAINER_NAME).uid(TRAINER_NAME);
     models.flatMap(new ModelUpdateSplitter()).name("model-chunks").uid("model-chunks")
         .sinkTo(sinks.models()).name("models").uid("sink-models");
@@ -103,28 +114,6 @@ public final class F2cJob {
    */
   static double sampleShare(F2cConfig config) {
     return Math.min(1.0, 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH));
-  }
-
-  /** How images become network inputs, from --input-size, --channels and --crop-fraction. */
-  public static PreprocessSpec preprocessSpec(F2cConfig config) {
-    return PreprocessSpec.of(config.get(F2cOptions.INPUT_SIZE), config.get(F2cOptions.CHANNELS),
-        config.get(F2cOptions.CROP_FRACTION));
-  }
-
-  /** The trainer's settings from the job's options (the rest: {@link TrainerConfig#defaults()}). */
-  public static TrainerConfig trainerConfig(F2cConfig config) {
-    float lr = config.get(F2cOptions.LEARNING_RATE).floatValue();
-    return TrainerConfig.defaults()
-        .withBackbone(config.get(F2cOptions.BACKBONE), config.get(F2cOptions.EMBEDDING_DIM),
-            F2cJob.preprocessSpec(config))
-        .withHead(config.get(F2cOptions.HEAD).equals("fc") ? TrainerConfig.Head.FC : TrainerConfig.Head.DCP,
-            config.get(F2cOptions.POOL_SIZE), config.get(F2cOptions.FC_CLASSES))
-        .withMargin(F2cLoss.Margin.COSFACE, config.get(F2cOptions.MARGIN_SCALE).floatValue(),
-            config.get(F2cOptions.MARGIN).floatValue())
-        .withOptimizer(config.get(F2cOptions.LR_DECAY_STEPS) > 0
-            ? LearningRateSchedule.cosine(lr, 100, Math.toIntExact(100 + config.get(F2cOptions.LR_DECAY_STEPS)), 0.02f)
-            : LearningRateSchedule.step(lr, 100, new int[0], 1f), 0.9f, 5e-4f, true)
-        .withRuntime(config.get(F2cOptions.SEED), "cpu", config.get(F2cOptions.TORCH_THREADS));
   }
 
   /** The Kafka-backed sinks for a given configuration (identity counts are not published). */
@@ -147,10 +136,9 @@ public final class F2cJob {
 
   /** Entry point for {@code flink run}: the cluster provides the environment; Kafka comes from the flags. */
   public static void main(String[] args) throws Exception {
-    F2cConfig config = io.f2c.cli.Commands.JOB.parse(args);
-    io.f2c.cli.Commands.requireBootstrapServers(config);
+    F2cConfig config = JobOptions.parseClusterJob(args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        io.f2c.runtime.FlinkSettings.jobConfiguration(config, false));
+        FlinkSettings.jobConfiguration(config, false));
     build(env, kafkaSource(config), kafkaSinks(config), config);
     env.execute(JOB_NAME);
   }

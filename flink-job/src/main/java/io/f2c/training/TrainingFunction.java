@@ -3,19 +3,16 @@ package io.f2c.training;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.publishing.PublishedModel;
+import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MeterView;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -36,12 +33,12 @@ import org.apache.flink.util.Collector;
  *       is rebuilt from the map state after a restore.
  *   <li>Every {@code publishEverySteps} steps it emits a new model version (strictly increasing across restarts:
  *       the counter is part of the checkpointed state).
- *   <li>Metrics (group "trainer"): loss, imagesPerSecond, steps, poolOccupancy, poolHitRate, modelVersion,
- *       publishLagMs.
+ *   <li>Metrics: {@link TrainerMetrics}.
  * </ul>
  */
-public final class TrainingFunction extends KeyedCoProcessFunction<String, IdentitySample, InstanceBatchRecord,
-    PublishedModel> implements CheckpointedFunction {
+public final class TrainingFunction
+    extends KeyedCoProcessFunction<String, IdentitySample, InstanceBatchRecord, PublishedModel>
+    implements CheckpointedFunction {
   private static final long serialVersionUID = 1L;
 
   /** All samples and batches go to the one trainer under this key. */
@@ -50,84 +47,57 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
   /** Identity samples kept waiting for instance batches, in identity batches. */
   static final int MAX_PENDING_IDENTITY_BATCHES = 4;
 
-  private final TrainerConfig config;
-  private final String modelName;
-  private final int identityBatch;
-  private final long publishEverySteps;
-  private final long failAtStep;
+  /**
+   * What the operator needs besides the trainer's config.
+   *
+   * @param identityBatch identity samples per step
+   * @param publishEverySteps a model version every this many steps
+   */
+  public record Settings(TrainerConfig trainer, String modelName, int identityBatch, long publishEverySteps)
+      implements Serializable {}
+
+  private final Settings settings;
+  private final StepHook stepHook;
 
   private transient F2cTrainer trainer;
-  private transient java.util.ArrayDeque<IdentitySample> pendingSamples;
-  private transient java.util.ArrayDeque<InstanceBatchRecord> pendingBatches;
-  private transient ListState<IdentitySample> checkpointedSamples;
-  private transient ListState<InstanceBatchRecord> checkpointedBatches;
-  private transient Counter samplesDropped;
-  private transient Counter skippedUpdates;
+  private transient TrainerState state;
   private transient MapState<Integer, PoolRow> poolRows;
-  private transient ListState<byte[]> trainerCore;
-  private transient ListState<Long> counters;
+  private transient ArrayDeque<IdentitySample> pendingSamples;
+  private transient ArrayDeque<InstanceBatchRecord> pendingBatches;
+  private transient TrainerCounters counters;
+  private transient TrainerMetrics metrics;
+  /** The restored core until the first element brings a key to read the pool rows with; then null. */
   private transient byte[] restoredCore;
-  private transient boolean rowsRestored;
-  private transient long modelVersion;
-  private transient long imagesSeen;
-  private transient long lastPublishMillis;
-  private transient volatile float lastLoss;
-  private transient volatile double lastHitRate;
-  private transient Counter steps;
-  private transient MeterView images;
 
-  /**
-   * @param failAtStep fail the job once when this step is reached (0: never); for testing restores
-   */
-  public TrainingFunction(TrainerConfig config, String modelName, int identityBatch, long publishEverySteps,
-      long failAtStep) {
-    this.config = config;
-    this.modelName = modelName;
-    this.identityBatch = identityBatch;
-    this.publishEverySteps = publishEverySteps;
-    this.failAtStep = failAtStep;
+  public TrainingFunction(Settings settings) {
+    this(settings, StepHook.NONE);
+  }
+
+  /** With a hook called before each step: for tests that inject failures. */
+  @VisibleForTesting
+  public TrainingFunction(Settings settings, StepHook stepHook) {
+    this.settings = settings;
+    this.stepHook = stepHook;
   }
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    trainerCore = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("trainer-core", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    counters = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("trainer-counters", Types.LONG));
-    restoredCore = null;
-    for (byte[] core : trainerCore.get()) {
-      restoredCore = core;
-    }
-    checkpointedSamples = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("pending-samples", IdentitySample.class));
-    checkpointedBatches = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("pending-batches", InstanceBatchRecord.class));
-    pendingSamples = new java.util.ArrayDeque<>();
-    checkpointedSamples.get().forEach(pendingSamples::add);
-    pendingBatches = new java.util.ArrayDeque<>();
-    checkpointedBatches.get().forEach(pendingBatches::add);
-    List<Long> values = new ArrayList<>();
-    counters.get().forEach(values::add);
-    modelVersion = values.isEmpty() ? 0 : values.get(0);
-    imagesSeen = values.isEmpty() ? 0 : values.get(1);
+    state = new TrainerState(context.getOperatorStateStore());
+    restoredCore = state.core();
+    counters = state.counters();
+    pendingSamples = new ArrayDeque<>();
+    pendingBatches = new ArrayDeque<>();
+    state.pendingInto(pendingSamples, pendingBatches);
   }
 
   @Override
   public void open(OpenContext context) {
-    trainer = new F2cTrainer(config);
+    trainer = new F2cTrainer(settings.trainer());
     poolRows = getRuntimeContext().getMapState(new MapStateDescriptor<>("pool-rows", Types.INT,
         TypeInformation.of(PoolRow.class)));
-    lastPublishMillis = System.currentTimeMillis();
-    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("trainer");
-    steps = group.counter("steps");
-    samplesDropped = group.counter("identitySamplesDropped");
-    skippedUpdates = group.counter("skippedUpdates");
-    images = group.meter("imagesPerSecond", new MeterView(10));
-    group.gauge("loss", () -> lastLoss);
-    group.gauge("poolHitRate", () -> lastHitRate);
-    group.gauge("poolOccupancy", () -> config.head() == TrainerConfig.Head.DCP ? trainer.pool().occupancy() : 0.0);
-    group.gauge("modelVersion", () -> modelVersion);
-    group.gauge("trainerStep", () -> trainer.steps());
-    group.gauge("publishLagMs", () -> System.currentTimeMillis() - lastPublishMillis);
+    boolean dcp = settings.trainer().head() == TrainerConfig.Head.DCP;
+    metrics = new TrainerMetrics(getRuntimeContext().getMetricGroup(),
+        () -> dcp ? trainer.pool().occupancy() : 0.0, () -> counters.modelVersion, () -> trainer.steps());
   }
 
   @Override
@@ -136,9 +106,9 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
     pendingSamples.addLast(sample);
     // Identity samples can arrive faster than instance batches; keep the freshest few batches' worth. Their
     // images stay in the identity loader's reservoirs and come back through replays.
-    while (pendingSamples.size() > MAX_PENDING_IDENTITY_BATCHES * identityBatch) {
+    while (pendingSamples.size() > MAX_PENDING_IDENTITY_BATCHES * settings.identityBatch()) {
       pendingSamples.removeFirst();
-      samplesDropped.inc();
+      metrics.sampleDropped();
     }
     trainWhileReady(out);
   }
@@ -153,18 +123,16 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
 
   /** The trainer comes back on the first element after a restore: its pool rows are keyed state, which needs a key. */
   private void restoreRowsOnce() throws Exception {
-    if (rowsRestored) {
-      return;
-    }
-    rowsRestored = true;
     if (restoredCore != null) {
       List<PoolRow> rows = new ArrayList<>();
       poolRows.values().forEach(rows::add);
       trainer.restoreWithoutPoolFeatures(restoredCore, rows);
+      restoredCore = null;
     }
   }
 
   private void trainWhileReady(Collector<PublishedModel> out) throws Exception {
+    int identityBatch = settings.identityBatch();
     while (pendingSamples.size() >= identityBatch && !pendingBatches.isEmpty()) {
       List<IdentitySample> samples = new ArrayList<>(identityBatch);
       for (int i = 0; i < identityBatch; i++) {
@@ -176,10 +144,8 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
 
   private void step(List<IdentitySample> samples, InstanceBatchRecord batch, Collector<PublishedModel> out)
       throws Exception {
-    if (failAtStep > 0 && trainer.steps() + 1 == failAtStep && getRuntimeContext().getTaskInfo()
-        .getAttemptNumber() == 0) {
-      throw new IllegalStateException("failing on purpose at step " + failAtStep + " (--fail-at-step)");
-    }
+    stepHook.beforeStep(trainer.steps() + 1, getRuntimeContext().getTaskInfo().getAttemptNumber());
+    TrainerConfig config = settings.trainer();
     int length = config.input().tensorLength();
     String[] ids = new String[samples.size()];
     float[] first = new float[samples.size() * length];
@@ -196,48 +162,41 @@ public final class TrainingFunction extends KeyedCoProcessFunction<String, Ident
         poolRows.put(row.row, row);
       }
     }
-    if (!result.applied()) {
-      skippedUpdates.inc();
-    }
-    lastLoss = result.loss();
-    lastHitRate = result.poolHitRate();
-    imagesSeen += result.images();
-    steps.inc();
-    images.markEvent(result.images());
-    if (result.step() % publishEverySteps == 0) {
+    counters.imagesSeen += result.images();
+    metrics.stepped(result);
+    if (result.step() % settings.publishEverySteps() == 0) {
       out.collect(publish(result));
     }
   }
 
   private PublishedModel publish(F2cTrainer.StepResult result) {
+    TrainerConfig config = settings.trainer();
     PublishedModel model = new PublishedModel();
-    model.modelName = modelName;
-    model.version = ++modelVersion;
+    model.modelName = settings.modelName();
+    model.version = ++counters.modelVersion;
     model.trainingStep = result.step();
     model.createdAtMillis = System.currentTimeMillis();
-    model.architecture = config.backbone();
+    model.architecture = config.backbone().id();
     model.embeddingDim = config.embeddingDim();
     model.setInput(config.input());
     model.loss = result.loss();
     model.poolOccupancy = result.occupancy();
-    model.imagesSeen = imagesSeen;
+    model.imagesSeen = counters.imagesSeen;
     model.identitiesSeen = config.head() == TrainerConfig.Head.DCP ? trainer.pool().lru().size() : 0;
     model.blob = trainer.exportModel();
-    lastPublishMillis = model.createdAtMillis;
+    metrics.published(model.createdAtMillis);
     return model;
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     // Restored but no element yet: the trainer is still the fresh one, so keep the restored state as it was.
-    boolean awaitingRestore = !rowsRestored && restoredCore != null;
-    trainerCore.update(List.of(awaitingRestore ? restoredCore : trainer.snapshotWithoutPoolFeatures()));
-    checkpointedSamples.update(new ArrayList<>(pendingSamples));
-    checkpointedBatches.update(new ArrayList<>(pendingBatches));
-    counters.update(List.of(modelVersion, imagesSeen));
+    byte[] core = restoredCore != null ? restoredCore : trainer.snapshotWithoutPoolFeatures();
+    state.save(core, counters, pendingSamples, pendingBatches);
   }
 
   /** The trainer (for tests through the operator harness). */
+  @VisibleForTesting
   F2cTrainer trainer() {
     return trainer;
   }

@@ -45,7 +45,7 @@ class DecodeAndValidateTest {
       harness.processElement(new StreamRecord<>(raw(3, TestFaces.encoded(
           TestFaces.face("bob", "bob/1", new byte[] {1, 2, 3}, ImageFormat.JPEG)))));
       harness.processElement(new StreamRecord<>(raw(4, TestFaces.encoded(
-          TestFaces.face("eve", "eve/1", ImageDecoderTest.pgm("P5 5000 5000 255\n", 0), ImageFormat.PGM)))));
+          TestFaces.face("eve", "eve/1", TestFaces.pgm("P5 5000 5000 255\n", 0), ImageFormat.PGM)))));
       harness.processElement(new StreamRecord<>(raw(5, null)));
       harness.processElement(new StreamRecord<>(raw(6, TestFaces.encoded(TestFaces.face(2, 3)))));
 

@@ -16,7 +16,6 @@ import io.f2c.schema.ImageFormat;
 import io.f2c.schema.RejectReason;
 import io.f2c.schema.RejectedRecord;
 import io.f2c.testing.Await;
-import io.f2c.testing.CollectingSink;
 import io.f2c.testing.SharedKafka;
 import io.f2c.testing.TestFaces;
 import java.nio.charset.StandardCharsets;

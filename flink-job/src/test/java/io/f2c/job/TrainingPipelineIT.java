@@ -3,12 +3,13 @@ package io.f2c.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.f2c.training.StepHook;
 import io.f2c.batching.IdentityCount;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
-import io.f2c.ingest.SyntheticFaces;
+import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
@@ -18,7 +19,6 @@ import io.f2c.runtime.FlinkSettings;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.testing.Await;
-import io.f2c.testing.CollectingSink;
 import io.f2c.testing.SharedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -61,7 +62,6 @@ class TrainingPipelineIT {
         .with(F2cOptions.SHUFFLE_BUFFER, 16)
         .with(F2cOptions.RESERVOIR, 3)
         .with(F2cOptions.PUBLISH_EVERY_STEPS, 5L)
-        .with(F2cOptions.FAIL_AT_STEP, 12L)
         .with(F2cOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints"))
         .with(F2cOptions.CHECKPOINT_INTERVAL_MS, 400L);
     Configuration flinkConf = FlinkSettings.jobConfiguration(config, true);
@@ -72,7 +72,7 @@ class TrainingPipelineIT {
     CollectingSink<IdentityCount> counts = new CollectingSink<>();
     F2cJob.build(env, F2cJob.kafkaSource(config), new F2cJob.Sinks(
         KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), "dlq-train"), counts,
-        KafkaConnectors.modelSink(SharedKafka.bootstrapServers(), models, "f2c")), config);
+        KafkaConnectors.modelSink(SharedKafka.bootstrapServers(), models, "f2c")), config, new FailOnceAtStep());
     JobClient job = env.executeAsync("training-it");
     List<ModelUpdate> chunks = new ArrayList<>();
     try (FaceImageProducer producer = new FaceImageProducer(SharedKafka.bootstrapServers(), images);
@@ -106,6 +106,12 @@ class TrainingPipelineIT {
       }
       assertTrue(job.getJobStatus().get().toString().equals("RUNNING"));
 
+      // The failure happened, and the second attempt resumed from a checkpoint, not from a fresh trainer.
+      Long resumedAt = FailOnceAtStep.FIRST_STEP_OF_ATTEMPT.get(1);
+      assertTrue(resumedAt != null, "the job restarted after the failure: " + FailOnceAtStep.FIRST_STEP_OF_ATTEMPT);
+      assertTrue(resumedAt > 1 && resumedAt <= FailOnceAtStep.STEP,
+          "attempt 1 resumed at step " + resumedAt + " (restored from a checkpoint before the failure)");
+
       // No input lost across the restore: every identity's registry count reaches its number of images; none
       // counted twice: no count goes past it (the registry is restored with the source offsets).
       Await.until("every image counted", Duration.ofSeconds(60), () -> maxCounts(counts).size() == IDENTITIES
@@ -113,6 +119,20 @@ class TrainingPipelineIT {
       assertTrue(maxCounts(counts).values().stream().allMatch(n -> n == IMAGES_EACH), maxCounts(counts).toString());
     } finally {
       job.cancel().get();
+    }
+  }
+
+  /** Fails the first attempt once before step {@link #STEP}; records the first step each attempt runs. */
+  static final class FailOnceAtStep implements StepHook {
+    static final int STEP = 12;
+    static final Map<Integer, Long> FIRST_STEP_OF_ATTEMPT = new ConcurrentHashMap<>();
+
+    @Override
+    public void beforeStep(long step, int attempt) {
+      FIRST_STEP_OF_ATTEMPT.putIfAbsent(attempt, step);
+      if (attempt == 0 && step == STEP) {
+        throw new IllegalStateException("failing on purpose at step " + step + " (test)");
+      }
     }
   }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
-import io.f2c.model.backbone.Backbones;
+import io.f2c.model.backbone.Backbone;
+import io.f2c.testing.TinyTrainers;
 import io.f2c.publishing.PublishedModel;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -27,14 +28,15 @@ class PoolCheckpointSizeTest {
   private static final int IDENTITY_BATCH = 8;
 
   private static TrainerConfig config(int poolSize) {
-    return TrainerSnapshotTest.tiny(TrainerConfig.Head.DCP)
-        .withBackbone(Backbones.SMALL_CNN, DIM, TrainerSnapshotTest.SPEC)
-        .withHead(TrainerConfig.Head.DCP, poolSize, 1);
+    return TinyTrainers.builder(TrainerConfig.Head.DCP)
+        .network(Backbone.SMALL_CNN, DIM, TinyTrainers.SPEC)
+        .head(TrainerConfig.Head.DCP, poolSize, 1)
+        .build();
   }
 
   /** Incremental keyed-state bytes of checkpoints taken after 1, 4 and 16 more steps, for one pool size. */
   private static long[] incrementalBytes(int poolSize) throws Exception {
-    var function = new TrainingFunction(config(poolSize), "f2c", IDENTITY_BATCH, 1_000_000, 0);
+    var function = new TrainingFunction(new TrainingFunction.Settings(config(poolSize), "f2c", IDENTITY_BATCH, 1_000_000));
     try (var harness = new KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord,
         PublishedModel>(new KeyedCoProcessOperator<>(function), s -> TrainingFunction.TRAINER_KEY,
         b -> TrainingFunction.TRAINER_KEY, Types.STRING)) {
@@ -60,7 +62,7 @@ class PoolCheckpointSizeTest {
 
   private static void step(KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord,
       PublishedModel> harness, Random random, long firstId) throws Exception {
-    int length = TrainerSnapshotTest.SPEC.tensorLength();
+    int length = TinyTrainers.SPEC.tensorLength();
     for (int i = 0; i < IDENTITY_BATCH; i++) {
       harness.processElement1(new StreamRecord<>(new IdentitySample("id-" + (firstId + i), bytes(random, length),
           bytes(random, length))));

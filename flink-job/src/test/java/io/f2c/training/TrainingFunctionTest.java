@@ -1,5 +1,6 @@
 package io.f2c.training;
 
+import io.f2c.testing.TinyTrainers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,12 +22,12 @@ import org.junit.jupiter.api.Test;
  * that was checkpointed (pool rows, LRU order, toggles, step, P, G, momentum), and training continues identically.
  */
 class TrainingFunctionTest {
-  private static final TrainerConfig CONFIG = TrainerSnapshotTest.tiny(TrainerConfig.Head.DCP);
+  private static final TrainerConfig CONFIG = TinyTrainers.tiny(TrainerConfig.Head.DCP);
 
   private static KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord, PublishedModel>
       harness() throws Exception {
     return new KeyedTwoInputStreamOperatorTestHarness<>(
-        new KeyedCoProcessOperator<>(new TrainingFunction(CONFIG, "f2c", 3, 2, 0)),
+        new KeyedCoProcessOperator<>(new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2))),
         s -> TrainingFunction.TRAINER_KEY, b -> TrainingFunction.TRAINER_KEY, Types.STRING);
   }
 
@@ -38,7 +39,7 @@ class TrainingFunctionTest {
   /** Inputs for {@code steps} steps: 3 identity samples and one instance batch each (seeded random 8-bit images). */
   private static List<Object> inputs(int steps) {
     java.util.Random random = new java.util.Random(4);
-    int length = TrainerSnapshotTest.SPEC.tensorLength();
+    int length = TinyTrainers.SPEC.tensorLength();
     List<Object> inputs = new ArrayList<>();
     for (int s = 0; s < steps; s++) {
       for (int i = 0; i < 3; i++) {

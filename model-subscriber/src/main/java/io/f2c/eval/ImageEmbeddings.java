@@ -1,5 +1,6 @@
 package io.f2c.eval;
 
+import io.f2c.model.Verification;
 import io.f2c.model.FaceEmbedding;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;

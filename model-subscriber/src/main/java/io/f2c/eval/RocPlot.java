@@ -1,5 +1,6 @@
 package io.f2c.eval;
 
+import io.f2c.model.Verification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.f2c.eval;
 
+import io.f2c.model.Verification;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

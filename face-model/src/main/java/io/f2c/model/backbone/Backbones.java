@@ -9,32 +9,10 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import java.util.List;
 
-/**
- * Face-embedding backbones by name. Each maps [B, C, S, S] images to L2-normalised [B, D] embeddings.
- *
- * <ul>
- *   <li>{@code mobilefacenet}: MobileFaceNet (Chen et al. 2018) for real use at 112x112: depthwise-separable
- *       inverted-residual blocks, BatchNorm, PReLU, a global depthwise convolution, a linear D-dim embedding.
- *   <li>{@code small-cnn}: four conv-BN-PReLU stages and global average pooling; fast enough for tests and CPU demos.
- * </ul>
- */
-public final class Backbones {
-  public static final String MOBILEFACENET = "mobilefacenet";
-  public static final String SMALL_CNN = "small-cnn";
-  public static final List<String> NAMES = List.of(MOBILEFACENET, SMALL_CNN);
-
+/** The layers the backbones are built from; {@link Backbone} names the architectures. */
+final class Backbones {
   private Backbones() {}
-
-  public static Block create(String name, int embeddingDim, int inputSize) {
-    return switch (name) {
-      case MOBILEFACENET -> MobileFaceNet.create(embeddingDim, inputSize);
-      case SMALL_CNN -> smallCnn(embeddingDim, inputSize);
-      default -> throw new IllegalArgumentException(
-          "unknown backbone '" + name + "'; choose one of " + String.join(", ", NAMES));
-    };
-  }
 
   static Block smallCnn(int embeddingDim, int inputSize) {
     SequentialBlock net = new SequentialBlock();

@@ -1,0 +1,90 @@
+package io.f2c.cli;
+
+import io.f2c.config.F2cConfig;
+import io.f2c.config.JobOptions;
+import io.f2c.config.F2cOptions;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** {@code ./f2c COMMAND [options]}: the launcher's entry point. Exit codes: 0 ok, 1 failure, 2 usage error. */
+public final class F2cCli {
+  private F2cCli() {}
+
+  public static void main(String[] args) {
+    int rc = run(args, System.out, System.err);
+    System.out.flush();
+    // Kafka and Flink leave non-daemon threads behind; everything was closed above, so leave now.
+    System.exit(rc);
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.println("f2c: missing command");
+      err.print(usage());
+      return 2;
+    }
+    if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.print(usage());
+      return 0;
+    }
+    // Two-word commands ("bench head") are matched first.
+    int words = args.length > 1 && args[0].equals("bench") ? 2 : 1;
+    String name = String.join(" ", Arrays.copyOfRange(args, 0, words));
+    Optional<Command> command = Commands.ALL.stream().filter(c -> c.name().equals(name)).findFirst();
+    if (command.isEmpty()) {
+      err.println("f2c: unknown command '" + name + "'");
+      err.print(usage());
+      return 2;
+    }
+    Command cmd = command.get();
+    String[] rest = Arrays.copyOfRange(args, words, args.length);
+    F2cConfig config;
+    try {
+      config = cmd.parse(rest);
+      if (config.get(F2cOptions.HELP)) {
+        out.print(cmd.usage());
+        return 0;
+      }
+      if (cmd == Commands.PRODUCE || cmd == Commands.JOB || cmd == Commands.SUBSCRIBE) {
+        JobOptions.requireBootstrapServers(config);
+      }
+    } catch (F2cConfig.UsageException e) {
+      err.println("f2c " + cmd.name() + ": " + e.getMessage());
+      err.print(cmd.usage());
+      return 2;
+    }
+    try {
+      return switch (cmd.name()) {
+        case "demo" -> new DemoCommand(config, out).run();
+        case "produce" -> ProduceCommand.run(config, out);
+        case "job" -> new DemoCommand(config, out).runJobOnly();
+        case "eval" -> new EvalCommand(config, out).run();
+        case "subscribe" -> SubscribeCommand.run(config, out);
+        case "bench head" -> BenchCommand.head(config, out, err);
+        case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
+        default -> throw new IllegalStateException("no runner for " + cmd.name());
+      };
+    } catch (F2cConfig.UsageException e) {
+      err.println("f2c " + cmd.name() + ": " + e.getMessage());
+      err.print(cmd.usage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("f2c " + cmd.name() + ": " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("f2c " + cmd.name() + ": failed: " + e);
+      e.printStackTrace(err);
+      return 1;
+    }
+  }
+
+  static String usage() {
+    StringBuilder text = new StringBuilder("usage: f2c COMMAND [options]   (f2c COMMAND --help for its options)\n\n"
+        + "Streaming face-recognition training with Flink, Kafka and DJL (F2C).\n\ncommands:\n");
+    for (Command c : Commands.ALL) {
+      text.append(String.format("  %-15s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,44 @@
+package io.f2c.cli;
+
+import io.f2c.config.F2cConfig;
+import io.f2c.config.F2cOptions;
+import io.f2c.ingest.FaceImageProducer;
+import io.f2c.ingest.FaceSource;
+import io.f2c.synthetic.SyntheticFaces;
+import io.f2c.kafka.Topics;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code f2c produce}: one pass over a folder (or synthetic identities) into the images topic. */
+final class ProduceCommand {
+  private ProduceCommand() {}
+
+  static int run(F2cConfig config, PrintStream out) throws InterruptedException {
+    FaceSource source = faceSource(config, false);
+    String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
+    String topic = config.get(F2cOptions.IMAGES_TOPIC);
+    Topics.ensure(bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
+    long start = System.nanoTime();
+    long sent;
+    try (FaceImageProducer producer = new FaceImageProducer(bootstrap, topic)) {
+      sent = producer.run(source, config.get(F2cOptions.RATE), 0);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    out.printf("sent %d images to %s on %s in %.1f s (%.0f images/s)%n", sent, topic, bootstrap, seconds,
+        sent / Math.max(seconds, 1e-9));
+    return 0;
+  }
+
+  /** The folder named by --images, or synthetic identities. */
+  static FaceSource faceSource(F2cConfig config, boolean loop) {
+    Path dir = config.get(F2cOptions.IMAGES_DIR);
+    long seed = config.get(F2cOptions.SEED);
+    if (dir != null) {
+      return FaceSource.folder(dir, loop, seed);
+    }
+    SyntheticFaces faces = new SyntheticFaces(seed, config.get(F2cOptions.INPUT_SIZE));
+    return FaceSource.synthetic(faces, config.get(F2cOptions.SYNTHETIC_IDENTITIES),
+        config.get(F2cOptions.SYNTHETIC_IMAGES), loop, seed);
+  }
+}

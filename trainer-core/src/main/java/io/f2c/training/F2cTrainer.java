@@ -1,0 +1,184 @@
+package io.f2c.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import io.f2c.model.ModelBlob;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One F2C trainer (no Flink here): probe net P trained by SGD, and a classification head, F2C's Dynamic Class Pool
+ * with the gallery net G ({@link TrainerConfig.Head#DCP}) or the FC baseline ({@link TrainerConfig.Head#FC}).
+ *
+ * <p>A {@link #step} composes x and y from an identity batch and an instance batch, runs the head's passes, one
+ * backward pass and one optimizer update. Every temporary tensor of a step lives in an {@link NDScope} closed at its
+ * end, so long runs do not accumulate native memory. Not thread-safe: one trainer per thread (per Flink subtask).
+ */
+public final class F2cTrainer implements AutoCloseable {
+  private final TrainerConfig config;
+  private final NDManager manager;
+  private final Networks nets;
+  private final ClassificationHead head;
+  private final SgdOptimizer optimizer;
+  private long step;
+
+  public F2cTrainer(TrainerConfig config) {
+    this.config = config;
+    Engine.getEngine("PyTorch"); // loads libtorch before the thread setting below
+    JniUtils.setNumThreads(config.torchThreads());
+    noGradOnThisThread();
+    this.manager = NDManager.newBaseManager(config.device().resolve(), "PyTorch");
+    boolean dcp = config.head() == TrainerConfig.Head.DCP;
+    this.nets = new Networks(config, manager, dcp);
+    this.head = dcp ? new DcpHead(config, nets, manager) : new FcHead(config, manager);
+    this.optimizer = new SgdOptimizer(config.sgdMomentum(), config.weightDecay(), config.nesterov());
+    List<NDArray> trainable = new ArrayList<>(nets.trainableProbeArrays());
+    trainable.addAll(head.trainableArrays());
+    optimizer.register(trainable);
+  }
+
+  /**
+   * PyTorch's autograd switch is per thread and on by default; DJL turns it off only on the thread that loaded the
+   * engine. A Flink task restarted after a failure runs on a new thread, so every entry point turns it off here (the
+   * gradient tape turns it on for its own scope).
+   */
+  static void noGradOnThisThread() {
+    JniUtils.setGradMode(false);
+  }
+
+  public TrainerConfig config() {
+    return config;
+  }
+
+  /** Steps taken so far (the learning-rate schedule's position). */
+  public long steps() {
+    return step;
+  }
+
+  /** What one step did. */
+  public record StepResult(long step, float loss, float learningRate, double poolHitRate, double occupancy,
+      int images, boolean applied) {}
+
+  /** Gradients are scaled down to this joint L2 norm; a non-finite loss or gradient skips the update. */
+  static final float MAX_GRADIENT_NORM = 20f;
+
+  public StepResult step(TrainingBatches.IdentityBatch identities, TrainingBatches.InstanceBatch instances) {
+    int imageLength = config.input().tensorLength();
+    TrainingBatches.Composed batch = TrainingBatches.compose(identities, instances, imageLength);
+    float lr = config.schedule().at(step);
+    noGradOnThisThread();
+    try (NDScope scope = new NDScope()) {
+      NDArray x = images(batch.x(), batch.half());
+      NDArray y = images(batch.y(), batch.half());
+      head.prepare(x, y);
+      optimizer.zeroGradients();
+      HeadLoss loss;
+      try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
+        NDArray probes = nets.forwardProbe(x.concat(y), true);
+        NDArray probeX = probes.get(new NDIndex("0:" + batch.half()));
+        NDArray probeY = probes.get(new NDIndex(batch.half() + ":"));
+        loss = head.loss(probeX, probeY, batch.xLabels(), batch.yLabels());
+        tape.backward(loss.total());
+      }
+      float value = loss.total().getFloat();
+      boolean applied = Float.isFinite(value) && optimizer.clipGradients(MAX_GRADIENT_NORM);
+      if (applied) {
+        optimizer.step(lr);
+      }
+      step++;
+      return new StepResult(step, value, lr, loss.hits() / (double) loss.probes(), head.occupancy(),
+          2 * batch.half(), applied);
+    }
+  }
+
+  /** Embeddings of {@code count} preprocessed images by the probe net in inference mode, row-major [count, D]. */
+  public float[] embed(float[] images, int count) {
+    noGradOnThisThread();
+    try (NDScope scope = new NDScope()) {
+      return nets.forwardProbe(images(images, count), false).toFloatArray();
+    }
+  }
+
+  /** The Dynamic Class Pool (DCP head only). */
+  public DynamicClassPool pool() {
+    if (head instanceof DcpHead dcp) {
+      return dcp.pool();
+    }
+    throw new IllegalStateException("the FC head has no Dynamic Class Pool");
+  }
+
+  /** Probe-net parameters as float arrays, in block order (for tests and comparisons). */
+  public List<float[]> probeValues() {
+    return nets.probeArrays().stream().map(NDArray::toFloatArray).toList();
+  }
+
+  /** The whole trainer state as bytes; {@link #restore} in a trainer with an equal config continues bit for bit. */
+  public byte[] snapshot() {
+    return TrainerSnapshot.write(this, true);
+  }
+
+  public void restore(byte[] snapshot) {
+    noGradOnThisThread();
+    TrainerSnapshot.read(this, snapshot, true);
+  }
+
+  /**
+   * The snapshot without the pool's rows (features, toggles, identities, recency), for a caller that keeps the rows
+   * itself: the streaming job writes them through to RocksDB as they change, so checkpoints carry only the rows a step
+   * changed.
+   */
+  public byte[] snapshotWithoutPoolFeatures() {
+    return TrainerSnapshot.write(this, false);
+  }
+
+  /**
+   * Restores {@link #snapshotWithoutPoolFeatures} together with the pool rows the caller kept ({@link
+   * DynamicClassPool#row}); rows not given start as in a fresh trainer.
+   */
+  public void restoreWithoutPoolFeatures(byte[] snapshot, List<PoolRow> rows) {
+    noGradOnThisThread();
+    TrainerSnapshot.read(this, snapshot, false);
+    if (head instanceof DcpHead dcp) {
+      dcp.restoreRows(rows);
+    }
+  }
+
+  /** The probe net and its input spec, as published in a ModelUpdate (see {@link io.f2c.model.Embedder}). */
+  public byte[] exportModel() {
+    return ModelBlob.write(config.backbone(), config.embeddingDim(), config.input(), nets.probe());
+  }
+
+  Networks networks() {
+    return nets;
+  }
+
+  ClassificationHead head() {
+    return head;
+  }
+
+  SgdOptimizer optimizer() {
+    return optimizer;
+  }
+
+  void setSteps(long steps) {
+    this.step = steps;
+  }
+
+  private NDArray images(float[] pixels, int count) {
+    int size = config.input().size();
+    return manager.create(pixels, new Shape(count, config.input().channels(), size, size));
+  }
+
+  @Override
+  public void close() {
+    head.close();
+    manager.close();
+  }
+}

@@ -1,0 +1,48 @@
+package io.f2c.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/** Where the trainer's tensors live. */
+public enum TrainingDevice {
+  CPU,
+  /** The first GPU; the trainer refuses to start where DJL finds none. */
+  GPU,
+  /** The first GPU where DJL finds one, else the CPU. */
+  AUTO;
+
+  /** This choice as a DJL device on this machine. */
+  public Device resolve() {
+    int gpus = Engine.getEngine("PyTorch").getGpuCount();
+    return switch (this) {
+      case CPU -> Device.cpu();
+      case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+      case GPU -> {
+        if (gpus == 0) {
+          throw new IllegalStateException(
+              "--device gpu: DJL finds no GPU on this machine (use --device cpu or auto, or a CUDA build of libtorch)");
+        }
+        yield Device.gpu();
+      }
+    };
+  }
+
+  /** The flag's spelling: cpu, gpu or auto. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The device called {@code id} (cpu, gpu or auto).
+   *
+   * @throws IllegalArgumentException naming the choices
+   */
+  public static TrainingDevice of(String id) {
+    try {
+      return valueOf(id.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("device is cpu, gpu or auto, was '" + id + "'", e);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.f2c.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.f2c.batching.DualBatchSampler;
+import io.f2c.model.Embedder;
+import io.f2c.model.backbone.Backbone;
+import io.f2c.preprocess.PreprocessSpec;
+import io.f2c.testing.FaceSets;
+import io.f2c.testing.TinyTrainers;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Run k steps, snapshot, run k more == restore the snapshot in a fresh trainer and run the same k: bit for bit. */
+public class TrainerSnapshotTest {
+  private static final PreprocessSpec SPEC = TinyTrainers.SPEC;
+
+  record Step(TrainingBatches.IdentityBatch identities, TrainingBatches.InstanceBatch instances) {}
+
+  static List<Step> batches(int count) {
+    DualBatchSampler sampler = new DualBatchSampler(FaceSets.synthetic(5, 0, 12, 3, SPEC), 11);
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      steps.add(new Step(sampler.identityBatch(3), sampler.instanceBatch(6)));
+    }
+    return steps;
+  }
+
+  @ParameterizedTest
+  @EnumSource(TrainerConfig.Head.class)
+  void restoredTrainerContinuesBitForBit(TrainerConfig.Head head) {
+    List<Step> steps = batches(6);
+    byte[] snapshot;
+    List<float[]> expected;
+    float[] expectedPool = null;
+    String expectedOrder = null;
+    float[] expectedLosses = new float[3];
+    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(head))) {
+      for (Step s : steps.subList(0, 3)) {
+        trainer.step(s.identities(), s.instances());
+      }
+      snapshot = trainer.snapshot();
+      for (int i = 3; i < 6; i++) {
+        expectedLosses[i - 3] = trainer.step(steps.get(i).identities(), steps.get(i).instances()).loss();
+      }
+      expected = trainer.probeValues();
+      if (head == TrainerConfig.Head.DCP) {
+        expectedPool = trainer.pool().featureValues();
+        expectedOrder = trainer.pool().lru().mostRecentFirst().toString() + Arrays.toString(trainer.pool().toggles());
+      }
+    }
+    try (F2cTrainer fresh = new F2cTrainer(TinyTrainers.tiny(head))) {
+      fresh.restore(snapshot);
+      assertEquals(3, fresh.steps());
+      for (int i = 3; i < 6; i++) {
+        float loss = fresh.step(steps.get(i).identities(), steps.get(i).instances()).loss();
+        assertEquals(Float.floatToIntBits(expectedLosses[i - 3]), Float.floatToIntBits(loss), "loss of step " + i);
+      }
+      List<float[]> actual = fresh.probeValues();
+      assertEquals(expected.size(), actual.size());
+      for (int i = 0; i < expected.size(); i++) {
+        assertArrayEquals(expected.get(i), actual.get(i), "probe array " + i);
+      }
+      if (head == TrainerConfig.Head.DCP) {
+        assertArrayEquals(expectedPool, fresh.pool().featureValues());
+        assertEquals(expectedOrder,
+            fresh.pool().lru().mostRecentFirst().toString() + Arrays.toString(fresh.pool().toggles()));
+      }
+      assertEquals(6, fresh.steps());
+    }
+  }
+
+  @Test
+  void trainingChangesTheNetworkAndSnapshotsGuardTheirFormat() {
+    List<Step> steps = batches(2);
+    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(TrainerConfig.Head.DCP))) {
+      List<float[]> before = trainer.probeValues();
+      trainer.step(steps.get(0).identities(), steps.get(0).instances());
+      List<float[]> after = trainer.probeValues();
+      assertFalse(Arrays.equals(before.get(0), after.get(0)), "one step must change P");
+      byte[] snapshot = trainer.snapshot();
+      // Settings that do not shape the state may change between runs; the restored state is the snapshot's.
+      TrainerConfig rerun = TinyTrainers.builder(TrainerConfig.Head.DCP).seed(8).torchThreads(2)
+          .schedule(LearningRateSchedule.cosine(0.01f, 1, 10, 0.1f)).sgd(0.5f, 0f, false).build();
+      try (F2cTrainer other = new F2cTrainer(rerun)) {
+        other.restore(snapshot);
+        assertEquals(trainer.steps(), other.steps());
+        assertArrayEquals(after.get(0), other.probeValues().get(0));
+      }
+      // A structural one is refused, naming the option.
+      TrainerConfig otherPool = TinyTrainers.builder(TrainerConfig.Head.DCP).head(TrainerConfig.Head.DCP, 7, 40).build();
+      try (F2cTrainer other = new F2cTrainer(otherPool)) {
+        var e = assertThrows(IllegalArgumentException.class, () -> other.restore(snapshot));
+        assertTrue(e.getMessage().contains("--pool-size 6, this job has --pool-size 7"), e.getMessage());
+      }
+      assertThrows(IllegalArgumentException.class, () -> trainer.restore(new byte[] {1, 2, 3}));
+    }
+  }
+
+  @Test
+  void exportedModelEmbedsLikeTheTrainer() {
+    List<Step> steps = batches(2);
+    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(TrainerConfig.Head.DCP))) {
+      trainer.step(steps.get(0).identities(), steps.get(0).instances());
+      float[] images = steps.get(1).instances().images();
+      float[] fromTrainer = trainer.embed(images, 6);
+      try (Embedder embedder = Embedder.load(trainer.exportModel())) {
+        assertEquals(SPEC, embedder.input());
+        assertEquals(16, embedder.embeddingDim());
+        assertEquals(Backbone.SMALL_CNN, embedder.architecture());
+        assertArrayEquals(fromTrainer, embedder.embed(images, 6), 1e-6f);
+      }
+      for (int i = 0; i < 6; i++) {
+        double norm = 0;
+        for (int d = 0; d < 16; d++) {
+          norm += fromTrainer[i * 16 + d] * fromTrainer[i * 16 + d];
+        }
+        assertEquals(1.0, norm, 1e-4, "embeddings are L2-normalised");
+      }
+      assertThrows(IllegalArgumentException.class, () -> Embedder.load(new byte[] {0, 0, 0, 0}));
+    }
+  }
+}
