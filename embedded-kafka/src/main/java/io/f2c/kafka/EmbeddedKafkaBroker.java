@@ -17,9 +17,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real Kafka broker (KRaft, combined broker + controller) running inside this JVM, on 127.0.0.1 and free ports,
- * with its data in a temporary directory that {@link #close()} deletes. For the demo and the tests; production uses an
- * external cluster through {@code --bootstrap-servers}.
+ * A real Kafka broker (KRaft, combined broker + controller) running inside this JVM, on 127.0.0.1
+ * and free ports, with its data in a temporary directory that {@link #close()} deletes. For the
+ * demo and the tests; production uses an external cluster through {@code --bootstrap-servers}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
@@ -44,7 +44,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     props.put("controller.listener.names", "CONTROLLER");
@@ -60,10 +62,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("auto.create.topics.enable", "false");
-    // Model versions are up to a few MiB in chunks well below this; keep the default message limit explicit.
+    // Model versions are up to a few MiB in chunks well below this; keep the default message limit
+    // explicit.
     props.put("message.max.bytes", String.valueOf(1024 * 1024));
-    // No idle no-op records in the metadata log: with its default of two a second, the controller's raft thread
-    // alone used 3% of a core of an idle broker, taken from training, which shares the machine in the demo and the
+    // No idle no-op records in the metadata log: with its default of two a second, the controller's
+    // raft thread
+    // alone used 3% of a core of an idle broker, taken from training, which shares the machine in
+    // the demo and the
     // benchmark. They only let other brokers tell a stale controller, and this one is alone.
     props.put("metadata.max.idle.interval.ms", "0");
     Path config = dataDir.resolve("server.properties");
@@ -72,11 +77,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
-    int rc = StorageTool.execute(new String[] {
-        "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"},
-        new PrintStream(formatLog, true, StandardCharsets.UTF_8));
+    int rc =
+        StorageTool.execute(
+            new String[] {
+              "format",
+              "-t",
+              Uuid.randomUuid().toString(),
+              "-c",
+              config.toString(),
+              "--ignore-formatted"
+            },
+            new PrintStream(formatLog, true, StandardCharsets.UTF_8));
     if (rc != 0) {
-      throw new IOException("formatting Kafka storage failed: " + formatLog.toString(StandardCharsets.UTF_8));
+      throw new IOException(
+          "formatting Kafka storage failed: " + formatLog.toString(StandardCharsets.UTF_8));
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();

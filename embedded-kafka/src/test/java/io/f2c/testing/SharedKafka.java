@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One in-process Kafka broker for all integration tests of a test JVM (each test uses its own topics), started on first
- * use and stopped when the JVM exits.
+ * One in-process Kafka broker for all integration tests of a test JVM (each test uses its own
+ * topics), started on first use and stopped when the JVM exits.
  */
 public final class SharedKafka {
   private static EmbeddedKafkaBroker broker;

@@ -5,7 +5,10 @@ import io.f2c.config.F2cOptions;
 import io.f2c.config.Option;
 import java.util.List;
 
-/** A launcher subcommand: its name, what it does, and the options it accepts (all from {@link F2cOptions}). */
+/**
+ * A launcher subcommand: its name, what it does, and the options it accepts (all from {@link
+ * F2cOptions}).
+ */
 public record Command(String name, String synopsis, String summary, List<Option<?>> options) {
 
   public F2cConfig parse(String... args) {
@@ -14,8 +17,13 @@ public record Command(String name, String synopsis, String summary, List<Option<
 
   public String usage() {
     StringBuilder text = new StringBuilder();
-    text.append("usage: f2c ").append(name).append(' ').append(synopsis).append("\n\n")
-        .append(summary).append("\n\noptions:\n");
+    text.append("usage: f2c ")
+        .append(name)
+        .append(' ')
+        .append(synopsis)
+        .append("\n\n")
+        .append(summary)
+        .append("\n\noptions:\n");
     for (Option<?> option : options) {
       String left = option.flag() + (option.isSwitch() ? "" : " " + option.valueHint());
       String dflt = option.defaultText();

@@ -7,23 +7,16 @@ import static io.f2c.config.F2cOptions.BENCH_ROUNDS;
 import static io.f2c.config.F2cOptions.BENCH_STEPS;
 import static io.f2c.config.F2cOptions.BOOTSTRAP_SERVERS;
 import static io.f2c.config.F2cOptions.CHANNELS;
-import static io.f2c.config.F2cOptions.CHECKPOINT_DIR;
-import static io.f2c.config.F2cOptions.CHECKPOINT_INTERVAL_MS;
 import static io.f2c.config.F2cOptions.CROP_FRACTION;
 import static io.f2c.config.F2cOptions.DASHBOARD_PORT;
-import static io.f2c.config.F2cOptions.DEAD_LETTER_TOPIC;
 import static io.f2c.config.F2cOptions.EMBEDDING_DIM;
-import static io.f2c.config.F2cOptions.GROUP_ID;
 import static io.f2c.config.F2cOptions.HELP;
 import static io.f2c.config.F2cOptions.IMAGES_DIR;
 import static io.f2c.config.F2cOptions.IMAGES_PARTITIONS;
 import static io.f2c.config.F2cOptions.IMAGES_TOPIC;
 import static io.f2c.config.F2cOptions.INPUT_SIZE;
 import static io.f2c.config.F2cOptions.JSON;
-import static io.f2c.config.F2cOptions.MAX_IMAGE_BYTES;
-import static io.f2c.config.F2cOptions.MAX_IMAGE_PIXELS;
 import static io.f2c.config.F2cOptions.MODELS_TOPIC;
-import static io.f2c.config.F2cOptions.PARALLELISM;
 import static io.f2c.config.F2cOptions.PLOT;
 import static io.f2c.config.F2cOptions.PROGRESS_INTERVAL_MS;
 import static io.f2c.config.F2cOptions.RATE;
@@ -40,55 +33,137 @@ import java.util.List;
 public final class Commands {
   private Commands() {}
 
-  public static final Command DEMO = new Command("demo", "[--seconds N] [--images DIR] [options]",
-      "Runs the whole system on this machine: an embedded Kafka broker (unless --bootstrap-servers), a local Flink\n"
-          + "cluster with its dashboard, a producer streaming synthetic identities (or --images DIR) into Kafka, and the\n"
-          + "job. Prints progress every few seconds; stops cleanly after --seconds or on Ctrl-C.",
-      JobOptions.with(List.of(BOOTSTRAP_SERVERS, SECONDS, IMAGES_DIR, F2cOptions.PAIRS, F2cOptions.FOLDS, F2cOptions.UNTIL_STEP,
-          F2cOptions.SAVE_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, DASHBOARD_PORT, PROGRESS_INTERVAL_MS,
-          JSON), JobOptions.TRAINING));
+  public static final Command DEMO =
+      new Command(
+          "demo",
+          "[--seconds N] [--images DIR] [options]",
+          "Runs the whole system on this machine: an embedded Kafka broker (unless --bootstrap-servers), "
+              + "a local Flink\n"
+              + "cluster with its dashboard, a producer streaming synthetic identities (or --images DIR) "
+              + "into Kafka, and the\n"
+              + "job. Prints progress every few seconds; stops cleanly after --seconds or on Ctrl-C.",
+          JobOptions.with(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  SECONDS,
+                  IMAGES_DIR,
+                  F2cOptions.PAIRS,
+                  F2cOptions.FOLDS,
+                  F2cOptions.UNTIL_STEP,
+                  F2cOptions.SAVE_DIR,
+                  RATE,
+                  SYNTHETIC_IDENTITIES,
+                  SYNTHETIC_IMAGES,
+                  SEED,
+                  DASHBOARD_PORT,
+                  PROGRESS_INTERVAL_MS,
+                  JSON),
+              JobOptions.TRAINING));
 
-  public static final Command PRODUCE = new Command("produce", "--bootstrap-servers H:P --images DIR [--rate R]",
-      "Streams a folder of face images (one sub-folder per identity) into the images topic as FaceImage records,\n"
-          + "once. Without --images it sends synthetic identities.",
-      List.of(BOOTSTRAP_SERVERS, IMAGES_DIR, IMAGES_TOPIC, IMAGES_PARTITIONS, RATE, SYNTHETIC_IDENTITIES,
-          SYNTHETIC_IMAGES, SEED, HELP));
+  public static final Command PRODUCE =
+      new Command(
+          "produce",
+          "--bootstrap-servers H:P --images DIR [--rate R]",
+          "Streams a folder of face images (one sub-folder per identity) into the images topic as FaceImage records,\n"
+              + "once. Without --images it sends synthetic identities.",
+          List.of(
+              BOOTSTRAP_SERVERS,
+              IMAGES_DIR,
+              IMAGES_TOPIC,
+              IMAGES_PARTITIONS,
+              RATE,
+              SYNTHETIC_IDENTITIES,
+              SYNTHETIC_IMAGES,
+              SEED,
+              HELP));
 
-  public static final Command JOB = new Command("job", "--bootstrap-servers H:P [options]",
-      "Runs the job against an external Kafka in a local Flink cluster with the dashboard (the same main class runs\n"
-          + "under 'flink run' on a cluster).",
-      JobOptions.with(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT, SEED), JobOptions.TRAINING));
+  public static final Command JOB =
+      new Command(
+          "job",
+          "--bootstrap-servers H:P [options]",
+          "Runs the job against an external Kafka in a local Flink cluster with the dashboard (the same "
+              + "main class runs\n"
+              + "under 'flink run' on a cluster).",
+          JobOptions.with(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT, SEED), JobOptions.TRAINING));
 
-  public static final Command BENCH_HEAD = new Command("bench head", "[--ids N[,N...]] [--pool Q[,Q%...]] [--json]",
-      "Measures the classification head alone (random unit embeddings, no backbone): time per step and memory of\n"
-          + "F2C's Dynamic Class Pool against the full FC layer for each N; prints a table, writes a PNG plot, and\n"
-          + "ends with one JSON line per point. An FC head that does not fit in memory is reported, not run.",
-      List.of(BENCH_IDS, BENCH_POOL, EMBEDDING_DIM, BATCH, BENCH_STEPS, F2cOptions.MARGIN_TYPE, F2cOptions.MARGIN_SCALE,
-          F2cOptions.MARGIN, F2cOptions.SGD_MOMENTUM, F2cOptions.WEIGHT_DECAY, JSON, PLOT, HELP));
+  public static final Command BENCH_HEAD =
+      new Command(
+          "bench head",
+          "[--ids N[,N...]] [--pool Q[,Q%...]] [--json]",
+          "Measures the classification head alone (random unit embeddings, no backbone): time per step and memory of\n"
+              + "F2C's Dynamic Class Pool against the full FC layer for each N; prints a table, writes a "
+              + "PNG plot, and\n"
+              + "ends with one JSON line per point. An FC head that does not fit in memory is reported, not run.",
+          List.of(
+              BENCH_IDS,
+              BENCH_POOL,
+              EMBEDDING_DIM,
+              BATCH,
+              BENCH_STEPS,
+              F2cOptions.MARGIN_TYPE,
+              F2cOptions.MARGIN_SCALE,
+              F2cOptions.MARGIN,
+              F2cOptions.SGD_MOMENTUM,
+              F2cOptions.WEIGHT_DECAY,
+              JSON,
+              PLOT,
+              HELP));
 
-  public static final Command BENCH_PIPELINE = new Command("bench pipeline", "[--steps S] [options] [--json]",
-      "Measures the whole job: training images/s of the job fed from Kafka against a bare loop over the same\n"
-          + "trainer and batches, ingest-only throughput (Kafka -> decoded batches), and checkpoint duration and\n"
-          + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
-      JobOptions.with(List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, BENCH_ROUNDS, JSON, SEED), JobOptions.TRAINING));
+  public static final Command BENCH_PIPELINE =
+      new Command(
+          "bench pipeline",
+          "[--steps S] [options] [--json]",
+          "Measures the whole job: training images/s of the job fed from Kafka against a bare loop over the same\n"
+              + "trainer and batches, ingest-only throughput (Kafka -> decoded batches), and checkpoint duration and\n"
+              + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
+          JobOptions.with(
+              List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, BENCH_ROUNDS, JSON, SEED),
+              JobOptions.TRAINING));
 
-  public static final Command EVAL = new Command("eval",
-      "(--model FILE | --bootstrap-servers H:P | --raw-pixels) (--pairs FILE --images DIR | --identify DIR)",
-      "Evaluates a face model: LFW-protocol verification on a pairs file (n-fold cross-validated accuracy, mean and\n"
-          + "standard deviation, AUC, TAR at FAR 1e-3 and 1e-2 where the pairs allow; ROC curve as PNG) and/or rank-1\n"
-          + "identification on one folder per identity (first half of each identity's images is the gallery).\n"
-          + "Images are preprocessed exactly as in training. The last line is JSON.",
-      List.of(F2cOptions.MODEL_FILE, BOOTSTRAP_SERVERS, MODELS_TOPIC, F2cOptions.MODEL_NAME, F2cOptions.RAW_PIXELS,
-          F2cOptions.PAIRS, IMAGES_DIR, F2cOptions.FOLDS,
-          F2cOptions.IDENTIFY_DIR, F2cOptions.ROC_PLOT, F2cOptions.LABEL, INPUT_SIZE, CHANNELS, CROP_FRACTION, JSON,
-          HELP));
+  public static final Command EVAL =
+      new Command(
+          "eval",
+          "(--model FILE | --bootstrap-servers H:P | --raw-pixels) (--pairs FILE --images DIR | --identify DIR)",
+          "Evaluates a face model: LFW-protocol verification on a pairs file (n-fold cross-validated "
+              + "accuracy, mean and\n"
+              + "standard deviation, AUC, TAR at FAR 1e-3 and 1e-2 where the pairs allow; ROC curve as "
+              + "PNG) and/or rank-1\n"
+              + "identification on one folder per identity (first half of each identity's images is the gallery).\n"
+              + "Images are preprocessed exactly as in training. The last line is JSON.",
+          List.of(
+              F2cOptions.MODEL_FILE,
+              BOOTSTRAP_SERVERS,
+              MODELS_TOPIC,
+              F2cOptions.MODEL_NAME,
+              F2cOptions.RAW_PIXELS,
+              F2cOptions.PAIRS,
+              IMAGES_DIR,
+              F2cOptions.FOLDS,
+              F2cOptions.IDENTIFY_DIR,
+              F2cOptions.ROC_PLOT,
+              F2cOptions.LABEL,
+              INPUT_SIZE,
+              CHANNELS,
+              CROP_FRACTION,
+              JSON,
+              HELP));
 
-  public static final Command SUBSCRIBE = new Command("subscribe", "--bootstrap-servers H:P [--save DIR]",
-      "Follows the models topic (read_committed) from the latest complete version on: reassembles each version,\n"
-          + "checks its SHA-256, loads it, and prints version, step, loss, size and lag; --save writes each version\n"
-          + "to DIR/<model>-v<version>.f2cm for f2c eval --model. Runs until Ctrl-C or --seconds.",
-      List.of(BOOTSTRAP_SERVERS, MODELS_TOPIC, F2cOptions.MODEL_NAME, F2cOptions.SAVE_DIR, SECONDS, HELP));
+  public static final Command SUBSCRIBE =
+      new Command(
+          "subscribe",
+          "--bootstrap-servers H:P [--save DIR]",
+          "Follows the models topic (read_committed) from the latest complete version on: reassembles each version,\n"
+              + "checks its SHA-256, loads it, and prints version, step, loss, size and lag; --save writes "
+              + "each version\n"
+              + "to DIR/<model>-v<version>.f2cm for f2c eval --model. Runs until Ctrl-C or --seconds.",
+          List.of(
+              BOOTSTRAP_SERVERS,
+              MODELS_TOPIC,
+              F2cOptions.MODEL_NAME,
+              F2cOptions.SAVE_DIR,
+              SECONDS,
+              HELP));
 
-  public static final List<Command> ALL = List.of(DEMO, PRODUCE, JOB, SUBSCRIBE, EVAL, BENCH_HEAD,
-      BENCH_PIPELINE);
+  public static final List<Command> ALL =
+      List.of(DEMO, PRODUCE, JOB, SUBSCRIBE, EVAL, BENCH_HEAD, BENCH_PIPELINE);
 }

@@ -1,21 +1,28 @@
 package io.f2c.cli;
 
 import com.google.gson.JsonObject;
-import io.f2c.kafka.LoopbackPorts;
+import io.f2c.cli.runtime.LocalJobs;
+import io.f2c.cli.runtime.LocalRest;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.eval.LfwPairs;
 import io.f2c.ingest.FaceImageProducer;
+import io.f2c.ingest.FaceSource;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.EmbeddedKafkaBroker;
+import io.f2c.kafka.LoopbackPorts;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
 import io.f2c.runtime.FlinkSettings;
-import io.f2c.cli.runtime.LocalRest;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.RejectedRecord;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +31,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * {@code f2c demo} (and {@code f2c job}): Kafka (embedded unless --bootstrap-servers), topics, the job in a local Flink
- * cluster with the dashboard, a producer (demo only) and a dead-letter watcher; a progress line every few seconds;
- * clean shutdown after --seconds or on Ctrl-C.
+ * {@code f2c demo} (and {@code f2c job}): Kafka (embedded unless --bootstrap-servers), topics, the
+ * job in a local Flink cluster with the dashboard, a producer (demo only) and a dead-letter
+ * watcher; a progress line every few seconds; clean shutdown after --seconds or on Ctrl-C.
  */
 final class DemoCommand {
   private final PrintStream out;
@@ -66,25 +73,35 @@ final class DemoCommand {
       if (config.get(F2cOptions.DASHBOARD_PORT) == 0) {
         config = config.with(F2cOptions.DASHBOARD_PORT, LoopbackPorts.free());
       }
-      Topics.ensure(bootstrap, List.of(
-          new Topics.Spec(config.get(F2cOptions.IMAGES_TOPIC), config.get(F2cOptions.IMAGES_PARTITIONS)),
-          new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
-          new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
+      Topics.ensure(
+          bootstrap,
+          List.of(
+              new Topics.Spec(
+                  config.get(F2cOptions.IMAGES_TOPIC), config.get(F2cOptions.IMAGES_PARTITIONS)),
+              new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
+              new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
       out.println("Kafka: " + bootstrap);
 
       StreamExecutionEnvironment env = FlinkSettings.localEnvironment(config);
       F2cJob.build(env, F2cJob.kafkaSource(config), F2cJob.kafkaSinks(config, progress), config);
       job = env.executeAsync(F2cJob.JOB_NAME);
-      out.println("Flink dashboard: http://127.0.0.1:" + config.get(F2cOptions.DASHBOARD_PORT)
-          + "/  (job " + job.getJobID() + ")");
+      out.println(
+          "Flink dashboard: http://127.0.0.1:"
+              + config.get(F2cOptions.DASHBOARD_PORT)
+              + "/  (job "
+              + job.getJobID()
+              + ")");
 
-      // Held-out identities for the built-in subscriber: synthetic ones the producer never makes, or every tenth
+      // Held-out identities for the built-in subscriber: synthetic ones the producer never makes,
+      // or every tenth
       // identity of --images, which the producer then leaves out.
-      java.util.Set<String> heldOutNames = new java.util.HashSet<>(pairsHeldOut());
+      Set<String> heldOutNames = new HashSet<>(pairsHeldOut());
       var dir = config.get(F2cOptions.IMAGES_DIR);
-      var heldOut = dir == null
-          ? ModelWatcher.syntheticHeldOut(config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE), 20)
-          : ModelWatcher.folderHeldOut(dir, 20, heldOutNames);
+      var heldOut =
+          dir == null
+              ? ModelWatcher.syntheticHeldOut(
+                  config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE), 20)
+              : ModelWatcher.folderHeldOut(dir, 20, heldOutNames);
       if (withProducer) {
         producer = new FaceImageProducer(bootstrap, config.get(F2cOptions.IMAGES_TOPIC));
         producerThread = startProducer(producer, heldOutNames);
@@ -94,8 +111,13 @@ final class DemoCommand {
       if (!heldOutNames.isEmpty()) {
         out.println("held out of training: " + heldOutNames.size() + " identities");
       }
-      models = new ModelWatcher(bootstrap, config.get(F2cOptions.MODELS_TOPIC), heldOut,
-          config.get(F2cOptions.SAVE_DIR), out);
+      models =
+          new ModelWatcher(
+              bootstrap,
+              config.get(F2cOptions.MODELS_TOPIC),
+              heldOut,
+              config.get(F2cOptions.SAVE_DIR),
+              out);
       return reportUntilStopped(job, stop, progress.board(), producer, watcher, models);
     } finally {
       if (producer != null) {
@@ -125,39 +147,52 @@ final class DemoCommand {
   }
 
   /** With --pairs: the identities of its --folds, which training must not see. */
-  private java.util.Set<String> pairsHeldOut() throws java.io.IOException {
+  private Set<String> pairsHeldOut() throws IOException {
     var pairsFile = config.get(F2cOptions.PAIRS);
     if (pairsFile == null) {
-      return java.util.Set.of();
+      return Set.of();
     }
     if (config.get(F2cOptions.IMAGES_DIR) == null) {
-      throw new IllegalArgumentException("--pairs holds out identities of --images DIR: give --images too");
+      throw new IllegalArgumentException(
+          "--pairs holds out identities of --images DIR: give --images too");
     }
-    var pairs = io.f2c.eval.LfwPairs.read(pairsFile);
+    var pairs = LfwPairs.read(pairsFile);
     return pairs.identitiesOf(pairs.selectFolds(config.get(F2cOptions.FOLDS)));
   }
 
-  private Thread startProducer(FaceImageProducer producer, java.util.Set<String> heldOut) {
+  private Thread startProducer(FaceImageProducer producer, Set<String> heldOut) {
     var dir = config.get(F2cOptions.IMAGES_DIR);
-    var source = dir == null ? ProduceCommand.faceSource(config, true)
-        : io.f2c.ingest.FaceSource.folder(dir, true, config.get(F2cOptions.SEED), id -> !heldOut.contains(id));
+    var source =
+        dir == null
+            ? ProduceCommand.faceSource(config, true)
+            : FaceSource.folder(
+                dir, true, config.get(F2cOptions.SEED), id -> !heldOut.contains(id));
     double rate = config.get(F2cOptions.RATE);
-    Thread thread = new Thread(() -> {
-      try {
-        producer.run(source, rate, 0);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        out.println("producer stopped: " + e.getMessage());
-      }
-    }, "f2c-demo-producer");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                producer.run(source, rate, 0);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                out.println("producer stopped: " + e.getMessage());
+              }
+            },
+            "f2c-demo-producer");
     thread.setDaemon(true);
     thread.start();
     return thread;
   }
 
-  private int reportUntilStopped(JobClient job, CountDownLatch stop, LocalProgressSink.Board board,
-      FaceImageProducer producer, DeadLetterWatcher watcher, ModelWatcher models) throws Exception {
+  private int reportUntilStopped(
+      JobClient job,
+      CountDownLatch stop,
+      LocalProgressSink.Board board,
+      FaceImageProducer producer,
+      DeadLetterWatcher watcher,
+      ModelWatcher models)
+      throws Exception {
     long seconds = config.get(F2cOptions.SECONDS);
     long interval = config.get(F2cOptions.PROGRESS_INTERVAL_MS);
     long start = System.nanoTime();
@@ -177,19 +212,32 @@ final class DemoCommand {
       long images = board.images.get();
       double rate = (images - lastImages) / Math.max(1e-9, (now - lastTick) / 1e9);
       var model = models.latest();
-      out.printf(java.util.Locale.ROOT,
+      out.printf(
+          Locale.ROOT,
           "[%5.0fs] %s | images %d (%.1f/s) | identities %d | rejected %d | sent %d | %s%n",
-          (now - start) / 1e9, status, images, rate, board.identities.get(), watcher.rejected(),
-          producer == null ? 0 : producer.sent(), model == null ? "no model yet"
-              : String.format(java.util.Locale.ROOT, "model v%d, step %d, loss %.3f, pool %.0f%%",
-                  model.version(), model.trainingStep(), model.metrics().getLoss(),
+          (now - start) / 1e9,
+          status,
+          images,
+          rate,
+          board.identities.get(),
+          watcher.rejected(),
+          producer == null ? 0 : producer.sent(),
+          model == null
+              ? "no model yet"
+              : String.format(
+                  Locale.ROOT,
+                  "model v%d, step %d, loss %.3f, pool %.0f%%",
+                  model.version(),
+                  model.trainingStep(),
+                  model.metrics().getLoss(),
                   100 * model.metrics().getPoolOccupancy()));
       lastImages = images;
       lastTick = now;
       long untilStep = config.get(F2cOptions.UNTIL_STEP);
       boolean reached = untilStep > 0 && model != null && model.trainingStep() >= untilStep;
       if (stopped || reached || System.nanoTime() >= deadline) {
-        out.printf("demo finished after %.0f s: %d images processed, %d identities, %d rejected%n",
+        out.printf(
+            "demo finished after %.0f s: %d images processed, %d identities, %d rejected%n",
             (System.nanoTime() - start) / 1e9, images, board.identities.get(), watcher.rejected());
         if (config.get(F2cOptions.JSON)) {
           out.println(summary(job, models));
@@ -199,25 +247,33 @@ final class DemoCommand {
     }
   }
 
-  /** The --json summary: versions published, first and last accuracy, images trained, checkpoints completed. */
+  /**
+   * The --json summary: versions published, first and last accuracy, images trained, checkpoints
+   * completed.
+   */
   private String summary(JobClient job, ModelWatcher models) {
     List<double[]> accuracies = models.accuracies();
     var latest = models.latest();
     JsonObject json = new JsonObject();
     json.addProperty("versions_published", latest == null ? 0 : latest.version());
-    json.add("first_accuracy",
+    json.add(
+        "first_accuracy",
         JsonOutput.number(accuracies.isEmpty() ? Double.NaN : accuracies.get(0)[1], 4));
-    json.add("last_accuracy",
-        JsonOutput.number(accuracies.isEmpty() ? Double.NaN : accuracies.get(accuracies.size() - 1)[1], 4));
+    json.add(
+        "last_accuracy",
+        JsonOutput.number(
+            accuracies.isEmpty() ? Double.NaN : accuracies.get(accuracies.size() - 1)[1], 4));
     json.addProperty("images_trained", latest == null ? 0 : latest.metrics().getImagesSeen());
-    json.addProperty("checkpoints_completed",
-        LocalRest.completedCheckpoints(config.get(F2cOptions.DASHBOARD_PORT), job.getJobID().toString()));
+    json.addProperty(
+        "checkpoints_completed",
+        LocalRest.completedCheckpoints(
+            config.get(F2cOptions.DASHBOARD_PORT), job.getJobID().toString()));
     return json.toString();
   }
 
   private void cancel(JobClient job) {
     try {
-      io.f2c.cli.runtime.LocalJobs.cancelAndWait(job);
+      LocalJobs.cancelAndWait(job);
     } catch (Exception e) {
       out.println("warning: cancelling the job: " + e.getMessage());
     }
@@ -232,17 +288,20 @@ final class DemoCommand {
 
     DeadLetterWatcher(String bootstrap, String topic) {
       reader = new TopicReader<>(bootstrap, topic, AvroCodec.rejectedRecord());
-      thread = new Thread(() -> {
-        while (running) {
-          try {
-            rejected.addAndGet(reader.poll(Duration.ofMillis(500)).size());
-          } catch (RuntimeException e) {
-            if (running) {
-              System.err.println("dead-letter watcher: " + e.getMessage());
-            }
-          }
-        }
-      }, "f2c-dead-letter-watcher");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  try {
+                    rejected.addAndGet(reader.poll(Duration.ofMillis(500)).size());
+                  } catch (RuntimeException e) {
+                    if (running) {
+                      System.err.println("dead-letter watcher: " + e.getMessage());
+                    }
+                  }
+                }
+              },
+              "f2c-dead-letter-watcher");
       thread.setDaemon(true);
     }
 

@@ -8,26 +8,28 @@ import io.f2c.eval.ImageEmbeddings;
 import io.f2c.eval.LfwPairs;
 import io.f2c.eval.PairVerification;
 import io.f2c.eval.RocPlot;
-import io.f2c.model.Verification;
-import io.f2c.job.F2cJob;
 import io.f2c.model.Embedder;
 import io.f2c.model.FaceEmbedding;
+import io.f2c.model.Verification;
 import io.f2c.preprocess.ImageDecoder;
-import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.subscribing.ModelSubscriber;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@code f2c eval}: LFW-protocol verification on a pairs file (n-fold accuracy, ROC, TAR at FAR) and/or rank-1
- * identification on a one-folder-per-identity set, of a saved model, the latest model on Kafka, or raw pixels.
+ * {@code f2c eval}: LFW-protocol verification on a pairs file (n-fold accuracy, ROC, TAR at FAR)
+ * and/or rank-1 identification on a one-folder-per-identity set, of a saved model, the latest model
+ * on Kafka, or raw pixels.
  */
 final class EvalCommand {
   /** FARs at which TAR is reported (where the pairs have enough different-identity pairs). */
@@ -42,25 +44,39 @@ final class EvalCommand {
   }
 
   /** The figures of one evaluation, printed as a table and as the last JSON line. */
-  record Result(String label, String source, List<Integer> folds, PairVerification.FoldAccuracy accuracy,
-      PairVerification.Roc roc, int pairs, double[] tarAtFar, double rank1, int probes) {}
+  record Result(
+      String label,
+      String source,
+      List<Integer> folds,
+      PairVerification.FoldAccuracy accuracy,
+      PairVerification.Roc roc,
+      int pairs,
+      double[] tarAtFar,
+      double rank1,
+      int probes) {}
 
   int run() throws IOException, InterruptedException {
     Path pairsFile = config.get(F2cOptions.PAIRS);
     Path identify = config.get(F2cOptions.IDENTIFY_DIR);
     if (pairsFile == null && identify == null) {
-      throw new F2cConfig.UsageException("nothing to evaluate: give --pairs FILE --images DIR and/or --identify DIR");
+      throw new F2cConfig.UsageException(
+          "nothing to evaluate: give --pairs FILE --images DIR and/or --identify DIR");
     }
     if (pairsFile != null && config.get(F2cOptions.IMAGES_DIR) == null) {
-      throw new F2cConfig.UsageException("--pairs needs --images DIR, the folder the pairs' images are in");
+      throw new F2cConfig.UsageException(
+          "--pairs needs --images DIR, the folder the pairs' images are in");
     }
     List<Candidate> candidates = candidates();
-    Map<String, PairVerification.Roc> curves = new java.util.LinkedHashMap<>();
+    Map<String, PairVerification.Roc> curves = new LinkedHashMap<>();
     List<Result> results = new ArrayList<>();
     for (Candidate c : candidates) {
       Result result;
       if (c.blob() == null) {
-        result = evaluate(FaceEmbedding.rawPixels(TrainerSettings.preprocessSpec(config)), c.label(), c.source());
+        result =
+            evaluate(
+                FaceEmbedding.rawPixels(TrainerSettings.preprocessSpec(config)),
+                c.label(),
+                c.source());
       } else {
         try (Embedder embedder = Embedder.load(c.blob())) {
           result = evaluate(embedder, c.label(), c.source());
@@ -77,7 +93,8 @@ final class EvalCommand {
     if (!curves.isEmpty()) {
       RocPlot.write(curves, config.get(F2cOptions.ROC_PLOT));
       if (!config.get(F2cOptions.JSON)) {
-        out.println("ROC curve" + (curves.size() > 1 ? "s: " : ": ") + config.get(F2cOptions.ROC_PLOT));
+        out.println(
+            "ROC curve" + (curves.size() > 1 ? "s: " : ": ") + config.get(F2cOptions.ROC_PLOT));
       }
     }
     results.forEach(r -> out.println(json(r)));
@@ -88,34 +105,57 @@ final class EvalCommand {
   record Candidate(String label, String source, byte[] blob) {}
 
   private List<Candidate> candidates() throws IOException, InterruptedException {
-    List<String> labels = config.get(F2cOptions.LABEL).isEmpty() ? List.of()
-        : List.of(config.get(F2cOptions.LABEL).split(","));
+    List<String> labels =
+        config.get(F2cOptions.LABEL).isEmpty()
+            ? List.of()
+            : List.of(config.get(F2cOptions.LABEL).split(","));
     List<Candidate> candidates = new ArrayList<>();
     if (!config.get(F2cOptions.MODEL_FILE).isEmpty()) {
       for (String name : config.get(F2cOptions.MODEL_FILE).split(",")) {
         Path file = Path.of(name.trim());
         if (!Files.isRegularFile(file)) {
-          throw new IllegalArgumentException("model file " + file + " does not exist (write one with f2c subscribe "
-              + "--save DIR)");
+          throw new IllegalArgumentException(
+              "model file "
+                  + file
+                  + " does not exist (write one with f2c subscribe "
+                  + "--save DIR)");
         }
-        candidates.add(new Candidate(file.getFileName().toString().replaceAll("\\.f2cm$", ""), file.toString(),
-            Files.readAllBytes(file)));
+        candidates.add(
+            new Candidate(
+                file.getFileName().toString().replaceAll("\\.f2cm$", ""),
+                file.toString(),
+                Files.readAllBytes(file)));
       }
     } else if (!config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()) {
       ModelSubscriber.ModelVersion latest = latestOnKafka();
-      candidates.add(new Candidate(latest.modelName() + " v" + latest.version(), latest.modelName() + " v"
-          + latest.version() + " (step " + latest.trainingStep() + ") from "
-          + config.get(F2cOptions.BOOTSTRAP_SERVERS), latest.blob()));
+      candidates.add(
+          new Candidate(
+              latest.modelName() + " v" + latest.version(),
+              latest.modelName()
+                  + " v"
+                  + latest.version()
+                  + " (step "
+                  + latest.trainingStep()
+                  + ") from "
+                  + config.get(F2cOptions.BOOTSTRAP_SERVERS),
+              latest.blob()));
     }
     if (config.get(F2cOptions.RAW_PIXELS)) {
-      candidates.add(new Candidate("raw pixels", "raw pixels " + config.get(F2cOptions.INPUT_SIZE) + "px", null));
+      candidates.add(
+          new Candidate(
+              "raw pixels", "raw pixels " + config.get(F2cOptions.INPUT_SIZE) + "px", null));
     }
     if (candidates.isEmpty()) {
-      throw new F2cConfig.UsageException("which model? give --model FILE, --bootstrap-servers H:P or --raw-pixels");
+      throw new F2cConfig.UsageException(
+          "which model? give --model FILE, --bootstrap-servers H:P or --raw-pixels");
     }
     if (labels.size() > candidates.size()) {
-      throw new F2cConfig.UsageException("--label names " + labels.size() + " models but there are "
-          + candidates.size() + " to evaluate");
+      throw new F2cConfig.UsageException(
+          "--label names "
+              + labels.size()
+              + " models but there are "
+              + candidates.size()
+              + " to evaluate");
     }
     for (int i = 0; i < labels.size(); i++) {
       Candidate c = candidates.get(i);
@@ -126,11 +166,22 @@ final class EvalCommand {
 
   /** The latest complete version on the models topic (a subscriber starts from it). */
   private ModelSubscriber.ModelVersion latestOnKafka() throws InterruptedException {
-    try (ModelSubscriber subscriber = ModelSubscriber.start(config.get(F2cOptions.BOOTSTRAP_SERVERS),
-        config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME), v -> { })) {
-      return subscriber.awaitFirst(java.time.Duration.ofSeconds(60)).orElseThrow(() -> new IllegalArgumentException(
-          "no complete version of model " + config.get(F2cOptions.MODEL_NAME) + " on " + config.get(
-              F2cOptions.MODELS_TOPIC) + " within 60 s (is the trainer publishing? --model-name right?)"));
+    try (ModelSubscriber subscriber =
+        ModelSubscriber.start(
+            config.get(F2cOptions.BOOTSTRAP_SERVERS),
+            config.get(F2cOptions.MODELS_TOPIC),
+            config.get(F2cOptions.MODEL_NAME),
+            v -> {})) {
+      return subscriber
+          .awaitFirst(Duration.ofSeconds(60))
+          .orElseThrow(
+              () ->
+                  new IllegalArgumentException(
+                      "no complete version of model "
+                          + config.get(F2cOptions.MODEL_NAME)
+                          + " on "
+                          + config.get(F2cOptions.MODELS_TOPIC)
+                          + " within 60 s (is the trainer publishing? --model-name right?)"));
     }
   }
 
@@ -138,7 +189,7 @@ final class EvalCommand {
     PairVerification.FoldAccuracy accuracy = null;
     PairVerification.Roc roc = null;
     double[] tars = new double[FARS.length];
-    java.util.Arrays.fill(tars, Double.NaN);
+    Arrays.fill(tars, Double.NaN);
     List<Integer> folds = List.of();
     int pairCount = 0;
     if (config.get(F2cOptions.PAIRS) != null) {
@@ -148,10 +199,11 @@ final class EvalCommand {
       List<LfwPairs.Pair> chosen = pairs.pairsOf(selected);
       Path dir = config.get(F2cOptions.IMAGES_DIR);
       List<Path> files = new ArrayList<>();
-      chosen.forEach(p -> {
-        files.add(p.fileA(dir));
-        files.add(p.fileB(dir));
-      });
+      chosen.forEach(
+          p -> {
+            files.add(p.fileA(dir));
+            files.add(p.fileB(dir));
+          });
       ImageEmbeddings embeddings = ImageEmbeddings.of(files, embedding);
       double[] scores = new double[chosen.size()];
       boolean[] same = new boolean[chosen.size()];
@@ -175,30 +227,54 @@ final class EvalCommand {
     int probes = 0;
     if (config.get(F2cOptions.IDENTIFY_DIR) != null) {
       Identification id = Identification.split(config.get(F2cOptions.IDENTIFY_DIR));
-      ImageEmbeddings embeddings = ImageEmbeddings.of(
-          Stream.concat(id.gallery().stream(), id.probes().stream()).toList(), embedding);
-      rank1 = Verification.rank1(embeddings.rowsOf(id.gallery()), id.galleryLabels(),
-          embeddings.rowsOf(id.probes()), id.probeLabels(), embeddings.dim());
+      ImageEmbeddings embeddings =
+          ImageEmbeddings.of(
+              Stream.concat(id.gallery().stream(), id.probes().stream()).toList(), embedding);
+      rank1 =
+          Verification.rank1(
+              embeddings.rowsOf(id.gallery()),
+              id.galleryLabels(),
+              embeddings.rowsOf(id.probes()),
+              id.probeLabels(),
+              embeddings.dim());
       probes = id.probes().size();
     }
     return new Result(label, source, folds, accuracy, roc, pairCount, tars, rank1, probes);
   }
 
+  /** "[1,2]". */
+  private static String foldList(Result r) {
+    return r.folds().toString().replace(" ", "");
+  }
+
   private void printTable(Result r) {
     out.println("model: " + r.source() + " (" + r.label() + ")");
     if (r.accuracy() != null) {
-      out.printf(Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", foldList(r), r.pairs());
+      out.printf(
+          Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", foldList(r), r.pairs());
       out.printf("  %-6s %9s %10s%n", "fold", "accuracy", "threshold");
       for (int i = 0; i < r.accuracy().accuracies().length; i++) {
-        out.printf(Locale.ROOT, "  %-6s %9.4f %10.4f%n", r.folds().get(i),
-            r.accuracy().accuracies()[i], r.accuracy().thresholds()[i]);
+        out.printf(
+            Locale.ROOT,
+            "  %-6s %9.4f %10.4f%n",
+            r.folds().get(i),
+            r.accuracy().accuracies()[i],
+            r.accuracy().thresholds()[i]);
       }
-      out.printf(Locale.ROOT, "  mean accuracy %.4f +- %.4f, AUC %.4f%n", r.accuracy().mean(), r.accuracy().std(),
+      out.printf(
+          Locale.ROOT,
+          "  mean accuracy %.4f +- %.4f, AUC %.4f%n",
+          r.accuracy().mean(),
+          r.accuracy().std(),
           r.roc().auc());
       for (int i = 0; i < FARS.length; i++) {
-        out.printf(Locale.ROOT, "  TAR at FAR %.0e: %s%n", FARS[i], Double.isNaN(r.tarAtFar()[i])
-            ? "n/a (fewer than " + Math.round(1 / FARS[i]) + " different-identity pairs)"
-            : String.format(Locale.ROOT, "%.4f", r.tarAtFar()[i]));
+        out.printf(
+            Locale.ROOT,
+            "  TAR at FAR %.0e: %s%n",
+            FARS[i],
+            Double.isNaN(r.tarAtFar()[i])
+                ? "n/a (fewer than " + Math.round(1 / FARS[i]) + " different-identity pairs)"
+                : String.format(Locale.ROOT, "%.4f", r.tarAtFar()[i]));
       }
     }
     if (!Double.isNaN(r.rank1())) {
@@ -210,13 +286,15 @@ final class EvalCommand {
     JsonObject json = new JsonObject();
     json.addProperty("label", r.label());
     if (r.accuracy() != null) {
-      json.addProperty("folds", r.folds().toString().replace(" ", ""));
+      json.addProperty("folds", foldList(r));
       json.addProperty("pairs", r.pairs());
       json.add("accuracy_mean", JsonOutput.number(r.accuracy().mean(), 4));
       json.add("accuracy_std", JsonOutput.number(r.accuracy().std(), 4));
       json.add("auc", JsonOutput.number(r.roc().auc(), 4));
       for (int i = 0; i < FARS.length; i++) {
-        json.add(String.format(Locale.ROOT, "tar_at_far_%.0e", FARS[i]), JsonOutput.number(r.tarAtFar()[i], 4));
+        json.add(
+            String.format(Locale.ROOT, "tar_at_far_%.0e", FARS[i]),
+            JsonOutput.number(r.tarAtFar()[i], 4));
       }
     }
     if (!Double.isNaN(r.rank1())) {
@@ -226,8 +304,12 @@ final class EvalCommand {
     return json.toString();
   }
 
-  /** A one-folder-per-identity set split per identity: first half of its images (sorted) gallery, rest probes. */
-  record Identification(List<Path> gallery, String[] galleryLabels, List<Path> probes, String[] probeLabels) {
+  /**
+   * A one-folder-per-identity set split per identity: first half of its images (sorted) gallery,
+   * rest probes.
+   */
+  record Identification(
+      List<Path> gallery, String[] galleryLabels, List<Path> probes, String[] probeLabels) {
     static Identification split(Path dir) throws IOException {
       if (!Files.isDirectory(dir)) {
         throw new IllegalArgumentException("--identify folder " + dir + " does not exist");
@@ -243,7 +325,10 @@ final class EvalCommand {
       for (Path identity : identities) {
         List<Path> images;
         try (Stream<Path> list = Files.list(identity)) {
-          images = list.filter(f -> ImageDecoder.formatOf(f) != null).sorted(EvalCommand::naturalOrder).toList();
+          images =
+              list.filter(f -> ImageDecoder.formatOf(f) != null)
+                  .sorted(EvalCommand::naturalOrder)
+                  .toList();
         }
         int half = Math.max(1, images.size() / 2);
         for (int i = 0; i < images.size(); i++) {
@@ -252,9 +337,13 @@ final class EvalCommand {
         }
       }
       if (probes.isEmpty()) {
-        throw new IllegalArgumentException("--identify " + dir + " has no identity with two or more images");
+        throw new IllegalArgumentException(
+            "--identify " + dir + " has no identity with two or more images");
       }
-      return new Identification(gallery, galleryLabels.toArray(String[]::new), probes,
+      return new Identification(
+          gallery,
+          galleryLabels.toArray(String[]::new),
+          probes,
           probeLabels.toArray(String[]::new));
     }
   }

@@ -1,13 +1,16 @@
 package io.f2c.cli;
 
 import io.f2c.config.F2cConfig;
-import io.f2c.config.JobOptions;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.JobOptions;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** {@code ./f2c COMMAND [options]}: the launcher's entry point. Exit codes: 0 ok, 1 failure, 2 usage error. */
+/**
+ * {@code ./f2c COMMAND [options]}: the launcher's entry point. Exit codes: 0 ok, 1 failure, 2 usage
+ * error.
+ */
 public final class F2cCli {
   private F2cCli() {}
 
@@ -31,7 +34,8 @@ public final class F2cCli {
     // Two-word commands ("bench head") are matched first.
     int words = args.length > 1 && args[0].equals("bench") ? 2 : 1;
     String name = String.join(" ", Arrays.copyOfRange(args, 0, words));
-    Optional<Command> command = Commands.ALL.stream().filter(c -> c.name().equals(name)).findFirst();
+    Optional<Command> command =
+        Commands.ALL.stream().filter(c -> c.name().equals(name)).findFirst();
     if (command.isEmpty()) {
       err.println("f2c: unknown command '" + name + "'");
       err.print(usage());
@@ -80,10 +84,13 @@ public final class F2cCli {
   }
 
   static String usage() {
-    StringBuilder text = new StringBuilder("usage: f2c COMMAND [options]   (f2c COMMAND --help for its options)\n\n"
-        + "Streaming face-recognition training with Flink, Kafka and DJL (F2C).\n\ncommands:\n");
+    StringBuilder text =
+        new StringBuilder(
+            "usage: f2c COMMAND [options]   (f2c COMMAND --help for its options)\n\n"
+                + "Streaming face-recognition training with Flink, Kafka and DJL (F2C).\n\ncommands:\n");
     for (Command c : Commands.ALL) {
-      text.append(String.format("  %-15s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
+      text.append(
+          String.format("  %-15s %s%n", c.name(), c.summary().lines().findFirst().orElse("")));
     }
     return text.toString();
   }

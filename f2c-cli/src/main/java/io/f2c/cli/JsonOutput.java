@@ -6,7 +6,10 @@ import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Numbers for the commands' JSON lines (written with Gson): rounded for reading, null where there is no value. */
+/**
+ * Numbers for the commands' JSON lines (written with Gson): rounded for reading, null where there
+ * is no value.
+ */
 final class JsonOutput {
   private JsonOutput() {}
 

@@ -9,8 +9,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Counts the job's output in this JVM, for the demo's progress line (the local cluster runs in the same JVM; on a real
- * cluster the dashboard's metrics play this role). Boards are found by name because Flink serializes the sink.
+ * Counts the job's output in this JVM, for the demo's progress line (the local cluster runs in the
+ * same JVM; on a real cluster the dashboard's metrics play this role). Boards are found by name
+ * because Flink serializes the sink.
  */
 final class LocalProgressSink implements Sink<IdentityCount> {
   private static final long serialVersionUID = 1L;

@@ -1,21 +1,25 @@
 package io.f2c.cli;
 
 import io.f2c.model.Verification;
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.ImageFormat;
 import io.f2c.subscribing.ModelFiles;
 import io.f2c.subscribing.ModelSubscriber;
+import io.f2c.synthetic.SyntheticFaces;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * The demo's built-in model subscriber: a {@link ModelSubscriber} that prints each new version with its verification
- * accuracy on held-out identities the producer never sends.
+ * The demo's built-in model subscriber: a {@link ModelSubscriber} that prints each new version with
+ * its verification accuracy on held-out identities the producer never sends.
  */
 final class ModelWatcher implements AutoCloseable {
   /** Held-out synthetic identities start here; the producer's are numbered from 0. */
@@ -26,7 +30,7 @@ final class ModelWatcher implements AutoCloseable {
 
   private final PrintStream out;
   private final List<HeldOutImage> heldOut;
-  private final java.nio.file.Path saveDir;
+  private final Path saveDir;
   private final ModelSubscriber subscriber;
   private final List<double[]> accuracies = new ArrayList<>(); // {version, accuracy}
   private volatile ModelSubscriber.ModelVersion latest;
@@ -34,9 +38,12 @@ final class ModelWatcher implements AutoCloseable {
   private float[] heldOutPixels;
   private PreprocessSpec heldOutSpec;
 
-  /** Starts following the models topic; {@code saveDir} (may be null) receives every version as a file. */
-  ModelWatcher(String bootstrap, String topic, List<HeldOutImage> heldOut, java.nio.file.Path saveDir,
-      PrintStream out) {
+  /**
+   * Starts following the models topic; {@code saveDir} (may be null) receives every version as a
+   * file.
+   */
+  ModelWatcher(
+      String bootstrap, String topic, List<HeldOutImage> heldOut, Path saveDir, PrintStream out) {
     this.out = out;
     this.heldOut = heldOut;
     this.saveDir = saveDir;
@@ -55,24 +62,34 @@ final class ModelWatcher implements AutoCloseable {
     if (saveDir != null) {
       try {
         ModelFiles.save(saveDir, model);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         out.println("model watcher: cannot save to " + saveDir + ": " + e.getMessage());
       }
     }
     prepareHeldOut(model.input());
     ModelSubscriber.Embeddings embeddings = subscriber.embed(heldOutPixels, heldOutLabels.length);
-    double accuracy = Verification.allPairsAccuracy(embeddings.values(), heldOutLabels,
-        embeddings.model().embeddingDim());
+    double accuracy =
+        Verification.allPairsAccuracy(
+            embeddings.values(), heldOutLabels, embeddings.model().embeddingDim());
     synchronized (this) {
       accuracies.add(new double[] {model.version(), accuracy});
     }
-    out.printf(Locale.ROOT, "model v%d (step %d, %d KiB): loss %.3f, pool %.0f%%, held-out verification %.3f%n",
-        model.version(), model.trainingStep(), model.sizeBytes() / 1024, model.metrics().getLoss(),
-        100 * model.metrics().getPoolOccupancy(), accuracy);
+    out.printf(
+        Locale.ROOT,
+        "model v%d (step %d, %d KiB): loss %.3f, pool %.0f%%, held-out verification %.3f%n",
+        model.version(),
+        model.trainingStep(),
+        model.sizeBytes() / 1024,
+        model.metrics().getLoss(),
+        100 * model.metrics().getPoolOccupancy(),
+        accuracy);
     latest = model;
   }
 
-  /** Held-out images, preprocessed exactly as training does (8-bit crop and resize, then the model's normalisation). */
+  /**
+   * Held-out images, preprocessed exactly as training does (8-bit crop and resize, then the model's
+   * normalisation).
+   */
   private void prepareHeldOut(PreprocessSpec spec) {
     if (spec.equals(heldOutSpec)) {
       return;
@@ -83,9 +100,14 @@ final class ModelWatcher implements AutoCloseable {
     for (int i = 0; i < heldOut.size(); i++) {
       heldOutLabels[i] = heldOut.get(i).label();
       try {
-        decoder.networkInput(heldOut.get(i).bytes(), heldOut.get(i).format(), heldOutPixels, i * spec.tensorLength());
+        decoder.networkInput(
+            heldOut.get(i).bytes(),
+            heldOut.get(i).format(),
+            heldOutPixels,
+            i * spec.tensorLength());
       } catch (ImageRejectedException e) {
-        throw new IllegalStateException("held-out image " + heldOut.get(i).label() + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "held-out image " + heldOut.get(i).label() + ": " + e.getMessage(), e);
       }
     }
     heldOutSpec = spec;
@@ -97,41 +119,45 @@ final class ModelWatcher implements AutoCloseable {
     List<HeldOutImage> images = new ArrayList<>();
     for (int id = HELD_OUT_FIRST; id < HELD_OUT_FIRST + identities; id++) {
       for (int img = 0; img < 4; img++) {
-        images.add(new HeldOutImage(SyntheticFaces.identityId(id), faces.encoded(id, img, ImageFormat.PNG),
-            ImageFormat.PNG));
+        images.add(
+            new HeldOutImage(
+                SyntheticFaces.identityId(id),
+                faces.encoded(id, img, ImageFormat.PNG),
+                ImageFormat.PNG));
       }
     }
     return images;
   }
 
   /**
-   * Held-out identities of a folder, up to 4 images each, for {@code identities} of them with two or more images:
-   * those named in {@code heldOutNames} when it is not empty (the demo's --pairs folds), otherwise every tenth
-   * folder, which are added to {@code heldOutNames} (the producer leaves them out).
+   * Held-out identities of a folder, up to 4 images each, for {@code identities} of them with two
+   * or more images: those named in {@code heldOutNames} when it is not empty (the demo's --pairs
+   * folds), otherwise every tenth folder, which are added to {@code heldOutNames} (the producer
+   * leaves them out).
    */
-  static List<HeldOutImage> folderHeldOut(java.nio.file.Path dir, int identities,
-      java.util.Set<String> heldOutNames) throws java.io.IOException {
+  static List<HeldOutImage> folderHeldOut(Path dir, int identities, Set<String> heldOutNames)
+      throws IOException {
     boolean given = !heldOutNames.isEmpty();
     int found = 0;
     List<HeldOutImage> images = new ArrayList<>();
-    List<java.nio.file.Path> folders;
-    try (var list = java.nio.file.Files.list(dir)) {
-      folders = list.filter(java.nio.file.Files::isDirectory).sorted().toList();
+    List<Path> folders;
+    try (var list = Files.list(dir)) {
+      folders = list.filter(Files::isDirectory).sorted().toList();
     }
     for (int i = given ? 0 : 9; i < folders.size() && found < identities; i += given ? 1 : 10) {
       if (given && !heldOutNames.contains(folders.get(i).getFileName().toString())) {
         continue;
       }
-      List<java.nio.file.Path> files;
-      try (var list = java.nio.file.Files.list(folders.get(i))) {
-        files = list.filter(f -> io.f2c.preprocess.ImageDecoder.formatOf(f) != null).sorted().limit(4).toList();
+      List<Path> files;
+      try (var list = Files.list(folders.get(i))) {
+        files = list.filter(f -> ImageDecoder.formatOf(f) != null).sorted().limit(4).toList();
       }
       if (files.size() >= 2) {
         String name = folders.get(i).getFileName().toString();
         heldOutNames.add(name);
         found++;
-        for (java.nio.file.Path f : files) {
-          images.add(new HeldOutImage(name, java.nio.file.Files.readAllBytes(f), io.f2c.preprocess.ImageDecoder.formatOf(f)));
+        for (Path f : files) {
+          images.add(new HeldOutImage(name, Files.readAllBytes(f), ImageDecoder.formatOf(f)));
         }
       }
     }

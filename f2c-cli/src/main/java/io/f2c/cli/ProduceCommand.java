@@ -4,8 +4,8 @@ import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.kafka.Topics;
+import io.f2c.synthetic.SyntheticFaces;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,15 +18,17 @@ final class ProduceCommand {
     FaceSource source = faceSource(config, false);
     String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
     String topic = config.get(F2cOptions.IMAGES_TOPIC);
-    Topics.ensure(bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
+    Topics.ensure(
+        bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
     long start = System.nanoTime();
     long sent;
     try (FaceImageProducer producer = new FaceImageProducer(bootstrap, topic)) {
       sent = producer.run(source, config.get(F2cOptions.RATE), 0);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    out.printf("sent %d images to %s on %s in %.1f s (%.0f images/s)%n", sent, topic, bootstrap, seconds,
-        sent / Math.max(seconds, 1e-9));
+    out.printf(
+        "sent %d images to %s on %s in %.1f s (%.0f images/s)%n",
+        sent, topic, bootstrap, seconds, sent / Math.max(seconds, 1e-9));
     return 0;
   }
 
@@ -38,7 +40,11 @@ final class ProduceCommand {
       return FaceSource.folder(dir, loop, seed);
     }
     SyntheticFaces faces = new SyntheticFaces(seed, config.get(F2cOptions.INPUT_SIZE));
-    return FaceSource.synthetic(faces, config.get(F2cOptions.SYNTHETIC_IDENTITIES),
-        config.get(F2cOptions.SYNTHETIC_IMAGES), loop, seed);
+    return FaceSource.synthetic(
+        faces,
+        config.get(F2cOptions.SYNTHETIC_IDENTITIES),
+        config.get(F2cOptions.SYNTHETIC_IMAGES),
+        loop,
+        seed);
   }
 }

@@ -12,8 +12,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code f2c subscribe}: follows the models topic with a {@link ModelSubscriber} (from the latest complete version on),
- * prints each version as it arrives and optionally saves it for {@code f2c eval --model}.
+ * {@code f2c subscribe}: follows the models topic with a {@link ModelSubscriber} (from the latest
+ * complete version on), prints each version as it arrives and optionally saves it for {@code f2c
+ * eval --model}.
  */
 final class SubscribeCommand {
   private SubscribeCommand() {}
@@ -23,17 +24,28 @@ final class SubscribeCommand {
     CountDownLatch stop = new CountDownLatch(1);
     ShutdownSignals.onInterrupt(stop::countDown);
     String topic = config.get(F2cOptions.MODELS_TOPIC);
-    out.println("following " + topic + " on " + config.get(F2cOptions.BOOTSTRAP_SERVERS) + " (model "
-        + config.get(F2cOptions.MODEL_NAME) + "); Ctrl-C stops");
-    try (ModelSubscriber subscriber = ModelSubscriber.start(config.get(F2cOptions.BOOTSTRAP_SERVERS), topic,
-        config.get(F2cOptions.MODEL_NAME), version -> print(version, saveDir, out))) {
+    out.println(
+        "following "
+            + topic
+            + " on "
+            + config.get(F2cOptions.BOOTSTRAP_SERVERS)
+            + " (model "
+            + config.get(F2cOptions.MODEL_NAME)
+            + "); Ctrl-C stops");
+    try (ModelSubscriber subscriber =
+        ModelSubscriber.start(
+            config.get(F2cOptions.BOOTSTRAP_SERVERS),
+            topic,
+            config.get(F2cOptions.MODEL_NAME),
+            version -> print(version, saveDir, out))) {
       long seconds = config.get(F2cOptions.SECONDS);
       if (seconds > 0) {
         stop.await(seconds, TimeUnit.SECONDS);
       } else {
         stop.await();
       }
-      out.println("stopped; " + subscriber.skippedVersions() + " corrupt or unloadable versions skipped");
+      out.println(
+          "stopped; " + subscriber.skippedVersions() + " corrupt or unloadable versions skipped");
     }
     return 0;
   }
@@ -47,8 +59,18 @@ final class SubscribeCommand {
         saved = " (not saved: " + e.getMessage() + ")";
       }
     }
-    out.printf(Locale.ROOT, "%s v%d: step %d, loss %.3f, %.1f KiB, lag %d ms, %s %dx%d%s%n", v.modelName(),
-        v.version(), v.trainingStep(), v.metrics().getLoss(), v.sizeBytes() / 1024.0, v.lagMs(), v.architecture(),
-        v.input().size(), v.input().size(), saved);
+    out.printf(
+        Locale.ROOT,
+        "%s v%d: step %d, loss %.3f, %.1f KiB, lag %d ms, %s %dx%d%s%n",
+        v.modelName(),
+        v.version(),
+        v.trainingStep(),
+        v.metrics().getLoss(),
+        v.sizeBytes() / 1024.0,
+        v.lagMs(),
+        v.architecture(),
+        v.input().size(),
+        v.input().size(),
+        saved);
   }
 }

@@ -3,22 +3,25 @@ package io.f2c.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.f2c.testing.SharedData;
 import io.f2c.testing.SyntheticLfw;
+import io.f2c.testing.TinyTrainers;
 import io.f2c.training.F2cTrainer;
 import io.f2c.training.TrainerConfig;
-import io.f2c.testing.TinyTrainers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code f2c eval}: LFW-protocol verification and rank-1 identification, on generated and (in CI) real faces. */
+/**
+ * {@code f2c eval}: LFW-protocol verification and rank-1 identification, on generated and (in CI)
+ * real faces.
+ */
 class EvalCommandTest {
   @TempDir Path tmp;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -27,7 +30,9 @@ class EvalCommandTest {
   private int run(String... args) {
     out.reset();
     err.reset();
-    return F2cCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return F2cCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -36,29 +41,48 @@ class EvalCommandTest {
   }
 
   private static double field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\":([0-9.]+)").matcher(json);
-    assertTrue(m.find(), name + " in " + json);
-    return Double.parseDouble(m.group(1));
+    JsonObject object = JsonParser.parseString(json).getAsJsonObject();
+    assertTrue(object.has(name) && !object.get(name).isJsonNull(), name + " in " + json);
+    return object.get(name).getAsDouble();
   }
 
   @Test
   void rawPixelsOnSyntheticPairsAndIdentities() throws Exception {
     Path lfw = tmp.resolve("lfw");
     Path pairs = SyntheticLfw.write(lfw, 3, 20, 4, 2, 15);
-    assertEquals(0, run("eval", "--raw-pixels", "--pairs", pairs.toString(), "--images", lfw.toString(),
-        "--input-size", "32", "--roc", tmp.resolve("roc.png").toString(), "--label", "raw"), err.toString());
+    assertEquals(
+        0,
+        run(
+            "eval",
+            "--raw-pixels",
+            "--pairs",
+            pairs.toString(),
+            "--images",
+            lfw.toString(),
+            "--input-size",
+            "32",
+            "--roc",
+            tmp.resolve("roc.png").toString(),
+            "--label",
+            "raw"),
+        err.toString());
     String json = lastLine();
     assertTrue(json.startsWith("{\"label\":\"raw\",\"folds\":\"[1,2]\",\"pairs\":60,"), json);
-    // Synthetic identities differ in shape and colour: even raw pixels separate many of them, but not all.
+    // Synthetic identities differ in shape and colour: even raw pixels separate many of them, but
+    // not all.
     double accuracy = field(json, "accuracy_mean");
     assertTrue(accuracy > 0.6 && accuracy <= 1.0, json);
-    assertTrue(json.contains("\"tar_at_far_1e-03\":null"), "60 pairs cannot measure FAR 1e-3: " + json);
+    assertTrue(
+        json.contains("\"tar_at_far_1e-03\":null"), "60 pairs cannot measure FAR 1e-3: " + json);
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("fold"), out.toString());
     assertTrue(Files.size(tmp.resolve("roc.png")) > 1000);
 
-    assertEquals(0, run("eval", "--raw-pixels", "--identify", lfw.toString(), "--input-size", "32", "--json"));
+    assertEquals(
+        0,
+        run("eval", "--raw-pixels", "--identify", lfw.toString(), "--input-size", "32", "--json"));
     json = lastLine();
-    assertEquals(out.toString(StandardCharsets.UTF_8).strip(), json, "--json prints only the JSON line");
+    assertEquals(
+        out.toString(StandardCharsets.UTF_8).strip(), json, "--json prints only the JSON line");
     assertEquals(40.0, field(json, "probes"), "20 identities x 2 probe images");
     assertTrue(field(json, "rank1") > 0.15, "well above chance (1/20): " + json);
   }
@@ -71,8 +95,21 @@ class EvalCommandTest {
     try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(TrainerConfig.Head.DCP))) {
       Files.write(model, trainer.exportModel());
     }
-    assertEquals(0, run("eval", "--model", model.toString(), "--pairs", pairs.toString(), "--images",
-        lfw.toString(), "--identify", lfw.toString(), "--roc", tmp.resolve("roc.png").toString()), err.toString());
+    assertEquals(
+        0,
+        run(
+            "eval",
+            "--model",
+            model.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--images",
+            lfw.toString(),
+            "--identify",
+            lfw.toString(),
+            "--roc",
+            tmp.resolve("roc.png").toString()),
+        err.toString());
     String json = lastLine();
     assertEquals(40.0, field(json, "pairs"), json);
     assertTrue(field(json, "accuracy_mean") >= 0 && field(json, "rank1") >= 0, json);
@@ -87,7 +124,9 @@ class EvalCommandTest {
     assertTrue(err.toString().contains("--pairs needs --images"), err.toString());
     assertEquals(2, run("eval", "--identify", tmp.toString()));
     assertTrue(err.toString().contains("which model?"), err.toString());
-    assertEquals(2, run("eval", "--model", tmp.resolve("none.f2cm").toString(), "--identify", tmp.toString()));
+    assertEquals(
+        2,
+        run("eval", "--model", tmp.resolve("none.f2cm").toString(), "--identify", tmp.toString()));
     assertTrue(err.toString().contains("does not exist"), err.toString());
     assertEquals(2, run("eval", "--raw-pixels", "--folds", "1,x", "--identify", tmp.toString()));
     assertTrue(err.toString().contains("folds is 'all' or fold numbers"), err.toString());
@@ -97,17 +136,41 @@ class EvalCommandTest {
   void rawPixelBaselineOnRealLfwAndOrl() throws Exception {
     Path lfw = SharedData.require("lfw");
     Path orl = SharedData.require("orl");
-    assertEquals(0, run("eval", "--raw-pixels", "--pairs", lfw.resolve("pairs.txt").toString(), "--images",
-        lfw.toString(), "--input-size", "48", "--crop-fraction", "0.7", "--roc", tmp.resolve("roc.png").toString()),
+    assertEquals(
+        0,
+        run(
+            "eval",
+            "--raw-pixels",
+            "--pairs",
+            lfw.resolve("pairs.txt").toString(),
+            "--images",
+            lfw.toString(),
+            "--input-size",
+            "48",
+            "--crop-fraction",
+            "0.7",
+            "--roc",
+            tmp.resolve("roc.png").toString()),
         err.toString());
     String json = lastLine();
     assertEquals(4800.0, field(json, "pairs"), "8 folds of 600 pairs");
     // Raw pixels are a weak face matcher: clearly above chance, far from a trained model.
     double accuracy = field(json, "accuracy_mean");
     assertTrue(accuracy > 0.55 && accuracy < 0.75, json);
-    assertTrue(field(json, "tar_at_far_1e-03") < 0.2, "2,400 different pairs measure FAR 1e-3: " + json);
-    assertEquals(0, run("eval", "--raw-pixels", "--identify", orl.toString(), "--input-size", "48", "--channels",
-        "1", "--json"));
+    assertTrue(
+        field(json, "tar_at_far_1e-03") < 0.2, "2,400 different pairs measure FAR 1e-3: " + json);
+    assertEquals(
+        0,
+        run(
+            "eval",
+            "--raw-pixels",
+            "--identify",
+            orl.toString(),
+            "--input-size",
+            "48",
+            "--channels",
+            "1",
+            "--json"));
     json = lastLine();
     assertEquals(200.0, field(json, "probes"), "40 identities x 5 probes");
     assertTrue(field(json, "rank1") > 0.6, json);

@@ -13,7 +13,9 @@ class F2cCliTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return F2cCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return F2cCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -50,7 +52,8 @@ class F2cCliTest {
   @Test
   void unknownOrMissingCommandIsAUsageError() {
     assertEquals(2, run("train-everything"));
-    assertTrue(err().startsWith("f2c: unknown command 'train-everything'\nusage: f2c COMMAND"), err());
+    assertTrue(
+        err().startsWith("f2c: unknown command 'train-everything'\nusage: f2c COMMAND"), err());
     err.reset();
     assertEquals(2, run());
     assertTrue(err().startsWith("f2c: missing command"), err());
@@ -61,18 +64,26 @@ class F2cCliTest {
     assertEquals(2, run("produce", "--images", "/nowhere"));
     assertTrue(err().startsWith("f2c produce: --bootstrap-servers is required"), err());
     err.reset();
-    assertEquals(2, run("produce", "--bootstrap-servers", "127.0.0.1:1", "--images", "/nowhere/at/all"));
+    assertEquals(
+        2, run("produce", "--bootstrap-servers", "127.0.0.1:1", "--images", "/nowhere/at/all"));
     assertTrue(err().startsWith("f2c produce: image folder /nowhere/at/all does not exist"), err());
   }
 
   @Test
   void benchPipelineRefusesSettingsItCannotTime() {
     assertEquals(2, run("bench", "pipeline", "--rounds", "0"));
-    assertTrue(err().startsWith("f2c bench pipeline: invalid value '0' for --rounds: must be a positive whole number"),
+    assertTrue(
+        err()
+            .startsWith(
+                "f2c bench pipeline: invalid value '0' for --rounds: must be a positive whole number"),
         err());
     err.reset();
     assertEquals(2, run("bench", "pipeline", "--steps", "10", "--publish-every-steps", "20"));
-    assertTrue(err().startsWith("f2c bench pipeline: bench pipeline times the job by its model versions: "
-        + "--publish-every-steps (20) must not exceed --steps (10)"), err());
+    assertTrue(
+        err()
+            .startsWith(
+                "f2c bench pipeline: bench pipeline times the job by its model versions: "
+                    + "--publish-every-steps (20) must not exceed --steps (10)"),
+        err());
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
@@ -15,10 +16,11 @@ import java.io.DataInputStream;
 import java.io.IOException;
 
 /**
- * Loads a published model ({@link ModelBlob}) and embeds preprocessed images with it in inference mode. Subscribers
- * swap one Embedder for another when a new version arrives. Thread-safe (embedding is serialized).
+ * Loads a published model ({@link ModelBlob}) and embeds preprocessed images with it in inference
+ * mode. Subscribers swap one Embedder for another when a new version arrives. Thread-safe
+ * (embedding is serialized).
  */
-public final class Embedder implements AutoCloseable, io.f2c.model.FaceEmbedding {
+public final class Embedder implements AutoCloseable, FaceEmbedding {
   private final ModelBlob.Header header;
   private final NDManager manager;
   private final Block net;
@@ -41,7 +43,8 @@ public final class Embedder implements AutoCloseable, io.f2c.model.FaceEmbedding
       NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
       try {
         Block net = header.architecture().create(header.embeddingDim(), spec.size());
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, spec.channels(), spec.size(), spec.size()));
+        net.initialize(
+            manager, DataType.FLOAT32, new Shape(1, spec.channels(), spec.size(), spec.size()));
         ModelBlob.readParameters(net, manager, in);
         return new Embedder(header, manager, net);
       } catch (IOException | RuntimeException e) {
@@ -71,14 +74,18 @@ public final class Embedder implements AutoCloseable, io.f2c.model.FaceEmbedding
     return header.architecture();
   }
 
-  /** Embeddings [count, D] (row-major, L2-normalised) of {@code count} images preprocessed by {@link #input()}. */
+  /**
+   * Embeddings [count, D] (row-major, L2-normalised) of {@code count} images preprocessed by {@link
+   * #input()}.
+   */
   @Override
   public synchronized float[] embed(float[] images, int count) {
     PreprocessSpec spec = header.input();
     if (images.length != count * spec.tensorLength()) {
-      throw new IllegalArgumentException("expected " + count + " images of " + spec.tensorLength() + " floats");
+      throw new IllegalArgumentException(
+          "expected " + count + " images of " + spec.tensorLength() + " floats");
     }
-    ai.djl.pytorch.jni.JniUtils.setGradMode(false); // per thread; see F2cTrainer
+    JniUtils.setGradMode(false); // per thread; see F2cTrainer
     try (NDScope scope = new NDScope()) {
       var x = manager.create(images, new Shape(count, spec.channels(), spec.size(), spec.size()));
       return net.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();

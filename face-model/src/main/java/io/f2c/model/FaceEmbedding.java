@@ -2,14 +2,19 @@ package io.f2c.model;
 
 import io.f2c.preprocess.PreprocessSpec;
 
-/** Something that turns preprocessed face images into embeddings: a published model, or raw pixels as a baseline. */
+/**
+ * Something that turns preprocessed face images into embeddings: a published model, or raw pixels
+ * as a baseline.
+ */
 public interface FaceEmbedding {
   /** How images must be preprocessed for {@link #embed}. */
   PreprocessSpec input();
 
   int dim();
 
-  /** Embeddings [count, dim] (row-major) of {@code count} images preprocessed by {@link #input()}. */
+  /**
+   * Embeddings [count, dim] (row-major) of {@code count} images preprocessed by {@link #input()}.
+   */
   float[] embed(float[] images, int count);
 
   /** The no-training baseline: the preprocessed pixels are the embedding (compared by cosine). */

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Puts ModelUpdate chunks back together. A version is complete when all its chunks arrived and the SHA-256 of their
- * concatenation matches; a version whose checksum fails is dropped (and reported), never handed out. Chunks of an
- * older version than one already completed are ignored.
+ * Puts ModelUpdate chunks back together. A version is complete when all its chunks arrived and the
+ * SHA-256 of their concatenation matches; a version whose checksum fails is dropped (and reported),
+ * never handed out. Chunks of an older version than one already completed are ignored.
  */
 public final class ModelAssembler {
   private final Map<String, Partial> partials = new HashMap<>();
@@ -54,10 +54,22 @@ public final class ModelAssembler {
       partials.put(name, partial);
     }
     int index = chunk.getChunkIndex();
-    if (index < 0 || index >= partial.chunks.length || chunk.getChunkCount() != partial.chunks.length) {
+    if (index < 0
+        || index >= partial.chunks.length
+        || chunk.getChunkCount() != partial.chunks.length) {
       partials.remove(name);
-      throw new CorruptModelException("model " + name + " v" + chunk.getVersion() + ": chunk " + index + " of "
-          + chunk.getChunkCount() + " does not fit a version of " + partial.chunks.length + " chunks");
+      throw new CorruptModelException(
+          "model "
+              + name
+              + " v"
+              + chunk.getVersion()
+              + ": chunk "
+              + index
+              + " of "
+              + chunk.getChunkCount()
+              + " does not fit a version of "
+              + partial.chunks.length
+              + " chunks");
     }
     if (partial.chunks[index] == null) {
       partial.received++;
@@ -76,8 +88,15 @@ public final class ModelAssembler {
     byte[] blob = out.toByteArray();
     String sha = sha256Hex(blob);
     if (!sha.equals(chunk.getSha256())) {
-      throw new CorruptModelException("model " + name + " v" + chunk.getVersion() + ": SHA-256 " + sha
-          + " does not match the published " + chunk.getSha256());
+      throw new CorruptModelException(
+          "model "
+              + name
+              + " v"
+              + chunk.getVersion()
+              + ": SHA-256 "
+              + sha
+              + " does not match the published "
+              + chunk.getSha256());
     }
     completed.put(name, chunk.getVersion());
     return Optional.of(new Complete(chunk, blob));

@@ -12,8 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * The bytes of a published model: a header (magic "F2CM", format version, backbone name, embedding dimension, input
- * spec) followed by the probe net's parameters in DJL's own format. A ModelUpdate carries them in chunks.
+ * The bytes of a published model: a header (magic "F2CM", format version, backbone name, embedding
+ * dimension, input spec) followed by the probe net's parameters in DJL's own format. A ModelUpdate
+ * carries them in chunks.
  */
 public final class ModelBlob {
   static final int MAGIC = 0x4632434D; // "F2CM"
@@ -24,7 +25,8 @@ public final class ModelBlob {
   /** The header fields of a blob. */
   public record Header(Backbone architecture, int embeddingDim, PreprocessSpec input) {}
 
-  public static byte[] write(Backbone architecture, int embeddingDim, PreprocessSpec input, Block net) {
+  public static byte[] write(
+      Backbone architecture, int embeddingDim, PreprocessSpec input, Block net) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
@@ -49,12 +51,14 @@ public final class ModelBlob {
     }
     int version = in.readInt();
     if (version != VERSION) {
-      throw new IOException("model format v" + version + " is not supported (this reader knows v" + VERSION + ")");
+      throw new IOException(
+          "model format v" + version + " is not supported (this reader knows v" + VERSION + ")");
     }
     Backbone architecture = Backbone.of(in.readUTF());
     int dim = in.readInt();
-    PreprocessSpec spec = new PreprocessSpec(in.readInt(), in.readInt(), in.readFloat(), in.readFloat(),
-        in.readFloat());
+    PreprocessSpec spec =
+        new PreprocessSpec(
+            in.readInt(), in.readInt(), in.readFloat(), in.readFloat(), in.readFloat());
     return new Header(architecture, dim, spec);
   }
 
@@ -62,7 +66,8 @@ public final class ModelBlob {
     try {
       net.loadParameters(manager, in);
     } catch (MalformedModelException e) {
-      throw new IOException("model parameters do not fit the declared backbone: " + e.getMessage(), e);
+      throw new IOException(
+          "model parameters do not fit the declared backbone: " + e.getMessage(), e);
     }
   }
 }

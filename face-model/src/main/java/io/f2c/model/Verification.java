@@ -1,9 +1,11 @@
 package io.f2c.model;
 
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
-/** Face verification and identification measures on embeddings (row-major float arrays of dimension dim). */
+/**
+ * Face verification and identification measures on embeddings (row-major float arrays of dimension
+ * dim).
+ */
 public final class Verification {
   private Verification() {}
 
@@ -23,7 +25,8 @@ public final class Verification {
   }
 
   /** Share of probes whose most similar gallery row has the probe's label. */
-  public static double rank1(float[] gallery, String[] galleryLabels, float[] probes, String[] probeLabels, int dim) {
+  public static double rank1(
+      float[] gallery, String[] galleryLabels, float[] probes, String[] probeLabels, int dim) {
     int correct = 0;
     for (int p = 0; p < probeLabels.length; p++) {
       int best = -1;
@@ -42,7 +45,9 @@ public final class Verification {
     return probeLabels.length == 0 ? 0 : correct / (double) probeLabels.length;
   }
 
-  /** Verification accuracy (best threshold) over all pairs of rows: same label vs different label. */
+  /**
+   * Verification accuracy (best threshold) over all pairs of rows: same label vs different label.
+   */
   public static double allPairsAccuracy(float[] embeddings, String[] labels, int dim) {
     int n = labels.length;
     double[] scores = new double[n * (n - 1) / 2];

@@ -9,17 +9,21 @@ import java.awt.image.DataBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes JPEG, PNG and binary PGM (P5) bytes into the float tensor described by a {@link PreprocessSpec}.
+ * Decodes JPEG, PNG and binary PGM (P5) bytes into the float tensor described by a {@link
+ * PreprocessSpec}.
  *
- * <p>The image header is read first and images declaring more than {@code maxPixels} pixels are refused before any
- * pixel is decoded, so a small file cannot make the job allocate gigabytes (decompression bomb).
+ * <p>The image header is read first and images declaring more than {@code maxPixels} pixels are
+ * refused before any pixel is decoded, so a small file cannot make the job allocate gigabytes
+ * (decompression bomb).
  */
 public final class ImageDecoder implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,8 +39,8 @@ public final class ImageDecoder implements Serializable {
   }
 
   /** The format implied by a file name, or null when it is not an image we read. */
-  public static ImageFormat formatOf(java.nio.file.Path file) {
-    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+  public static ImageFormat formatOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".jpg") || name.endsWith(".jpeg")) {
       return ImageFormat.JPEG;
     }
@@ -54,20 +58,25 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * Crop, resize and normalisation in floats, without the 8-bit step the job keeps images in: the resampling
-   * geometry exactly (its tests use it). Training, subscribers and evaluation use {@link #networkInput}.
+   * Crop, resize and normalisation in floats, without the 8-bit step the job keeps images in: the
+   * resampling geometry exactly (its tests use it). Training, subscribers and evaluation use {@link
+   * #networkInput}.
    */
   public float[] decode(byte[] bytes, ImageFormat format) throws ImageRejectedException {
     return preprocess(readPixels(bytes, format));
   }
 
-  /** Reads the pixels as an interleaved 0..255 raster in RGB (grey images are replicated to three channels). */
+  /**
+   * Reads the pixels as an interleaved 0..255 raster in RGB (grey images are replicated to three
+   * channels).
+   */
   public Pixels readPixels(byte[] bytes, ImageFormat format) throws ImageRejectedException {
     if (bytes == null || bytes.length == 0) {
       throw new ImageRejectedException(RejectReason.MISSING_FIELD, "image bytes are empty");
     }
     if (bytes.length > maxBytes) {
-      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE,
+      throw new ImageRejectedException(
+          RejectReason.IMAGE_TOO_LARGE,
           "encoded image is " + bytes.length + " bytes, over the limit of " + maxBytes);
     }
     if (format == null) {
@@ -80,9 +89,9 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * Decodes and preprocesses one image into CHW 8-bit values (crop and resize done, normalisation not yet): the
-   * compact form the streaming job moves between operators and keeps in state; {@link PreprocessSpec#normalize}
-   * turns it into the network input.
+   * Decodes and preprocesses one image into CHW 8-bit values (crop and resize done, normalisation
+   * not yet): the compact form the streaming job moves between operators and keeps in state; {@link
+   * PreprocessSpec#normalize} turns it into the network input.
    */
   public byte[] decodeToBytes(byte[] bytes, ImageFormat format) throws ImageRejectedException {
     Pixels pixels = readPixels(bytes, format);
@@ -92,10 +101,12 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * The network input exactly as training builds it: {@link #decodeToBytes} (what the job keeps), then {@link
-   * PreprocessSpec#normalize}; written into {@code out} from {@code offset}. Subscribers and evaluation use this.
+   * The network input exactly as training builds it: {@link #decodeToBytes} (what the job keeps),
+   * then {@link PreprocessSpec#normalize}; written into {@code out} from {@code offset}.
+   * Subscribers and evaluation use this.
    */
-  public void networkInput(byte[] bytes, ImageFormat format, float[] out, int offset) throws ImageRejectedException {
+  public void networkInput(byte[] bytes, ImageFormat format, float[] out, int offset)
+      throws ImageRejectedException {
     spec.normalize(decodeToBytes(bytes, format), out, offset);
   }
 
@@ -118,20 +129,25 @@ public final class ImageDecoder implements Serializable {
 
   private void resample(Pixels pixels, ValueSink out) {
     int size = spec.size();
-    int side = Math.max(1, Math.round(Math.min(pixels.width(), pixels.height()) * spec.cropFraction()));
+    int side =
+        Math.max(1, Math.round(Math.min(pixels.width(), pixels.height()) * spec.cropFraction()));
     double x0 = (pixels.width() - side) / 2.0;
     double y0 = (pixels.height() - side) / 2.0;
     double step = side / (double) size;
     int plane = size * size;
-    // The bilinear taps depend on the column or the row only: computed once per column and row, not per value.
+    // The bilinear taps depend on the column or the row only: computed once per column and row, not
+    // per value.
     Taps columns = Taps.of(x0, step, size, pixels.width());
     Taps rows = Taps.of(y0, step, size, pixels.height());
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         int o = y * size + x;
         if (spec.channels() == 1) {
-          out.accept(o, 0.299 * pixels.sample(columns, rows, x, y, 0) + 0.587 * pixels.sample(columns, rows, x, y, 1)
-              + 0.114 * pixels.sample(columns, rows, x, y, 2));
+          out.accept(
+              o,
+              0.299 * pixels.sample(columns, rows, x, y, 0)
+                  + 0.587 * pixels.sample(columns, rows, x, y, 1)
+                  + 0.114 * pixels.sample(columns, rows, x, y, 2));
         } else {
           for (int c = 0; c < 3; c++) {
             out.accept(c * plane + o, pixels.sample(columns, rows, x, y, c));
@@ -141,7 +157,10 @@ public final class ImageDecoder implements Serializable {
     }
   }
 
-  /** Bilinear taps along one axis: for output index i, source indices {@code low[i]}, {@code high[i]} and weight. */
+  /**
+   * Bilinear taps along one axis: for output index i, source indices {@code low[i]}, {@code
+   * high[i]} and weight.
+   */
   record Taps(int[] low, int[] high, double[] weight) {
     static Taps of(double origin, double step, int size, int extent) {
       int[] low = new int[size];
@@ -164,19 +183,29 @@ public final class ImageDecoder implements Serializable {
 
   private void checkPixels(long width, long height) throws ImageRejectedException {
     if (width <= 0 || height <= 0) {
-      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
+      throw new ImageRejectedException(
+          RejectReason.CORRUPT_IMAGE,
           "image header declares an empty image (" + width + "x" + height + ")");
     }
     if (width * height > maxPixels) {
-      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE, "image header declares " + width + "x" + height
-          + " = " + (width * height) + " pixels, over the limit of " + maxPixels);
+      throw new ImageRejectedException(
+          RejectReason.IMAGE_TOO_LARGE,
+          "image header declares "
+              + width
+              + "x"
+              + height
+              + " = "
+              + (width * height)
+              + " pixels, over the limit of "
+              + maxPixels);
     }
   }
 
   private Pixels readWithImageIo(byte[] bytes, ImageFormat format) throws ImageRejectedException {
     ImageReader reader = READERS.get()[readerSlot(format)];
     if (reader == null) {
-      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT, "no " + format + " reader available");
+      throw new ImageRejectedException(
+          RejectReason.UNSUPPORTED_FORMAT, "no " + format + " reader available");
     }
     // In memory: ImageIO.createImageInputStream would cache the bytes in a temporary file.
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
@@ -184,8 +213,12 @@ public final class ImageDecoder implements Serializable {
       checkPixels(reader.getWidth(0), reader.getHeight(0));
       return Pixels.of(reader.read(0));
     } catch (IOException | RuntimeException e) {
-      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
-          "cannot decode " + format + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+      throw new ImageRejectedException(
+          RejectReason.CORRUPT_IMAGE,
+          "cannot decode "
+              + format
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
           e);
     } finally {
       reader.setInput(null);
@@ -193,33 +226,42 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * One PNG and one JPEG reader per thread (indexed by {@link #readerSlot}), reused from image to image: looking
-   * readers up and creating them cost more than decoding a small face. A reader is not thread-safe, hence one per
-   * thread; an array of JDK objects, so a pooled thread that outlives a Flink job keeps no class of the job's.
+   * One PNG and one JPEG reader per thread (indexed by {@link #readerSlot}), reused from image to
+   * image: looking readers up and creating them cost more than decoding a small face. A reader is
+   * not thread-safe, hence one per thread; an array of JDK objects, so a pooled thread that
+   * outlives a Flink job keeps no class of the job's.
    */
-  private static final ThreadLocal<ImageReader[]> READERS = ThreadLocal.withInitial(() -> {
-    ImageReader[] readers = new ImageReader[2];
-    String[] names = {"png", "jpeg"};
-    for (int i = 0; i < names.length; i++) {
-      Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName(names[i]);
-      readers[i] = found.hasNext() ? found.next() : null;
-    }
-    return readers;
-  });
+  private static final ThreadLocal<ImageReader[]> READERS =
+      ThreadLocal.withInitial(
+          () -> {
+            ImageReader[] readers = new ImageReader[2];
+            String[] names = {"png", "jpeg"};
+            for (int i = 0; i < names.length; i++) {
+              Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName(names[i]);
+              readers[i] = found.hasNext() ? found.next() : null;
+            }
+            return readers;
+          });
 
   private static int readerSlot(ImageFormat format) {
     return format == ImageFormat.PNG ? 0 : 1;
   }
 
-  /** Binary PGM (P5): header tokens separated by whitespace, '#' comments to end of line, 8- or 16-bit samples. */
+  /**
+   * Binary PGM (P5): header tokens separated by whitespace, '#' comments to end of line, 8- or
+   * 16-bit samples.
+   */
   private Pixels readPgm(byte[] bytes) throws ImageRejectedException {
     PgmHeader header = PgmHeader.parse(bytes);
     checkPixels(header.width(), header.height());
     int bytesPerSample = header.maxValue() < 256 ? 1 : 2;
     long needed = (long) header.width() * header.height() * bytesPerSample;
     if (header.dataOffset() + needed > bytes.length) {
-      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE,
-          "PGM data is truncated: header declares " + needed + " bytes of pixels, file has "
+      throw new ImageRejectedException(
+          RejectReason.CORRUPT_IMAGE,
+          "PGM data is truncated: header declares "
+              + needed
+              + " bytes of pixels, file has "
               + (bytes.length - header.dataOffset()));
     }
     int n = header.width() * header.height();
@@ -227,7 +269,8 @@ public final class ImageDecoder implements Serializable {
     double scale = 255.0 / header.maxValue();
     for (int i = 0; i < n; i++) {
       int p = header.dataOffset() + i * bytesPerSample;
-      int v = bytesPerSample == 1 ? bytes[p] & 0xff : ((bytes[p] & 0xff) << 8) | (bytes[p + 1] & 0xff);
+      int v =
+          bytesPerSample == 1 ? bytes[p] & 0xff : ((bytes[p] & 0xff) << 8) | (bytes[p + 1] & 0xff);
       int grey = (int) Math.round(Math.min(v, header.maxValue()) * scale);
       rgb[3 * i] = grey;
       rgb[3 * i + 1] = grey;
@@ -242,7 +285,8 @@ public final class ImageDecoder implements Serializable {
       int w = image.getWidth();
       int h = image.getHeight();
       if (isPlainRgb(image)) {
-        // 8-bit sRGB without alpha (what PNG and JPEG colour images decode to): the raster's bands are R, G, B
+        // 8-bit sRGB without alpha (what PNG and JPEG colour images decode to): the raster's bands
+        // are R, G, B
         // already, exactly what getRGB would give, without its per-pixel colour-model calls.
         return new Pixels(w, h, image.getRaster().getPixels(0, 0, w, h, (int[]) null));
       }
@@ -258,8 +302,11 @@ public final class ImageDecoder implements Serializable {
 
     private static boolean isPlainRgb(BufferedImage image) {
       ColorModel model = image.getColorModel();
-      return model instanceof ComponentColorModel && !model.hasAlpha() && model.getNumComponents() == 3
-          && model.getColorSpace().isCS_sRGB() && image.getRaster().getNumBands() == 3
+      return model instanceof ComponentColorModel
+          && !model.hasAlpha()
+          && model.getNumComponents() == 3
+          && model.getColorSpace().isCS_sRGB()
+          && image.getRaster().getNumBands() == 3
           && image.getSampleModel().getDataType() == DataBuffer.TYPE_BYTE;
     }
 

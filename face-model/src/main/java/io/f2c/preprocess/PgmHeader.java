@@ -10,7 +10,8 @@ record PgmHeader(int width, int height, int maxValue, int dataOffset) {
       throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE, "not a PGM file (no 'P' magic)");
     }
     if (bytes[1] != '5') {
-      throw new ImageRejectedException(RejectReason.UNSUPPORTED_FORMAT,
+      throw new ImageRejectedException(
+          RejectReason.UNSUPPORTED_FORMAT,
           "only binary PGM (P5) is supported, this is P" + (char) bytes[1]);
     }
     int[] pos = {2};
@@ -18,17 +19,19 @@ record PgmHeader(int width, int height, int maxValue, int dataOffset) {
     long height = nextNumber(bytes, pos, "height");
     long maxValue = nextNumber(bytes, pos, "maxval");
     if (maxValue < 1 || maxValue > 65535) {
-      throw new ImageRejectedException(RejectReason.CORRUPT_IMAGE, "PGM maxval must be 1..65535, was " + maxValue);
+      throw new ImageRejectedException(
+          RejectReason.CORRUPT_IMAGE, "PGM maxval must be 1..65535, was " + maxValue);
     }
     if (width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
-      throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE,
-          "PGM header declares " + width + "x" + height + " pixels");
+      throw new ImageRejectedException(
+          RejectReason.IMAGE_TOO_LARGE, "PGM header declares " + width + "x" + height + " pixels");
     }
     // Exactly one whitespace byte separates maxval from the pixel data.
     return new PgmHeader((int) width, (int) height, (int) maxValue, pos[0] + 1);
   }
 
-  private static long nextNumber(byte[] bytes, int[] pos, String what) throws ImageRejectedException {
+  private static long nextNumber(byte[] bytes, int[] pos, String what)
+      throws ImageRejectedException {
     int i = pos[0];
     while (i < bytes.length) {
       if (bytes[i] == '#') {
@@ -46,7 +49,8 @@ record PgmHeader(int width, int height, int maxValue, int dataOffset) {
     while (i < bytes.length && bytes[i] >= '0' && bytes[i] <= '9') {
       value = value * 10 + (bytes[i] - '0');
       if (value > Integer.MAX_VALUE * 4L) {
-        throw new ImageRejectedException(RejectReason.IMAGE_TOO_LARGE, "PGM " + what + " is absurdly large");
+        throw new ImageRejectedException(
+            RejectReason.IMAGE_TOO_LARGE, "PGM " + what + " is absurdly large");
       }
       i++;
     }

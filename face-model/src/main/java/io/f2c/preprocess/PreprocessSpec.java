@@ -4,15 +4,18 @@ import io.f2c.schema.InputSpec;
 import java.io.Serializable;
 
 /**
- * How an image becomes a network input: central square crop (a fraction of the shorter side), resize to
- * {@code size x size}, {@code channels} (1 grey, 3 RGB), then (x - normMean) / normScale. Training, subscribers and
- * evaluation all use this one description (it travels with every published model as {@link InputSpec}).
+ * How an image becomes a network input: central square crop (a fraction of the shorter side),
+ * resize to {@code size x size}, {@code channels} (1 grey, 3 RGB), then (x - normMean) / normScale.
+ * Training, subscribers and evaluation all use this one description (it travels with every
+ * published model as {@link InputSpec}).
  */
-public record PreprocessSpec(int size, int channels, float cropFraction, float normMean, float normScale)
+public record PreprocessSpec(
+    int size, int channels, float cropFraction, float normMean, float normScale)
     implements Serializable {
 
   /** The usual face normalisation, (x - 127.5) / 128. */
   public static final float FACE_MEAN = 127.5f;
+
   public static final float FACE_SCALE = 128f;
 
   public PreprocessSpec {
@@ -32,7 +35,11 @@ public record PreprocessSpec(int size, int channels, float cropFraction, float n
   }
 
   public static PreprocessSpec from(InputSpec spec) {
-    return new PreprocessSpec(spec.getSize(), spec.getChannels(), spec.getCropFraction(), spec.getNormMean(),
+    return new PreprocessSpec(
+        spec.getSize(),
+        spec.getChannels(),
+        spec.getCropFraction(),
+        spec.getNormMean(),
         spec.getNormScale());
   }
 

@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Arc2D;
 import java.awt.geom.Ellipse2D;
+import java.awt.geom.Line2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,10 +21,10 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Seeded synthetic "faces" so the demo and the default tests run on a machine without face data. Each identity has
- * fixed traits (face shape, skin and hair tone, eye spacing and size, brows, nose, mouth, a few marks); each image of
- * it varies pose and capture (shift, scale, small rotation, lighting gain and gradient, noise). Same seed, same
- * images, byte for byte.
+ * Seeded synthetic "faces" so the demo and the default tests run on a machine without face data.
+ * Each identity has fixed traits (face shape, skin and hair tone, eye spacing and size, brows,
+ * nose, mouth, a few marks); each image of it varies pose and capture (shift, scale, small
+ * rotation, lighting gain and gradient, noise). Same seed, same images, byte for byte.
  */
 public final class SyntheticFaces {
   private final long seed;
@@ -62,7 +63,9 @@ public final class SyntheticFaces {
     g.setTransform(pose);
 
     g.setColor(t.hair);
-    g.fill(new Ellipse2D.Double(-t.faceW / 2 - 4, -t.faceH / 2 - t.hairHeight, t.faceW + 8, t.faceH * 0.7));
+    g.fill(
+        new Ellipse2D.Double(
+            -t.faceW / 2 - 4, -t.faceH / 2 - t.hairHeight, t.faceW + 8, t.faceH * 0.7));
     g.setColor(t.skin);
     g.fill(new Ellipse2D.Double(-t.faceW / 2, -t.faceH / 2, t.faceW, t.faceH));
     for (double[] mark : t.marks) {
@@ -79,18 +82,29 @@ public final class SyntheticFaces {
       g.fill(new Ellipse2D.Double(ex - t.eyeH / 2 + gaze, t.eyeY - t.eyeH / 2, t.eyeH, t.eyeH));
       g.setColor(t.hair.darker());
       g.setStroke(new BasicStroke((float) t.browThickness));
-      g.draw(new java.awt.geom.Line2D.Double(ex - t.eyeW / 2, t.eyeY - t.browGap + side * t.browTilt,
-          ex + t.eyeW / 2, t.eyeY - t.browGap - side * t.browTilt));
+      g.draw(
+          new Line2D.Double(
+              ex - t.eyeW / 2,
+              t.eyeY - t.browGap + side * t.browTilt,
+              ex + t.eyeW / 2,
+              t.eyeY - t.browGap - side * t.browTilt));
     }
     g.setColor(t.skin.darker());
     g.setStroke(new BasicStroke(2f));
-    g.draw(new java.awt.geom.Line2D.Double(0, t.eyeY + 2, t.noseDx, t.eyeY + t.noseLength));
-    g.draw(new java.awt.geom.Line2D.Double(t.noseDx, t.eyeY + t.noseLength, t.noseDx - 4, t.eyeY + t.noseLength));
+    g.draw(new Line2D.Double(0, t.eyeY + 2, t.noseDx, t.eyeY + t.noseLength));
+    g.draw(new Line2D.Double(t.noseDx, t.eyeY + t.noseLength, t.noseDx - 4, t.eyeY + t.noseLength));
     g.setColor(t.lips);
     g.setStroke(new BasicStroke((float) t.lipThickness));
     double curve = t.mouthCurve + expression * 10;
-    g.draw(new Arc2D.Double(-t.mouthW / 2, t.mouthY - Math.abs(curve), t.mouthW, 2 * Math.abs(curve) + 1,
-        curve >= 0 ? 200 : 20, 140, Arc2D.OPEN));
+    g.draw(
+        new Arc2D.Double(
+            -t.mouthW / 2,
+            t.mouthY - Math.abs(curve),
+            t.mouthW,
+            2 * Math.abs(curve) + 1,
+            curve >= 0 ? 200 : 20,
+            140,
+            Arc2D.OPEN));
     g.dispose();
 
     applyLightingAndNoise(img, v);
@@ -114,7 +128,8 @@ public final class SyntheticFaces {
           writer.dispose();
         }
       } else {
-        throw new IllegalArgumentException("synthetic faces are encoded as PNG or JPEG, not " + format);
+        throw new IllegalArgumentException(
+            "synthetic faces are encoded as PNG or JPEG, not " + format);
       }
       return out.toByteArray();
     } catch (IOException e) {
@@ -158,7 +173,8 @@ public final class SyntheticFaces {
   }
 
   private static long mix(long seed, int identity, int image) {
-    long h = seed * 0x9E3779B97F4A7C15L + identity * 0xC2B2AE3D27D4EB4FL + image * 0x165667B19E3779F9L;
+    long h =
+        seed * 0x9E3779B97F4A7C15L + identity * 0xC2B2AE3D27D4EB4FL + image * 0x165667B19E3779F9L;
     h ^= h >>> 31;
     return h * 0xBF58476D1CE4E5B9L;
   }
@@ -214,8 +230,13 @@ public final class SyntheticFaces {
       lipThickness = 1.5 + r.nextDouble() * 3;
       marks = new double[r.nextInt(4)][];
       for (int i = 0; i < marks.length; i++) {
-        marks[i] = new double[] {-25 + r.nextDouble() * 50, -25 + r.nextDouble() * 50, 3 + r.nextDouble() * 8,
-            r.nextInt(200)};
+        marks[i] =
+            new double[] {
+              -25 + r.nextDouble() * 50,
+              -25 + r.nextDouble() * 50,
+              3 + r.nextDouble() * 8,
+              r.nextInt(200)
+            };
       }
     }
   }

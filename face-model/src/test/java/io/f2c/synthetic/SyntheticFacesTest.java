@@ -23,7 +23,8 @@ class SyntheticFacesTest {
 
   @Test
   void imagesOfOneIdentityDifferButResembleEachOtherMoreThanOthers() throws Exception {
-    // Nearest-neighbour identification on raw pixels: far above chance means identity is visible in the pixels,
+    // Nearest-neighbour identification on raw pixels: far above chance means identity is visible in
+    // the pixels,
     // while images still vary (no two images of an identity are identical).
     int identities = 20;
     int images = 5;
@@ -32,7 +33,8 @@ class SyntheticFacesTest {
     float[][] x = new float[identities * images][];
     for (int id = 0; id < identities; id++) {
       for (int img = 0; img < images; img++) {
-        x[id * images + img] = decoder.decode(faces.encoded(id, img, ImageFormat.PNG), ImageFormat.PNG);
+        x[id * images + img] =
+            decoder.decode(faces.encoded(id, img, ImageFormat.PNG), ImageFormat.PNG);
       }
     }
     int correct = 0;
@@ -55,8 +57,10 @@ class SyntheticFacesTest {
       }
     }
     double accuracy = correct / (double) x.length;
-    System.out.printf("synthetic raw-pixel 1-NN accuracy: %.2f (chance %.2f)%n", accuracy, 1.0 / identities);
-    // Measured 0.39 (seed 42, deterministic); chance is 0.05. Not trivially separable either (a network has something to learn).
+    System.out.printf(
+        "synthetic raw-pixel 1-NN accuracy: %.2f (chance %.2f)%n", accuracy, 1.0 / identities);
+    // Measured 0.39 (seed 42, deterministic); chance is 0.05. Not trivially separable either (a
+    // network has something to learn).
     assertTrue(accuracy > 0.3, "1-NN accuracy " + accuracy);
   }
 

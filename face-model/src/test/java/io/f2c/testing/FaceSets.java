@@ -1,11 +1,11 @@
 package io.f2c.testing;
 
 import io.f2c.model.Verification;
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.ImageFormat;
+import io.f2c.synthetic.SyntheticFaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,9 +21,12 @@ import java.util.stream.Stream;
 public final class FaceSets {
   private FaceSets() {}
 
-  /** Synthetic identities [first, first + count), images [0, imagesEach), preprocessed by {@code spec}. */
-  public static Map<String, List<float[]>> synthetic(long seed, int first, int count, int imagesEach,
-      PreprocessSpec spec) {
+  /**
+   * Synthetic identities [first, first + count), images [0, imagesEach), preprocessed by {@code
+   * spec}.
+   */
+  public static Map<String, List<float[]>> synthetic(
+      long seed, int first, int count, int imagesEach, PreprocessSpec spec) {
     SyntheticFaces faces = new SyntheticFaces(seed, spec.size());
     ImageDecoder decoder = new ImageDecoder(spec, 1 << 24, 1 << 24);
     Map<String, List<float[]>> set = new LinkedHashMap<>();
@@ -38,8 +41,8 @@ public final class FaceSets {
   }
 
   /** A one-folder-per-identity tree; {@code keep(identity, fileName)} selects the images. */
-  public static Map<String, List<float[]>> folder(Path root, PreprocessSpec spec,
-      BiFunction<String, String, Boolean> keep) {
+  public static Map<String, List<float[]>> folder(
+      Path root, PreprocessSpec spec, BiFunction<String, String, Boolean> keep) {
     ImageDecoder decoder = new ImageDecoder(spec, 1 << 24, 1 << 24);
     Map<String, List<float[]>> set = new LinkedHashMap<>();
     try (Stream<Path> dirs = Files.list(root)) {
@@ -70,10 +73,13 @@ public final class FaceSets {
   public static Flat flatten(Map<String, List<float[]>> set) {
     List<String> labels = new ArrayList<>();
     List<float[]> images = new ArrayList<>();
-    set.forEach((id, list) -> list.forEach(img -> {
-      labels.add(id);
-      images.add(img);
-    }));
+    set.forEach(
+        (id, list) ->
+            list.forEach(
+                img -> {
+                  labels.add(id);
+                  images.add(img);
+                }));
     int length = images.get(0).length;
     float[] pixels = new float[images.size() * length];
     for (int i = 0; i < images.size(); i++) {

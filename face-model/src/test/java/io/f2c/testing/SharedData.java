@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates {@code ../shared/data} (real face sets, never copied into the repository). Tests that need it are skipped
- * with a message that says so when it is absent; under CI (environment CI=true) its absence is an error.
+ * Locates {@code ../shared/data} (real face sets, never copied into the repository). Tests that
+ * need it are skipped with a message that says so when it is absent; under CI (environment CI=true)
+ * its absence is an error.
  */
 public final class SharedData {
   private SharedData() {}
@@ -35,8 +36,13 @@ public final class SharedData {
     if (!present && "true".equals(System.getenv("CI"))) {
       throw new AssertionError("CI must provide " + dir + " (../shared/data/" + name + ")");
     }
-    assumeTrue(present, "SKIPPED: real face data not found at " + dir
-        + " (../shared/data/" + name + " beside the repository; set F2C_SHARED_DATA to point elsewhere)");
+    assumeTrue(
+        present,
+        "SKIPPED: real face data not found at "
+            + dir
+            + " (../shared/data/"
+            + name
+            + " beside the repository; set F2C_SHARED_DATA to point elsewhere)");
     return dir;
   }
 }

@@ -1,7 +1,7 @@
 package io.f2c.testing;
 
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.schema.ImageFormat;
+import io.f2c.synthetic.SyntheticFaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +10,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An LFW-shaped test set made of synthetic identities: {@code dir/<name>/<name>_NNNN.jpg} and a {@code pairs.txt}
- * with {@code folds} folds of {@code perFold} same-identity and {@code perFold} different-identity pairs.
+ * An LFW-shaped test set made of synthetic identities: {@code dir/<name>/<name>_NNNN.jpg} and a
+ * {@code pairs.txt} with {@code folds} folds of {@code perFold} same-identity and {@code perFold}
+ * different-identity pairs.
  */
 public final class SyntheticLfw {
   private SyntheticLfw() {}
 
-  public static Path write(Path dir, long seed, int identities, int imagesEach, int folds, int perFold)
+  public static Path write(
+      Path dir, long seed, int identities, int imagesEach, int folds, int perFold)
       throws IOException {
     SyntheticFaces faces = new SyntheticFaces(seed, 64);
     List<String> names = new ArrayList<>();
@@ -25,7 +27,8 @@ public final class SyntheticLfw {
       names.add(name);
       Files.createDirectories(dir.resolve(name));
       for (int img = 0; img < imagesEach; img++) {
-        Files.write(dir.resolve(name).resolve(String.format(Locale.ROOT, "%s_%04d.jpg", name, img + 1)),
+        Files.write(
+            dir.resolve(name).resolve(String.format(Locale.ROOT, "%s_%04d.jpg", name, img + 1)),
             faces.encoded(id, img, ImageFormat.JPEG));
       }
     }

@@ -1,9 +1,9 @@
 package io.f2c.testing;
 
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.ImageFormat;
+import io.f2c.synthetic.SyntheticFaces;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +16,11 @@ public final class TestFaces {
   public static final SyntheticFaces FACES = new SyntheticFaces(1, 32);
 
   public static FaceImage face(int identity, int image) {
-    return face(SyntheticFaces.identityId(identity), SyntheticFaces.imageId(identity, image),
-        FACES.encoded(identity, image, ImageFormat.PNG), ImageFormat.PNG);
+    return face(
+        SyntheticFaces.identityId(identity),
+        SyntheticFaces.imageId(identity, image),
+        FACES.encoded(identity, image, ImageFormat.PNG),
+        ImageFormat.PNG);
   }
 
   public static FaceImage face(String identity, String imageId, byte[] bytes, ImageFormat format) {

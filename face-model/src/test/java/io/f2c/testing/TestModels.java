@@ -18,12 +18,16 @@ public final class TestModels {
 
   private TestModels() {}
 
-  /** A small-cnn at {@link #SPEC} with D = {@link #DIM}, freshly initialised; each seed gives other weights. */
+  /**
+   * A small-cnn at {@link #SPEC} with D = {@link #DIM}, freshly initialised; each seed gives other
+   * weights.
+   */
   public static byte[] blob(long seed) {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed((int) seed);
       Block net = Backbone.SMALL_CNN.create(DIM, SPEC.size());
-      net.initialize(manager, DataType.FLOAT32, new Shape(2, SPEC.channels(), SPEC.size(), SPEC.size()));
+      net.initialize(
+          manager, DataType.FLOAT32, new Shape(2, SPEC.channels(), SPEC.size(), SPEC.size()));
       return ModelBlob.write(Backbone.SMALL_CNN, DIM, SPEC, net);
     }
   }

@@ -22,13 +22,16 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The identity-based loader, keyed by identity, in RocksDB keyed state: the registry entry (image count, first seen)
- * and a reservoir of at most K images (reservoir sampling, so every image seen has the same chance to be kept).
+ * The identity-based loader, keyed by identity, in RocksDB keyed state: the registry entry (image
+ * count, first seen) and a reservoir of at most K images (reservoir sampling, so every image seen
+ * has the same chance to be kept).
  *
- * <p>When an identity gets a new image and has another one stored, it emits an {@link IdentitySample} (the new image
- * and a stored one), for a share of such images that matches what the trainer consumes. Identities with two or more images are also replayed every {@code replayIntervalMs} (continual
- * learning: known identities keep being revisited). Identities with one image only reach training through the
- * instance loader, as F2C's negatives. Registry updates go to the {@link #REGISTRY} side output.
+ * <p>When an identity gets a new image and has another one stored, it emits an {@link
+ * IdentitySample} (the new image and a stored one), for a share of such images that matches what
+ * the trainer consumes. Identities with two or more images are also replayed every {@code
+ * replayIntervalMs} (continual learning: known identities keep being revisited). Identities with
+ * one image only reach training through the instance loader, as F2C's negatives. Registry updates
+ * go to the {@link #REGISTRY} side output.
  */
 public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedFace, IdentitySample>
     implements CheckpointedFunction {
@@ -50,8 +53,9 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   private transient Counter replays;
 
   /**
-   * @param sampleShare share of new images that yield a sample: the trainer uses about identity-batch samples per
-   *     instance batch, so emitting more would only make it drop them after they crossed the network
+   * @param sampleShare share of new images that yield a sample: the trainer uses about
+   *     identity-batch samples per instance batch, so emitting more would only make it drop them
+   *     after they crossed the network
    */
   public IdentityBatcher(int reservoirSize, long replayIntervalMs, double sampleShare, long seed) {
     if (reservoirSize < 2) {
@@ -65,10 +69,18 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
 
   @Override
   public void open(OpenContext context) {
-    registry = getRuntimeContext().getState(new ValueStateDescriptor<>("identity-registry", IdentityCount.class));
-    // Slot -> image: a record reads at most the one stored image it pairs with, not the whole reservoir.
-    reservoir = getRuntimeContext().getMapState(new MapStateDescriptor<>("identity-reservoir", Types.INT,
-        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    registry =
+        getRuntimeContext()
+            .getState(new ValueStateDescriptor<>("identity-registry", IdentityCount.class));
+    // Slot -> image: a record reads at most the one stored image it pairs with, not the whole
+    // reservoir.
+    reservoir =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "identity-reservoir",
+                    Types.INT,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
     random = new SplittableRandom(seed ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
     var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
     // A gauge over checkpointed state: the count survives restores, as the registry it counts does.
@@ -78,7 +90,8 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   }
 
   @Override
-  public void processElement(DecodedFace face, Context ctx, Collector<IdentitySample> out) throws Exception {
+  public void processElement(DecodedFace face, Context ctx, Collector<IdentitySample> out)
+      throws Exception {
     IdentityCount entry = registry.value();
     long now = ctx.timerService().currentProcessingTime();
     if (entry == null) {
@@ -92,7 +105,9 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     int stored = (int) Math.min(entry.images - 1, reservoirSize); // images kept before this one
     if (stored > 0) {
       if (random.nextDouble() < sampleShare) {
-        out.collect(new IdentitySample(face.identityId, face.pixels, reservoir.get(random.nextInt(stored))));
+        out.collect(
+            new IdentitySample(
+                face.identityId, face.pixels, reservoir.get(random.nextInt(stored))));
         samples.inc();
       }
       if (stored == 1 && replayIntervalMs > 0) {
@@ -117,16 +132,20 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    identitiesSeenState = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("identities-seen", Long.class));
+    identitiesSeenState =
+        context
+            .getOperatorStateStore()
+            .getListState(new ListStateDescriptor<>("identities-seen", Long.class));
     identitiesSeen = 0;
     for (Long count : identitiesSeenState.get()) {
-      identitiesSeen += count; // after rescaling a subtask may get several entries: their sum stays right
+      identitiesSeen +=
+          count; // after rescaling a subtask may get several entries: their sum stays right
     }
   }
 
   @Override
-  public void onTimer(long timestamp, OnTimerContext ctx, Collector<IdentitySample> out) throws Exception {
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<IdentitySample> out)
+      throws Exception {
     IdentityCount entry = registry.value();
     int stored = entry == null ? 0 : (int) Math.min(entry.images, reservoirSize);
     if (stored >= 2) {

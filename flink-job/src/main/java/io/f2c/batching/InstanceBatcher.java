@@ -14,9 +14,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The instance-based loader: a bounded shuffle buffer. Faces are added as they come; whenever the buffer holds
- * {@code bufferSize} faces, {@code batchSize} of them, drawn at random, leave as one instance batch. The buffer is
- * operator state, so a restore loses no face and repeats none.
+ * The instance-based loader: a bounded shuffle buffer. Faces are added as they come; whenever the
+ * buffer holds {@code bufferSize} faces, {@code batchSize} of them, drawn at random, leave as one
+ * instance batch. The buffer is operator state, so a restore loses no face and repeats none.
  */
 public final class InstanceBatcher extends ProcessFunction<DecodedFace, InstanceBatchRecord>
     implements CheckpointedFunction {
@@ -31,8 +31,12 @@ public final class InstanceBatcher extends ProcessFunction<DecodedFace, Instance
 
   public InstanceBatcher(int batchSize, int bufferSize, long seed) {
     if (batchSize % 2 != 0 || batchSize <= 0 || bufferSize < batchSize) {
-      throw new IllegalArgumentException("instance batch must be even and positive, the shuffle buffer at least as "
-          + "large; were " + batchSize + " and " + bufferSize);
+      throw new IllegalArgumentException(
+          "instance batch must be even and positive, the shuffle buffer at least as "
+              + "large; were "
+              + batchSize
+              + " and "
+              + bufferSize);
     }
     this.batchSize = batchSize;
     this.bufferSize = bufferSize;
@@ -70,8 +74,10 @@ public final class InstanceBatcher extends ProcessFunction<DecodedFace, Instance
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
-    checkpointed = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("instance-shuffle-buffer", DecodedFace.class));
+    checkpointed =
+        context
+            .getOperatorStateStore()
+            .getListState(new ListStateDescriptor<>("instance-shuffle-buffer", DecodedFace.class));
     buffer = new ArrayList<>();
     for (DecodedFace face : checkpointed.get()) {
       buffer.add(face);

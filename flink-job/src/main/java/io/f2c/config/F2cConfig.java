@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Option values: defaults from {@link F2cOptions}, overridden by flags or by code ({@link #with}). Immutable. */
+/**
+ * Option values: defaults from {@link F2cOptions}, overridden by flags or by code ({@link #with}).
+ * Immutable.
+ */
 public final class F2cConfig {
   private final Map<Option<?>, Object> values;
 
@@ -51,9 +54,10 @@ public final class F2cConfig {
       }
       Option<?> option = byFlag.get(arg);
       if (option == null) {
-        throw new UsageException(arg.startsWith("-")
-            ? "unknown flag " + arg
-            : "unexpected argument '" + arg + "' (options are given as --name value)");
+        throw new UsageException(
+            arg.startsWith("-")
+                ? "unknown flag " + arg
+                : "unexpected argument '" + arg + "' (options are given as --name value)");
       }
       if (option.isSwitch()) {
         values.put(option, inlineValue == null ? Boolean.TRUE : option.parse(inlineValue));
@@ -62,7 +66,8 @@ public final class F2cConfig {
       String text = inlineValue;
       if (text == null) {
         if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-          throw new UsageException(option.flag() + " needs a value: " + option.flag() + " " + option.valueHint());
+          throw new UsageException(
+              option.flag() + " needs a value: " + option.flag() + " " + option.valueHint());
         }
         text = args[++i];
       }

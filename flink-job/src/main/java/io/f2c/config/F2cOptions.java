@@ -1,312 +1,398 @@
 package io.f2c.config;
 
+import static io.f2c.config.OptionParsers.enumOption;
+import static io.f2c.config.OptionParsers.path;
+import static io.f2c.config.OptionParsers.port;
+import static io.f2c.config.OptionParsers.positiveInt;
+import static io.f2c.config.OptionParsers.positiveLong;
+import static io.f2c.config.OptionParsers.string;
+
 import io.f2c.model.backbone.Backbone;
 import io.f2c.training.F2cLoss;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainingDevice;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
- * The single home of configuration: every option with its type, default and meaning. Commands pick the options they
- * accept; flags override defaults. The README's configuration table lists the same options (a test keeps them in
- * step).
+ * The single home of configuration: every option with its type, default and meaning. Commands pick
+ * the options they accept; flags override defaults. The README's configuration table lists the same
+ * options (a test keeps them in step).
  */
 public final class F2cOptions {
   private F2cOptions() {}
 
   // --- Kafka ---
-  public static final Option<String> BOOTSTRAP_SERVERS = string("bootstrap-servers", "", "H:P",
-      "Kafka bootstrap servers; empty in the demo means: start an embedded broker on 127.0.0.1.");
-  public static final Option<String> IMAGES_TOPIC = string("images-topic", "face-images", "NAME",
-      "Topic of incoming FaceImage records (key: identity id).");
-  public static final Option<String> DEAD_LETTER_TOPIC = string("dead-letter-topic", "face-images-dlq", "NAME",
-      "Topic for RejectedRecord: input the job could not use, with the reason.");
-  public static final Option<String> MODELS_TOPIC = string("models-topic", "face-models", "NAME",
-      "Topic of published ModelUpdate chunks (key: model name).");
-  public static final Option<Integer> IMAGES_PARTITIONS = positiveInt("images-partitions", 2, "N",
-      "Partitions of the images topic when it is created by f2c.");
-  public static final Option<String> GROUP_ID = string("group-id", "f2c-trainer", "ID",
-      "Kafka consumer group of the job's source (offsets are also kept in Flink checkpoints).");
+  public static final Option<String> BOOTSTRAP_SERVERS =
+      string(
+          "bootstrap-servers",
+          "",
+          "H:P",
+          "Kafka bootstrap servers; empty in the demo means: start an embedded broker on 127.0.0.1.");
+  public static final Option<String> IMAGES_TOPIC =
+      string(
+          "images-topic",
+          "face-images",
+          "NAME",
+          "Topic of incoming FaceImage records (key: identity id).");
+  public static final Option<String> DEAD_LETTER_TOPIC =
+      string(
+          "dead-letter-topic",
+          "face-images-dlq",
+          "NAME",
+          "Topic for RejectedRecord: input the job could not use, with the reason.");
+  public static final Option<String> MODELS_TOPIC =
+      string(
+          "models-topic",
+          "face-models",
+          "NAME",
+          "Topic of published ModelUpdate chunks (key: model name).");
+  public static final Option<Integer> IMAGES_PARTITIONS =
+      positiveInt(
+          "images-partitions", 2, "N", "Partitions of the images topic when it is created by f2c.");
+  public static final Option<String> GROUP_ID =
+      string(
+          "group-id",
+          "f2c-trainer",
+          "ID",
+          "Kafka consumer group of the job's source (offsets are also kept in Flink checkpoints).");
 
   // --- Flink runtime ---
-  public static final Option<Integer> DASHBOARD_PORT = port("dashboard-port", 8081,
-      "Port of the local Flink web dashboard and REST API (bound to 127.0.0.1).");
-  public static final Option<Path> CHECKPOINT_DIR = path("checkpoint-dir", Path.of("f2c-work", "checkpoints"),
-      "Directory for RocksDB incremental checkpoints.");
-  public static final Option<Long> CHECKPOINT_INTERVAL_MS = positiveLong("checkpoint-interval-ms", 10_000L, "MS",
-      "Checkpoint interval in milliseconds.");
-  public static final Option<Integer> PARALLELISM = positiveInt("parallelism", 1, "N",
-      "Parallelism of the job (one trainer per device).");
+  public static final Option<Integer> DASHBOARD_PORT =
+      port(
+          "dashboard-port",
+          8081,
+          "Port of the local Flink web dashboard and REST API (bound to 127.0.0.1).");
+  public static final Option<Path> CHECKPOINT_DIR =
+      path(
+          "checkpoint-dir",
+          Path.of("f2c-work", "checkpoints"),
+          "Directory for RocksDB incremental checkpoints.");
+  public static final Option<Long> CHECKPOINT_INTERVAL_MS =
+      positiveLong("checkpoint-interval-ms", 10_000L, "MS", "Checkpoint interval in milliseconds.");
+  public static final Option<Integer> PARALLELISM =
+      positiveInt("parallelism", 1, "N", "Parallelism of the job (one trainer per device).");
 
   // --- Images and preprocessing (shared by training, subscribers and evaluation) ---
-  public static final Option<Integer> INPUT_SIZE = positiveInt("input-size", 112, "PX",
-      "Side of the square network input in pixels.");
-  public static final Option<Integer> CHANNELS = new Option<>("channels", 3, "1|3",
-      "Input channels: 3 (RGB) or 1 (grey).", F2cOptions::parseChannels);
-  public static final Option<Double> CROP_FRACTION = new Option<>("crop-fraction", 1.0, "F",
-      "Central square crop as a fraction of the shorter side, before resizing (e.g. 0.75 for LFW's 150 px images).",
-      F2cOptions::parseFraction);
-  public static final Option<Long> MAX_IMAGE_PIXELS = positiveLong("max-image-pixels", 4096L * 4096L, "N",
-      "Refuse images whose header declares more pixels than this, before decoding them.");
-  public static final Option<Integer> MAX_IMAGE_BYTES = positiveInt("max-image-bytes", 8 * 1024 * 1024, "BYTES",
-      "Refuse encoded images larger than this.");
+  public static final Option<Integer> INPUT_SIZE =
+      positiveInt("input-size", 112, "PX", "Side of the square network input in pixels.");
+  public static final Option<Integer> CHANNELS =
+      new Option<>(
+          "channels",
+          3,
+          "1|3",
+          "Input channels: 3 (RGB) or 1 (grey).",
+          OptionParsers::parseChannels);
+  public static final Option<Double> CROP_FRACTION =
+      new Option<>(
+          "crop-fraction",
+          1.0,
+          "F",
+          "Central square crop as a fraction of the shorter side, before resizing (e.g. 0.75 for LFW's 150 px images).",
+          OptionParsers::parseFraction);
+  public static final Option<Long> MAX_IMAGE_PIXELS =
+      positiveLong(
+          "max-image-pixels",
+          4096L * 4096L,
+          "N",
+          "Refuse images whose header declares more pixels than this, before decoding them.");
+  public static final Option<Integer> MAX_IMAGE_BYTES =
+      positiveInt(
+          "max-image-bytes", 8 * 1024 * 1024, "BYTES", "Refuse encoded images larger than this.");
 
   // --- Producer and demo ---
-  public static final Option<Path> IMAGES_DIR = path("images", null,
-      "Folder of images, one sub-folder per identity (jpg, png, pgm). Without it: synthetic identities.");
-  public static final Option<Double> RATE = new Option<>("rate", 100.0, "R",
-      "Images per second the producer sends (0: as fast as possible; the demo's producer shares the CPU with "
-          + "training).", F2cOptions::parseNonNegativeDouble);
-  public static final Option<Integer> SYNTHETIC_IDENTITIES = positiveInt("synthetic-identities", 500, "N",
-      "Number of synthetic identities the demo producer generates.");
-  public static final Option<Integer> SYNTHETIC_IMAGES = positiveInt("synthetic-images", 8, "M",
-      "Images per synthetic identity.");
-  public static final Option<Long> SEED = new Option<>("seed", 42L, "N", "Seed of the synthetic data.",
-      Long::parseLong);
-  public static final Option<Long> SECONDS = new Option<>("seconds", 0L, "N",
-      "Run for N seconds, then shut down cleanly; 0 runs until Ctrl-C.", F2cOptions::parseNonNegativeLong);
-  public static final Option<Long> PROGRESS_INTERVAL_MS = positiveLong("progress-interval-ms", 5_000L, "MS",
-      "How often the demo prints a progress line.");
+  public static final Option<Path> IMAGES_DIR =
+      path(
+          "images",
+          null,
+          "Folder of images, one sub-folder per identity (jpg, png, pgm). Without it: synthetic identities.");
+  public static final Option<Double> RATE =
+      new Option<>(
+          "rate",
+          100.0,
+          "R",
+          "Images per second the producer sends (0: as fast as possible; the demo's producer shares the CPU with "
+              + "training).",
+          OptionParsers::parseNonNegativeDouble);
+  public static final Option<Integer> SYNTHETIC_IDENTITIES =
+      positiveInt(
+          "synthetic-identities",
+          500,
+          "N",
+          "Number of synthetic identities the demo producer generates.");
+  public static final Option<Integer> SYNTHETIC_IMAGES =
+      positiveInt("synthetic-images", 8, "M", "Images per synthetic identity.");
+  public static final Option<Long> SEED =
+      new Option<>("seed", 42L, "N", "Seed of the synthetic data.", Long::parseLong);
+  public static final Option<Long> SECONDS =
+      new Option<>(
+          "seconds",
+          0L,
+          "N",
+          "Run for N seconds, then shut down cleanly; 0 runs until Ctrl-C.",
+          OptionParsers::parseNonNegativeLong);
+  public static final Option<Long> PROGRESS_INTERVAL_MS =
+      positiveLong(
+          "progress-interval-ms", 5_000L, "MS", "How often the demo prints a progress line.");
   // --- Training ---
-  public static final Option<Backbone> BACKBONE = new Option<>("backbone", Backbone.SMALL_CNN,
-      Backbone.choices().replace(", ", "|"),
-      "Backbone: small-cnn (fast on CPU) or mobilefacenet (input size divisible by 16).", Backbone::of);
-  public static final Option<TrainerConfig.Head> HEAD = enumOption("head", TrainerConfig.Head.DCP,
-      "Classification head: dcp (F2C's Dynamic Class Pool) or fc (the full classifier baseline, one row per identity).",
-      TrainerConfig.Head.class);
-  public static final Option<Integer> FC_CLASSES = positiveInt("fc-classes", 10_000, "N",
-      "Rows of the FC head (--head fc): at least the number of identities it will see.");
-  public static final Option<Integer> POOL_SIZE = positiveInt("pool-size", 1000, "Q",
-      "Rows of the Dynamic Class Pool (the paper uses 1% of the identities or less).");
-  public static final Option<Integer> IDENTITY_BATCH = positiveInt("identity-batch", 16, "A",
-      "Identities per identity batch (two images each).");
-  public static final Option<Integer> INSTANCE_BATCH = positiveInt("instance-batch", 32, "I",
-      "Images per instance batch (even; split into the x and y halves).");
-  public static final Option<Integer> SHUFFLE_BUFFER = positiveInt("shuffle-buffer", 128, "N",
-      "Faces held by the instance loader's shuffle buffer.");
-  public static final Option<Integer> RESERVOIR = positiveInt("reservoir", 4, "K",
-      "Images kept per identity by the identity loader (reservoir sampling; at least 2).");
-  public static final Option<Long> REPLAY_INTERVAL_MS = positiveLong("replay-interval-ms", 60_000L, "MS",
-      "How often each known identity is replayed to the trainer (continual learning).");
-  public static final Option<Double> LEARNING_RATE = new Option<>("lr", 0.05, "LR",
-      "Base learning rate of SGD (after the warm-up; constant unless --lr-decay-steps).",
-      F2cOptions::parsePositiveDouble);
-  public static final Option<Integer> WARMUP_STEPS = positiveInt("warmup-steps", 100, "S",
-      "Steps of linear learning-rate warm-up from a tenth of --lr.");
-  public static final Option<Long> LR_DECAY_STEPS = new Option<>("lr-decay-steps", 0L, "S",
-      "Cosine decay of the learning rate to --lr-final-fraction over S steps after the warm-up, then constant "
-          + "(0: constant).", F2cOptions::parseNonNegativeLong);
-  public static final Option<Double> LR_FINAL_FRACTION = new Option<>("lr-final-fraction", 0.02, "F",
-      "Where the cosine decay ends, as a fraction of --lr.", F2cOptions::parseFraction);
-  public static final Option<Double> SGD_MOMENTUM = new Option<>("momentum", 0.9, "M",
-      "SGD momentum (Nesterov).", F2cOptions::parseMomentum);
-  public static final Option<Double> WEIGHT_DECAY = new Option<>("weight-decay", 5e-4, "W",
-      "L2 weight decay of SGD.", F2cOptions::parseNonNegativeDouble);
-  public static final Option<Double> EMA_MOMENTUM = new Option<>("ema-momentum", 0.99, "M",
-      "Momentum of the gallery network's moving average of the probe network.", F2cOptions::parseMomentum);
-  public static final Option<F2cLoss.Margin> MARGIN_TYPE = enumOption("margin-type", F2cLoss.Margin.COSFACE,
-      "Margin of the logits: cosface (s * (cos - m)) or arcface (s * cos(theta + m)) for the target.",
-      F2cLoss.Margin.class);
-  public static final Option<Double> MARGIN_SCALE = new Option<>("scale", 16.0, "S",
-      "Scale s of the logits.", F2cOptions::parsePositiveDouble);
-  public static final Option<Double> MARGIN = new Option<>("margin", 0.25, "M",
-      "Margin m of the target logit (see --margin-type).", F2cOptions::parseNonNegativeDouble);
-  public static final Option<Long> PUBLISH_EVERY_STEPS = positiveLong("publish-every-steps", 20L, "S",
-      "Publish a new model version every S training steps.");
-  public static final Option<String> MODEL_NAME = string("model-name", "f2c", "NAME",
-      "Name of the published model (the key of its ModelUpdate records).");
-  public static final Option<Integer> TORCH_THREADS = positiveInt("torch-threads", 2, "N",
-      "PyTorch intra-op threads of the trainer (explicit: the default oversubscribes a Flink task).");
-  public static final Option<TrainingDevice> DEVICE = new Option<>("device", TrainingDevice.CPU, "cpu|gpu|auto",
-      "Where the trainer runs: cpu, gpu (fails at start without one) or auto (a GPU when DJL finds one).",
-      TrainingDevice::of);
-  public static final Option<Integer> EMBEDDING_DIM = positiveInt("embedding-dim", 512, "D",
-      "Dimension of the face embeddings.");
-  public static final Option<Integer> BATCH = positiveInt("batch", 128, "B",
-      "Images per training step: halves x and y of B/2 each (identity-batch pairs + instance images).");
+  public static final Option<Backbone> BACKBONE =
+      new Option<>(
+          "backbone",
+          Backbone.SMALL_CNN,
+          Backbone.choices().replace(", ", "|"),
+          "Backbone: small-cnn (fast on CPU) or mobilefacenet (input size divisible by 16).",
+          Backbone::of);
+  public static final Option<TrainerConfig.Head> HEAD =
+      enumOption(
+          "head",
+          TrainerConfig.Head.DCP,
+          "Classification head: dcp (F2C's Dynamic Class Pool) or fc (the full classifier baseline, one "
+              + "row per identity).",
+          TrainerConfig.Head.class);
+  public static final Option<Integer> FC_CLASSES =
+      positiveInt(
+          "fc-classes",
+          10_000,
+          "N",
+          "Rows of the FC head (--head fc): at least the number of identities it will see.");
+  public static final Option<Integer> POOL_SIZE =
+      positiveInt(
+          "pool-size",
+          1000,
+          "Q",
+          "Rows of the Dynamic Class Pool (the paper uses 1% of the identities or less).");
+  public static final Option<Integer> IDENTITY_BATCH =
+      positiveInt("identity-batch", 16, "A", "Identities per identity batch (two images each).");
+  public static final Option<Integer> INSTANCE_BATCH =
+      positiveInt(
+          "instance-batch",
+          32,
+          "I",
+          "Images per instance batch (even; split into the x and y halves).");
+  public static final Option<Integer> SHUFFLE_BUFFER =
+      positiveInt(
+          "shuffle-buffer", 128, "N", "Faces held by the instance loader's shuffle buffer.");
+  public static final Option<Integer> RESERVOIR =
+      positiveInt(
+          "reservoir",
+          4,
+          "K",
+          "Images kept per identity by the identity loader (reservoir sampling; at least 2).");
+  public static final Option<Long> REPLAY_INTERVAL_MS =
+      positiveLong(
+          "replay-interval-ms",
+          60_000L,
+          "MS",
+          "How often each known identity is replayed to the trainer (continual learning).");
+  public static final Option<Double> LEARNING_RATE =
+      new Option<>(
+          "lr",
+          0.05,
+          "LR",
+          "Base learning rate of SGD (after the warm-up; constant unless --lr-decay-steps).",
+          OptionParsers::parsePositiveDouble);
+  public static final Option<Integer> WARMUP_STEPS =
+      positiveInt(
+          "warmup-steps", 100, "S", "Steps of linear learning-rate warm-up from a tenth of --lr.");
+  public static final Option<Long> LR_DECAY_STEPS =
+      new Option<>(
+          "lr-decay-steps",
+          0L,
+          "S",
+          "Cosine decay of the learning rate to --lr-final-fraction over S steps after the warm-up, then constant "
+              + "(0: constant).",
+          OptionParsers::parseNonNegativeLong);
+  public static final Option<Double> LR_FINAL_FRACTION =
+      new Option<>(
+          "lr-final-fraction",
+          0.02,
+          "F",
+          "Where the cosine decay ends, as a fraction of --lr.",
+          OptionParsers::parseFraction);
+  public static final Option<Double> SGD_MOMENTUM =
+      new Option<>("momentum", 0.9, "M", "SGD momentum (Nesterov).", OptionParsers::parseMomentum);
+  public static final Option<Double> WEIGHT_DECAY =
+      new Option<>(
+          "weight-decay",
+          5e-4,
+          "W",
+          "L2 weight decay of SGD.",
+          OptionParsers::parseNonNegativeDouble);
+  public static final Option<Double> EMA_MOMENTUM =
+      new Option<>(
+          "ema-momentum",
+          0.99,
+          "M",
+          "Momentum of the gallery network's moving average of the probe network.",
+          OptionParsers::parseMomentum);
+  public static final Option<F2cLoss.Margin> MARGIN_TYPE =
+      enumOption(
+          "margin-type",
+          F2cLoss.Margin.COSFACE,
+          "Margin of the logits: cosface (s * (cos - m)) or arcface (s * cos(theta + m)) for the target.",
+          F2cLoss.Margin.class);
+  public static final Option<Double> MARGIN_SCALE =
+      new Option<>(
+          "scale", 16.0, "S", "Scale s of the logits.", OptionParsers::parsePositiveDouble);
+  public static final Option<Double> MARGIN =
+      new Option<>(
+          "margin",
+          0.25,
+          "M",
+          "Margin m of the target logit (see --margin-type).",
+          OptionParsers::parseNonNegativeDouble);
+  public static final Option<Long> PUBLISH_EVERY_STEPS =
+      positiveLong(
+          "publish-every-steps", 20L, "S", "Publish a new model version every S training steps.");
+  public static final Option<String> MODEL_NAME =
+      string(
+          "model-name",
+          "f2c",
+          "NAME",
+          "Name of the published model (the key of its ModelUpdate records).");
+  public static final Option<Integer> TORCH_THREADS =
+      positiveInt(
+          "torch-threads",
+          2,
+          "N",
+          "PyTorch intra-op threads of the trainer (explicit: the default oversubscribes a Flink task).");
+  public static final Option<TrainingDevice> DEVICE =
+      new Option<>(
+          "device",
+          TrainingDevice.CPU,
+          "cpu|gpu|auto",
+          "Where the trainer runs: cpu, gpu (fails at start without one) or auto (a GPU when DJL finds one).",
+          TrainingDevice::of);
+  public static final Option<Integer> EMBEDDING_DIM =
+      positiveInt("embedding-dim", 512, "D", "Dimension of the face embeddings.");
+  public static final Option<Integer> BATCH =
+      positiveInt(
+          "batch",
+          128,
+          "B",
+          "Images per training step: halves x and y of B/2 each (identity-batch pairs + instance images).");
 
-  public static final Option<Long> UNTIL_STEP = new Option<>("until-step", 0L, "S",
-      "demo: stop once a model version of training step S or later has arrived (0: no step limit).",
-      F2cOptions::parseNonNegativeLong);
+  public static final Option<Long> UNTIL_STEP =
+      new Option<>(
+          "until-step",
+          0L,
+          "S",
+          "demo: stop once a model version of training step S or later has arrived (0: no step limit).",
+          OptionParsers::parseNonNegativeLong);
 
   // --- Subscribing and evaluation ---
-  public static final Option<Path> SAVE_DIR = path("save", null,
-      "Write every complete model version to DIR/<model>-v<version>.f2cm (read by eval --model).");
-  public static final Option<String> MODEL_FILE = string("model", "", "FILE[,FILE...]",
-      "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
-  public static final Option<Path> PAIRS = new Option<>("pairs", null, "FILE",
-      "LFW-format pairs file (header 'folds pairs-per-fold'); demo: its --folds' identities are held out of training.",
-      text -> Path.of(text.trim()));
-  public static final Option<String> FOLDS = new Option<>("folds", "all", "all|F[,F...]",
-      "Which folds of --pairs to use (1-based).", F2cOptions::parseFolds);
-  public static final Option<Path> IDENTIFY_DIR = path("identify", null,
-      "eval: rank-1 identification on DIR/<identity>/<images> (first half of each identity's images as gallery).");
-  public static final Option<Boolean> RAW_PIXELS = new Option<>("raw-pixels", false, "",
-      "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.", Boolean::parseBoolean);
-  public static final Option<Path> ROC_PLOT = new Option<>("roc", Path.of("f2c-work", "roc.png"), "FILE",
-      "eval: where to write the ROC curve (PNG).", text -> Path.of(text.trim()));
-  public static final Option<String> LABEL = string("label", "", "TEXT[,TEXT...]",
-      "eval: names of the models (in --model order, then the raw-pixel baseline) in the table, JSON and plot.");
+  public static final Option<Path> SAVE_DIR =
+      path(
+          "save",
+          null,
+          "Write every complete model version to DIR/<model>-v<version>.f2cm (read by eval --model).");
+  public static final Option<String> MODEL_FILE =
+      string(
+          "model",
+          "",
+          "FILE[,FILE...]",
+          "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
+  public static final Option<Path> PAIRS =
+      new Option<>(
+          "pairs",
+          null,
+          "FILE",
+          "LFW-format pairs file (header 'folds pairs-per-fold'); demo: its --folds' identities are held "
+              + "out of training.",
+          text -> Path.of(text.trim()));
+  public static final Option<String> FOLDS =
+      new Option<>(
+          "folds",
+          "all",
+          "all|F[,F...]",
+          "Which folds of --pairs to use (1-based).",
+          OptionParsers::parseFolds);
+  public static final Option<Path> IDENTIFY_DIR =
+      path(
+          "identify",
+          null,
+          "eval: rank-1 identification on DIR/<identity>/<images> (first half of each identity's images as gallery).");
+  public static final Option<Boolean> RAW_PIXELS =
+      new Option<>(
+          "raw-pixels",
+          false,
+          "",
+          "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.",
+          Boolean::parseBoolean);
+  public static final Option<Path> ROC_PLOT =
+      new Option<>(
+          "roc",
+          Path.of("f2c-work", "roc.png"),
+          "FILE",
+          "eval: where to write the ROC curve (PNG).",
+          text -> Path.of(text.trim()));
+  public static final Option<String> LABEL =
+      string(
+          "label",
+          "",
+          "TEXT[,TEXT...]",
+          "eval: names of the models (in --model order, then the raw-pixel baseline) in the table, JSON and plot.");
 
   // --- Benchmarks ---
-  public static final Option<String> BENCH_IDS = new Option<>("ids", "10000,100000,1000000,10000000", "N[,N...]",
-      "bench head: numbers of identities N to measure.", F2cOptions::parseCountList);
-  public static final Option<String> BENCH_POOL = new Option<>("pool", "10000,1%", "Q[,Q%...]",
-      "bench head: pool sizes Q, as a count or a percentage of N.", F2cOptions::parseCountList);
-  public static final Option<Integer> BENCH_STEPS = positiveInt("steps", 20, "S",
-      "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
-          + "(at least --publish-every-steps: the job is timed between its model versions).");
-  public static final Option<Integer> BENCH_ROUNDS = positiveInt("rounds", 3, "R",
-      "bench pipeline: timed runs of the bare loop and of the job each, alternating; the best of each is compared.");
-  public static final Option<Boolean> JSON = new Option<>("json", false, "",
-      "Print only the machine-readable JSON line(s).", Boolean::parseBoolean);
-  public static final Option<Path> PLOT = path("plot", Path.of("f2c-work", "bench-head.png"),
-      "bench head: where to write the PNG plot (time and memory vs N).");
+  public static final Option<String> BENCH_IDS =
+      new Option<>(
+          "ids",
+          "10000,100000,1000000,10000000",
+          "N[,N...]",
+          "bench head: numbers of identities N to measure.",
+          OptionParsers::parseCountList);
+  public static final Option<String> BENCH_POOL =
+      new Option<>(
+          "pool",
+          "10000,1%",
+          "Q[,Q%...]",
+          "bench head: pool sizes Q, as a count or a percentage of N.",
+          OptionParsers::parseCountList);
+  public static final Option<Integer> BENCH_STEPS =
+      positiveInt(
+          "steps",
+          20,
+          "S",
+          "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
+              + "(at least --publish-every-steps: the job is timed between its model versions).");
+  public static final Option<Integer> BENCH_ROUNDS =
+      positiveInt(
+          "rounds",
+          3,
+          "R",
+          "bench pipeline: timed runs of the bare loop and of the job each, alternating; the best of "
+              + "each is compared.");
+  public static final Option<Boolean> JSON =
+      new Option<>(
+          "json",
+          false,
+          "",
+          "Print only the machine-readable JSON line(s).",
+          Boolean::parseBoolean);
+  public static final Option<Path> PLOT =
+      path(
+          "plot",
+          Path.of("f2c-work", "bench-head.png"),
+          "bench head: where to write the PNG plot (time and memory vs N).");
 
-  public static final Option<Boolean> HELP = new Option<>("help", false, "", "Show the usage of the command.",
-      Boolean::parseBoolean);
+  public static final Option<Boolean> HELP =
+      new Option<>("help", false, "", "Show the usage of the command.", Boolean::parseBoolean);
 
   /** Every option, for documentation and the README check. */
   public static List<Option<?>> all() {
-    return List.of(BOOTSTRAP_SERVERS, IMAGES_TOPIC, DEAD_LETTER_TOPIC, MODELS_TOPIC, IMAGES_PARTITIONS, GROUP_ID,
-        DASHBOARD_PORT, CHECKPOINT_DIR, CHECKPOINT_INTERVAL_MS, PARALLELISM,
-        INPUT_SIZE, CHANNELS, CROP_FRACTION, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES,
-        IMAGES_DIR, RATE, SYNTHETIC_IDENTITIES, SYNTHETIC_IMAGES, SEED, SECONDS, PROGRESS_INTERVAL_MS,
-        BACKBONE, HEAD, FC_CLASSES, POOL_SIZE, IDENTITY_BATCH, INSTANCE_BATCH, SHUFFLE_BUFFER, RESERVOIR, REPLAY_INTERVAL_MS,
-        LEARNING_RATE, WARMUP_STEPS, LR_DECAY_STEPS, LR_FINAL_FRACTION, SGD_MOMENTUM, WEIGHT_DECAY, EMA_MOMENTUM,
-        MARGIN_TYPE, MARGIN_SCALE, MARGIN, PUBLISH_EVERY_STEPS, MODEL_NAME, TORCH_THREADS, DEVICE,
-        EMBEDDING_DIM, BATCH, UNTIL_STEP, SAVE_DIR, MODEL_FILE, PAIRS, FOLDS, IDENTIFY_DIR, RAW_PIXELS, ROC_PLOT,
-        LABEL, BENCH_IDS, BENCH_POOL, BENCH_STEPS, BENCH_ROUNDS, JSON, PLOT, HELP);
-  }
-
-  private static Option<String> string(String name, String dflt, String hint, String description) {
-    return new Option<>(name, dflt, hint, description, F2cOptions::parseNonBlank);
-  }
-
-  private static Option<Path> path(String name, Path dflt, String description) {
-    return new Option<>(name, dflt, "DIR", description, text -> Path.of(parseNonBlank(text)));
-  }
-
-  private static Option<Integer> positiveInt(String name, int dflt, String hint, String description) {
-    return new Option<>(name, dflt, hint, description, text -> Math.toIntExact(parsePositive(text)));
-  }
-
-  private static Option<Long> positiveLong(String name, long dflt, String hint, String description) {
-    return new Option<>(name, dflt, hint, description, F2cOptions::parsePositive);
-  }
-
-  private static long parsePositive(String text) {
-    long value = Long.parseLong(text.trim());
-    if (value <= 0) {
-      throw new IllegalArgumentException("must be a positive whole number");
-    }
-    return value;
-  }
-
-  private static Option<Integer> port(String name, int dflt, String description) {
-    return new Option<>(name, dflt, "PORT", description, text -> {
-      int value = Integer.parseInt(text.trim());
-      if (value < 0 || value > 65535) {
-        throw new IllegalArgumentException("a port is 0..65535 (0 picks a free one)");
-      }
-      return value;
-    });
-  }
-
-  /** "10000,1%": positive counts, or percentages (of N) ending in %. */
-  private static String parseCountList(String text) {
-    for (String part : text.split(",")) {
-      String p = part.trim();
-      double value = Double.parseDouble(p.endsWith("%") ? p.substring(0, p.length() - 1) : p);
-      if (!(value > 0)) {
-        throw new IllegalArgumentException("each entry must be positive");
-      }
-    }
-    return text.replace(" ", "");
-  }
-
-  /** An option whose values are an enum's constants, spelt in lower case on the command line. */
-  private static <E extends Enum<E>> Option<E> enumOption(String name, E dflt, String description, Class<E> type) {
-    String choices = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT))
-        .collect(Collectors.joining("|"));
-    return new Option<>(name, dflt, choices, description, text -> {
-      try {
-        return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("choose one of " + choices.replace("|", ", "), e);
-      }
-    });
-  }
-
-  private static Double parseMomentum(String text) {
-    double value = Double.parseDouble(text.trim());
-    if (!(value >= 0 && value < 1)) {
-      throw new IllegalArgumentException("must be in [0, 1)");
-    }
-    return value;
-  }
-
-  /** "all" or a comma list of positive fold numbers. */
-  private static String parseFolds(String text) {
-    String folds = text.replace(" ", "");
-    if (!folds.equals("all")) {
-      for (String part : folds.split(",")) {
-        if (!part.matches("[1-9][0-9]*")) {
-          throw new IllegalArgumentException("folds is 'all' or fold numbers like 1,2 (1-based), was '" + text + "'");
+    List<Option<?>> all = new ArrayList<>();
+    for (Field field : F2cOptions.class.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == Option.class) {
+        try {
+          all.add((Option<?>) field.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
         }
       }
     }
-    return folds;
-  }
-
-  private static String parseNonBlank(String text) {
-    if (text.isBlank()) {
-      throw new IllegalArgumentException("must not be empty");
-    }
-    return text.trim();
-  }
-
-  private static Integer parseChannels(String text) {
-    int value = Integer.parseInt(text.trim());
-    if (value != 1 && value != 3) {
-      throw new IllegalArgumentException("channels is 1 (grey) or 3 (RGB)");
-    }
-    return value;
-  }
-
-  private static Double parseFraction(String text) {
-    double value = Double.parseDouble(text.trim());
-    if (!(value > 0 && value <= 1)) {
-      throw new IllegalArgumentException("must be in (0, 1]");
-    }
-    return value;
-  }
-
-  private static Double parseNonNegativeDouble(String text) {
-    double value = Double.parseDouble(text.trim());
-    if (!(value >= 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("must be a number >= 0");
-    }
-    return value;
-  }
-
-  private static Double parsePositiveDouble(String text) {
-    double value = Double.parseDouble(text.trim());
-    if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException("must be a number > 0");
-    }
-    return value;
-  }
-
-  private static Long parseNonNegativeLong(String text) {
-    long value = Long.parseLong(text.trim());
-    if (value < 0) {
-      throw new IllegalArgumentException("must be >= 0");
-    }
-    return value;
+    return List.copyOf(all);
   }
 }

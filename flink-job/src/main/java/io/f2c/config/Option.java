@@ -5,8 +5,9 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * One typed configuration option: its flag name (used as {@code --name value}), default, description and parser.
- * All options live in {@link F2cOptions}; a command declares which of them it accepts.
+ * One typed configuration option: its flag name (used as {@code --name value}), default,
+ * description and parser. All options live in {@link F2cOptions}; a command declares which of them
+ * it accepts.
  */
 public final class Option<T> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -20,7 +21,12 @@ public final class Option<T> implements Serializable {
   /** A parser that can travel inside Flink functions together with the config. */
   public interface SerializableParser<T> extends Function<String, T>, Serializable {}
 
-  Option(String name, T defaultValue, String valueHint, String description, SerializableParser<T> parser) {
+  Option(
+      String name,
+      T defaultValue,
+      String valueHint,
+      String description,
+      SerializableParser<T> parser) {
     this.name = name;
     this.defaultValue = defaultValue;
     this.valueHint = valueHint;
@@ -45,7 +51,9 @@ public final class Option<T> implements Serializable {
     if (defaultValue == null || Boolean.FALSE.equals(defaultValue)) {
       return "";
     }
-    return defaultValue instanceof Enum<?> e ? e.toString().toLowerCase(Locale.ROOT) : defaultValue.toString();
+    return defaultValue instanceof Enum<?> e
+        ? e.toString().toLowerCase(Locale.ROOT)
+        : defaultValue.toString();
   }
 
   public String description() {

@@ -4,25 +4,40 @@ import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.training.LearningRateSchedule;
 import io.f2c.training.TrainerConfig;
 
-/** The trainer's settings from the options: every field of {@link TrainerConfig} that a user can set comes from here. */
+/**
+ * The trainer's settings from the options: every field of {@link TrainerConfig} that a user can set
+ * comes from here.
+ */
 public final class TrainerSettings {
   private TrainerSettings() {}
 
   /**
    * The trainer config the options describe.
    *
-   * @throws F2cConfig.UsageException when the combination is invalid (the message says which setting)
+   * @throws F2cConfig.UsageException when the combination is invalid (the message says which
+   *     setting)
    */
   public static TrainerConfig from(F2cConfig config) {
     try {
       return TrainerConfig.builder()
-          .network(config.get(F2cOptions.BACKBONE), config.get(F2cOptions.EMBEDDING_DIM), preprocessSpec(config))
-          .head(config.get(F2cOptions.HEAD), config.get(F2cOptions.POOL_SIZE), config.get(F2cOptions.FC_CLASSES))
-          .margin(config.get(F2cOptions.MARGIN_TYPE), config.get(F2cOptions.MARGIN_SCALE).floatValue(),
+          .network(
+              config.get(F2cOptions.BACKBONE),
+              config.get(F2cOptions.EMBEDDING_DIM),
+              preprocessSpec(config))
+          .head(
+              config.get(F2cOptions.HEAD),
+              config.get(F2cOptions.POOL_SIZE),
+              config.get(F2cOptions.FC_CLASSES))
+          .margin(
+              config.get(F2cOptions.MARGIN_TYPE),
+              config.get(F2cOptions.MARGIN_SCALE).floatValue(),
               config.get(F2cOptions.MARGIN).floatValue())
           .emaMomentum(config.get(F2cOptions.EMA_MOMENTUM).floatValue())
           .schedule(schedule(config))
-          .sgd(config.get(F2cOptions.SGD_MOMENTUM).floatValue(), config.get(F2cOptions.WEIGHT_DECAY).floatValue(), true)
+          .sgd(
+              config.get(F2cOptions.SGD_MOMENTUM).floatValue(),
+              config.get(F2cOptions.WEIGHT_DECAY).floatValue(),
+              true)
           .seed(config.get(F2cOptions.SEED))
           .device(config.get(F2cOptions.DEVICE))
           .torchThreads(config.get(F2cOptions.TORCH_THREADS))
@@ -38,14 +53,19 @@ public final class TrainerSettings {
     int warmup = config.get(F2cOptions.WARMUP_STEPS);
     long decay = config.get(F2cOptions.LR_DECAY_STEPS);
     return decay > 0
-        ? LearningRateSchedule.cosine(lr, warmup, Math.toIntExact(warmup + decay),
+        ? LearningRateSchedule.cosine(
+            lr,
+            warmup,
+            Math.toIntExact(warmup + decay),
             config.get(F2cOptions.LR_FINAL_FRACTION).floatValue())
         : LearningRateSchedule.step(lr, warmup, new int[0], 1f);
   }
 
   /** How images become network inputs, from --input-size, --channels and --crop-fraction. */
   public static PreprocessSpec preprocessSpec(F2cConfig config) {
-    return PreprocessSpec.of(config.get(F2cOptions.INPUT_SIZE), config.get(F2cOptions.CHANNELS),
+    return PreprocessSpec.of(
+        config.get(F2cOptions.INPUT_SIZE),
+        config.get(F2cOptions.CHANNELS),
         config.get(F2cOptions.CROP_FRACTION));
   }
 }

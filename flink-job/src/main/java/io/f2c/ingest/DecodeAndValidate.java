@@ -18,9 +18,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Decodes and validates raw records. Valid faces go downstream; anything else goes to the {@link #REJECTED} side
- * output as a {@link RejectedRecord} with its reason, and the job carries on. Metrics (group "ingest"): recordsIn,
- * accepted, and one counter per reason under "rejected".
+ * Decodes and validates raw records. Valid faces go downstream; anything else goes to the {@link
+ * #REJECTED} side output as a {@link RejectedRecord} with its reason, and the job carries on.
+ * Metrics (group "ingest"): recordsIn, accepted, and one counter per reason under "rejected".
  */
 public final class DecodeAndValidate extends ProcessFunction<RawRecord, DecodedFace> {
   private static final long serialVersionUID = 1L;
@@ -71,7 +71,9 @@ public final class DecodeAndValidate extends ProcessFunction<RawRecord, DecodedF
     ctx.output(REJECTED, deadLetter(record, reason, message));
   }
 
-  /** The dead-letter record for a raw record: where it came from, its bytes (bounded), the reason. */
+  /**
+   * The dead-letter record for a raw record: where it came from, its bytes (bounded), the reason.
+   */
   public static RejectedRecord deadLetter(RawRecord record, RejectReason reason, String message) {
     byte[] value = record.value == null ? new byte[0] : record.value;
     boolean truncated = value.length > MAX_RAW_BYTES;

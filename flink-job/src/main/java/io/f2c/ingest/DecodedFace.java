@@ -1,8 +1,9 @@
 package io.f2c.ingest;
 
 /**
- * A validated face image, cropped and resized to the network's input (CHW, 8-bit: a quarter of the floats' bytes on the
- * wire and in state; normalised only when a step is built). A Flink POJO (no Kryo).
+ * A validated face image, cropped and resized to the network's input (CHW, 8-bit: a quarter of the
+ * floats' bytes on the wire and in state; normalised only when a step is built). A Flink POJO (no
+ * Kryo).
  */
 public class DecodedFace {
   public String identityId;

@@ -13,8 +13,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends {@link FaceImage} records to Kafka (key: identity id, value: {@link AvroCodec} bytes), optionally at a fixed
- * rate, until the source ends or {@link #stop()} is called.
+ * Sends {@link FaceImage} records to Kafka (key: identity id, value: {@link AvroCodec} bytes),
+ * optionally at a fixed rate, until the source ends or {@link #stop()} is called.
  */
 public final class FaceImageProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
@@ -39,9 +39,13 @@ public final class FaceImageProducer implements AutoCloseable {
     return props;
   }
 
-  /** Sends one record as it is (used to send raw bytes, e.g. by tests sending malformed records). */
+  /**
+   * Sends one record as it is (used to send raw bytes, e.g. by tests sending malformed records).
+   */
   public void sendRaw(String key, byte[] value) {
-    producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    producer.send(
+        new ProducerRecord<>(
+            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
   }
 
   public void send(FaceImage image) {
@@ -50,10 +54,12 @@ public final class FaceImageProducer implements AutoCloseable {
   }
 
   /**
-   * Sends records from {@code source} until it ends, {@code limit} records were sent (0 = no limit) or
-   * {@link #stop()}; {@code ratePerSecond} 0 sends as fast as possible. Returns the number sent by this call.
+   * Sends records from {@code source} until it ends, {@code limit} records were sent (0 = no limit)
+   * or {@link #stop()}; {@code ratePerSecond} 0 sends as fast as possible. Returns the number sent
+   * by this call.
    */
-  public long run(Iterator<FaceImage> source, double ratePerSecond, long limit) throws InterruptedException {
+  public long run(Iterator<FaceImage> source, double ratePerSecond, long limit)
+      throws InterruptedException {
     long start = System.nanoTime();
     long count = 0;
     while (!stopped.get() && source.hasNext() && (limit <= 0 || count < limit)) {

@@ -1,9 +1,9 @@
 package io.f2c.ingest;
 
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.ImageFormat;
+import io.f2c.synthetic.SyntheticFaces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -15,14 +15,15 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Random;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A stream of {@link FaceImage} records to send to Kafka: a folder in one-folder-per-identity layout, or synthetic
- * identities. Each pass visits every image once in a seeded random order; a looping source starts a new pass.
+ * A stream of {@link FaceImage} records to send to Kafka: a folder in one-folder-per-identity
+ * layout, or synthetic identities. Each pass visits every image once in a seeded random order; a
+ * looping source starts a new pass.
  */
 public final class FaceSource implements Iterator<FaceImage> {
   private final List<Item> items;
@@ -51,14 +52,19 @@ public final class FaceSource implements Iterator<FaceImage> {
   }
 
   /** Synthetic identities {@code syn-00000..}, {@code imagesEach} PNG images each. */
-  public static FaceSource synthetic(SyntheticFaces faces, int identities, int imagesEach, boolean loop, long seed) {
+  public static FaceSource synthetic(
+      SyntheticFaces faces, int identities, int imagesEach, boolean loop, long seed) {
     List<Item> items = new ArrayList<>(identities * imagesEach);
     for (int id = 0; id < identities; id++) {
       for (int img = 0; img < imagesEach; img++) {
         int identity = id;
         int image = img;
-        items.add(new Item(SyntheticFaces.identityId(id), SyntheticFaces.imageId(id, img), ImageFormat.PNG,
-            () -> faces.encoded(identity, image, ImageFormat.PNG)));
+        items.add(
+            new Item(
+                SyntheticFaces.identityId(id),
+                SyntheticFaces.imageId(id, img),
+                ImageFormat.PNG,
+                () -> faces.encoded(identity, image, ImageFormat.PNG)));
       }
     }
     return new FaceSource(items, loop, seed, "synthetic");
@@ -67,16 +73,18 @@ public final class FaceSource implements Iterator<FaceImage> {
   /**
    * Every image file under {@code dir/<identity>/} (jpg, jpeg, png, pgm).
    *
-   * @throws IllegalArgumentException naming the folder when it is missing or holds no images in that layout
+   * @throws IllegalArgumentException naming the folder when it is missing or holds no images in
+   *     that layout
    */
   public static FaceSource folder(Path dir, boolean loop, long seed) {
     return folder(dir, loop, seed, identity -> true);
   }
 
   /** As {@link #folder(Path, boolean, long)}, with only the identities {@code include} accepts. */
-  public static FaceSource folder(Path dir, boolean loop, long seed, java.util.function.Predicate<String> include) {
+  public static FaceSource folder(Path dir, boolean loop, long seed, Predicate<String> include) {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("image folder " + dir + " does not exist (expected DIR/<identity>/<image>)");
+      throw new IllegalArgumentException(
+          "image folder " + dir + " does not exist (expected DIR/<identity>/<image>)");
     }
     List<Item> items = new ArrayList<>();
     try (Stream<Path> identities = Files.list(dir)) {
@@ -86,10 +94,13 @@ public final class FaceSource implements Iterator<FaceImage> {
           continue;
         }
         try (Stream<Path> files = Files.list(identityDir)) {
-          for (Path file : files.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
+          for (Path file :
+              files.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
             ImageFormat format = ImageDecoder.formatOf(file);
             if (format != null) {
-              items.add(new Item(identity, identity + "/" + file.getFileName(), format, () -> read(file)));
+              items.add(
+                  new Item(
+                      identity, identity + "/" + file.getFileName(), format, () -> read(file)));
             }
           }
         }
@@ -98,12 +109,13 @@ public final class FaceSource implements Iterator<FaceImage> {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
     if (items.isEmpty()) {
-      throw new IllegalArgumentException("no .jpg, .png or .pgm images found in sub-folders of " + dir
-          + " (expected one folder per identity)");
+      throw new IllegalArgumentException(
+          "no .jpg, .png or .pgm images found in sub-folders of "
+              + dir
+              + " (expected one folder per identity)");
     }
     return new FaceSource(items, loop, seed, dir.toString());
   }
-
 
   /** Number of images in one pass. */
   public int size() {

@@ -9,8 +9,9 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 
 /**
- * Turns the raw bytes of one Kafka record into a {@link DecodedFace}, or says precisely why it cannot: not a FaceImage
- * record, a missing field, an unreadable or oversized image. No Flink here; {@link DecodeAndValidate} wraps it.
+ * Turns the raw bytes of one Kafka record into a {@link DecodedFace}, or says precisely why it
+ * cannot: not a FaceImage record, a missing field, an unreadable or oversized image. No Flink here;
+ * {@link DecodeAndValidate} wraps it.
  */
 public final class FaceValidator implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -45,7 +46,8 @@ public final class FaceValidator implements Serializable {
       throw new ImageRejectedException(RejectReason.MISSING_FIELD, field + " is empty");
     }
     if (id.length() > MAX_ID_LENGTH) {
-      throw new ImageRejectedException(RejectReason.MISSING_FIELD,
+      throw new ImageRejectedException(
+          RejectReason.MISSING_FIELD,
           field + " is " + id.length() + " characters long, over the limit of " + MAX_ID_LENGTH);
     }
     return id;

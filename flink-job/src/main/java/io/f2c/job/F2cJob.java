@@ -17,9 +17,9 @@ import io.f2c.kafka.RawRecord;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.publishing.ModelUpdateSplitter;
 import io.f2c.publishing.PublishedModel;
+import io.f2c.runtime.FlinkSettings;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
-import io.f2c.runtime.FlinkSettings;
 import io.f2c.training.StepHook;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainingFunction;
@@ -33,7 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
- * The streaming job. Its source and sinks are passed in, so tests run the same topology on test inputs:
+ * The streaming job. Its source and sinks are passed in, so tests run the same topology on test
+ * inputs:
  *
  * <pre>
  *   images source -> decode + validate --(rejected)--> dead-letter sink
@@ -46,7 +47,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *                                          identity-count sink      model versions -> chunks -> models sink
  * </pre>
  *
- * Run it on a cluster with {@code flink run -c io.f2c.job.F2cJob flink-job-*-job.jar --bootstrap-servers H:P}.
+ * Run it on a cluster with {@code flink run -c io.f2c.job.F2cJob flink-job-*-job.jar
+ * --bootstrap-servers H:P}.
  */
 public final class F2cJob {
   public static final String JOB_NAME = "f2c-face-training";
@@ -59,61 +61,103 @@ public final class F2cJob {
   private F2cJob() {}
 
   /** Where the job's results go. */
-  public record Sinks(Sink<RejectedRecord> deadLetters, Sink<IdentityCount> identityCounts,
+  public record Sinks(
+      Sink<RejectedRecord> deadLetters,
+      Sink<IdentityCount> identityCounts,
       Sink<ModelUpdate> models) {}
 
   /** Adds the topology to {@code env}; returns the per-identity counts stream (before its sink). */
-  public static DataStream<IdentityCount> build(StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source, Sinks sinks, F2cConfig config) {
+  public static DataStream<IdentityCount> build(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      Sinks sinks,
+      F2cConfig config) {
     return build(env, source, sinks, config, StepHook.NONE);
   }
 
-  /** The same topology with a hook before each training step, through which tests inject failures. */
+  /**
+   * The same topology with a hook before each training step, through which tests inject failures.
+   */
   @VisibleForTesting
-  public static DataStream<IdentityCount> build(StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source, Sinks sinks, F2cConfig config, StepHook stepHook) {
+  public static DataStream<IdentityCount> build(
+      StreamExecutionEnvironment env,
+      Source<RawRecord, ?, ?> source,
+      Sinks sinks,
+      F2cConfig config,
+      StepHook stepHook) {
     TrainerConfig trainerConfig = TrainerSettings.from(config);
-    ImageDecoder decoder = new ImageDecoder(trainerConfig.input(), config.get(F2cOptions.MAX_IMAGE_PIXELS),
-        config.get(F2cOptions.MAX_IMAGE_BYTES));
-    DataStream<RawRecord> raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
-        .uid("source-face-images");
-    SingleOutputStreamOperator<DecodedFace> faces = raw
-        .process(new DecodeAndValidate(new FaceValidator(decoder)))
-        .name(DECODE_NAME).uid(DECODE_NAME);
-    faces.getSideOutput(DecodeAndValidate.REJECTED)
-        .sinkTo(sinks.deadLetters()).name("dead-letters").uid("sink-dead-letters");
+    ImageDecoder decoder =
+        new ImageDecoder(
+            trainerConfig.input(),
+            config.get(F2cOptions.MAX_IMAGE_PIXELS),
+            config.get(F2cOptions.MAX_IMAGE_BYTES));
+    DataStream<RawRecord> raw =
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), SOURCE_NAME)
+            .uid("source-face-images");
+    SingleOutputStreamOperator<DecodedFace> faces =
+        raw.process(new DecodeAndValidate(new FaceValidator(decoder)))
+            .name(DECODE_NAME)
+            .uid(DECODE_NAME);
+    faces
+        .getSideOutput(DecodeAndValidate.REJECTED)
+        .sinkTo(sinks.deadLetters())
+        .name("dead-letters")
+        .uid("sink-dead-letters");
     long seed = config.get(F2cOptions.SEED);
-    SingleOutputStreamOperator<InstanceBatchRecord> instanceBatches = faces
-        .process(new InstanceBatcher(config.get(F2cOptions.INSTANCE_BATCH), config.get(F2cOptions.SHUFFLE_BUFFER),
-            seed))
-        .name(INSTANCE_LOADER_NAME).uid(INSTANCE_LOADER_NAME);
-    SingleOutputStreamOperator<IdentitySample> samples = faces
-        .keyBy(face -> face.identityId)
-        .process(new IdentityBatcher(config.get(F2cOptions.RESERVOIR), config.get(F2cOptions.REPLAY_INTERVAL_MS),
-            sampleShare(config), seed))
-        .name(REGISTRY_NAME).uid(REGISTRY_NAME);
+    SingleOutputStreamOperator<InstanceBatchRecord> instanceBatches =
+        faces
+            .process(
+                new InstanceBatcher(
+                    config.get(F2cOptions.INSTANCE_BATCH),
+                    config.get(F2cOptions.SHUFFLE_BUFFER),
+                    seed))
+            .name(INSTANCE_LOADER_NAME)
+            .uid(INSTANCE_LOADER_NAME);
+    SingleOutputStreamOperator<IdentitySample> samples =
+        faces
+            .keyBy(face -> face.identityId)
+            .process(
+                new IdentityBatcher(
+                    config.get(F2cOptions.RESERVOIR),
+                    config.get(F2cOptions.REPLAY_INTERVAL_MS),
+                    sampleShare(config),
+                    seed))
+            .name(REGISTRY_NAME)
+            .uid(REGISTRY_NAME);
     DataStream<IdentityCount> counts = samples.getSideOutput(IdentityBatcher.REGISTRY);
     counts.sinkTo(sinks.identityCounts()).name("identity-counts").uid("sink-identity-counts");
 
-    TrainingFunction.Settings training = new TrainingFunction.Settings(trainerConfig,
-        config.get(F2cOptions.MODEL_NAME), config.get(F2cOptions.IDENTITY_BATCH),
-        config.get(F2cOptions.PUBLISH_EVERY_STEPS));
-    SingleOutputStreamOperator<PublishedModel> models = samples
-        .keyBy(sample -> TrainingFunction.TRAINER_KEY)
-        .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
-        .process(new TrainingFunction(training, stepHook))
-        .name(TRAINER_NAME).uid(TRAINER_NAME);
-    models.flatMap(new ModelUpdateSplitter()).name("model-chunks").uid("model-chunks")
-        .sinkTo(sinks.models()).name("models").uid("sink-models");
+    TrainingFunction.Settings training =
+        new TrainingFunction.Settings(
+            trainerConfig,
+            config.get(F2cOptions.MODEL_NAME),
+            config.get(F2cOptions.IDENTITY_BATCH),
+            config.get(F2cOptions.PUBLISH_EVERY_STEPS));
+    SingleOutputStreamOperator<PublishedModel> models =
+        samples
+            .keyBy(sample -> TrainingFunction.TRAINER_KEY)
+            .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
+            .process(new TrainingFunction(training, stepHook))
+            .name(TRAINER_NAME)
+            .uid(TRAINER_NAME);
+    models
+        .flatMap(new ModelUpdateSplitter())
+        .name("model-chunks")
+        .uid("model-chunks")
+        .sinkTo(sinks.models())
+        .name("models")
+        .uid("sink-models");
     return counts;
   }
 
   /**
-   * A step uses identity-batch samples and one instance batch; images arrive at about instance-batch per step, so a
-   * share of identity-batch / instance-batch of them (with a margin, capped at 1) keeps the trainer supplied.
+   * A step uses identity-batch samples and one instance batch; images arrive at about
+   * instance-batch per step, so a share of identity-batch / instance-batch of them (with a margin,
+   * capped at 1) keeps the trainer supplied.
    */
   static double sampleShare(F2cConfig config) {
-    return Math.min(1.0, 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH));
+    return Math.min(
+        1.0, 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH));
   }
 
   /** The Kafka-backed sinks for a given configuration (identity counts are not published). */
@@ -126,19 +170,26 @@ public final class F2cJob {
     return new Sinks(
         KafkaConnectors.deadLetterSink(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC)),
         identityCounts,
-        KafkaConnectors.modelSink(bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME)));
+        KafkaConnectors.modelSink(
+            bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME)));
   }
 
   public static Source<RawRecord, ?, ?> kafkaSource(F2cConfig config) {
-    return KafkaConnectors.rawSource(config.get(F2cOptions.BOOTSTRAP_SERVERS), config.get(F2cOptions.IMAGES_TOPIC),
+    return KafkaConnectors.rawSource(
+        config.get(F2cOptions.BOOTSTRAP_SERVERS),
+        config.get(F2cOptions.IMAGES_TOPIC),
         config.get(F2cOptions.GROUP_ID));
   }
 
-  /** Entry point for {@code flink run}: the cluster provides the environment; Kafka comes from the flags. */
+  /**
+   * Entry point for {@code flink run}: the cluster provides the environment; Kafka comes from the
+   * flags.
+   */
   public static void main(String[] args) throws Exception {
     F2cConfig config = JobOptions.parseClusterJob(args);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        FlinkSettings.jobConfiguration(config, false));
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            FlinkSettings.jobConfiguration(config, false));
     build(env, kafkaSource(config), kafkaSinks(config), config);
     env.execute(JOB_NAME);
   }

@@ -3,6 +3,7 @@ package io.f2c.kafka;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -11,15 +12,19 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The job's Kafka source and sinks, built from plain settings so tests and the CLI wire them the same way. */
+/**
+ * The job's Kafka source and sinks, built from plain settings so tests and the CLI wire them the
+ * same way.
+ */
 public final class KafkaConnectors {
   private KafkaConnectors() {}
 
   /**
-   * Reads the images topic undecoded. Starts from the committed group offsets, or the earliest record for a new
-   * group; after a failure Flink restores the offsets from the checkpoint.
+   * Reads the images topic undecoded. Starts from the committed group offsets, or the earliest
+   * record for a new group; after a failure Flink restores the offsets from the checkpoint.
    */
-  public static KafkaSource<RawRecord> rawSource(String bootstrapServers, String topic, String groupId) {
+  public static KafkaSource<RawRecord> rawSource(
+      String bootstrapServers, String topic, String groupId) {
     Properties props = new Properties();
     props.put("partition.discovery.interval.ms", "10000");
     props.put("isolation.level", "read_committed");
@@ -34,10 +39,12 @@ public final class KafkaConnectors {
   }
 
   /**
-   * Model versions, exactly once: chunks are written in Kafka transactions committed with Flink's checkpoints, so a
-   * {@code read_committed} consumer never sees a partial or repeated version, even across a failure and restore.
+   * Model versions, exactly once: chunks are written in Kafka transactions committed with Flink's
+   * checkpoints, so a {@code read_committed} consumer never sees a partial or repeated version,
+   * even across a failure and restore.
    */
-  public static KafkaSink<ModelUpdate> modelSink(String bootstrapServers, String topic, String modelName) {
+  public static KafkaSink<ModelUpdate> modelSink(
+      String bootstrapServers, String topic, String modelName) {
     Properties props = new Properties();
     // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
     props.put("transaction.timeout.ms", "600000");
@@ -45,25 +52,30 @@ public final class KafkaConnectors {
     return KafkaSink.<ModelUpdate>builder()
         .setBootstrapServers(bootstrapServers)
         .setKafkaProducerConfig(props)
-        .setRecordSerializer(KafkaRecordSerializationSchema.<ModelUpdate>builder()
-            .setTopic(topic)
-            .setKeySerializationSchema((ModelUpdate update) -> update.getModelName().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8))
-            .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.modelUpdate()))
-            .build())
+        .setRecordSerializer(
+            KafkaRecordSerializationSchema.<ModelUpdate>builder()
+                .setTopic(topic)
+                .setKeySerializationSchema(
+                    (ModelUpdate update) -> update.getModelName().getBytes(StandardCharsets.UTF_8))
+                .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.modelUpdate()))
+                .build())
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix("f2c-models-" + modelName)
         .build();
   }
 
-  /** Dead letters, at least once: a rejected record may be reported twice after a failure, but never lost. */
+  /**
+   * Dead letters, at least once: a rejected record may be reported twice after a failure, but never
+   * lost.
+   */
   public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic) {
     return KafkaSink.<RejectedRecord>builder()
         .setBootstrapServers(bootstrapServers)
-        .setRecordSerializer(KafkaRecordSerializationSchema.<RejectedRecord>builder()
-            .setTopic(topic)
-            .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.rejectedRecord()))
-            .build())
+        .setRecordSerializer(
+            KafkaRecordSerializationSchema.<RejectedRecord>builder()
+                .setTopic(topic)
+                .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.rejectedRecord()))
+                .build())
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .build();
   }

@@ -1,8 +1,9 @@
 package io.f2c.kafka;
 
 /**
- * A Kafka record as it came off the wire, with where it came from. Decoding happens downstream, in a function that can
- * send what it cannot decode to the dead-letter topic instead of failing the job. A Flink POJO (no Kryo).
+ * A Kafka record as it came off the wire, with where it came from. Decoding happens downstream, in
+ * a function that can send what it cannot decode to the dead-letter topic instead of failing the
+ * job. A Flink POJO (no Kryo).
  */
 public class RawRecord {
   public String topic;
@@ -14,7 +15,8 @@ public class RawRecord {
 
   public RawRecord() {}
 
-  public RawRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+  public RawRecord(
+      String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
     this.topic = topic;
     this.partition = partition;
     this.offset = offset;

@@ -11,8 +11,14 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
-    out.collect(new RawRecord(record.topic(), record.partition(), record.offset(), record.timestamp(), record.key(),
-        record.value()));
+    out.collect(
+        new RawRecord(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value()));
   }
 
   @Override

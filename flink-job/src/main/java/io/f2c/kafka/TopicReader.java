@@ -13,8 +13,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads Avro records of one topic from the beginning with {@code read_committed}, decoding them with the project's
- * codec. Used by the demo (dead letters) and by tests; not thread-safe (one polling thread).
+ * Reads Avro records of one topic from the beginning with {@code read_committed}, decoding them
+ * with the project's codec. Used by the demo (dead letters) and by tests; not thread-safe (one
+ * polling thread).
  */
 public final class TopicReader<T extends SpecificRecord> implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -28,7 +29,8 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(props);
     this.codec = codec;
     consumer.subscribe(List.of(topic));
@@ -43,7 +45,9 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
     return records;
   }
 
-  /** Polls until at least {@code count} records arrived or the timeout passed; returns all of them. */
+  /**
+   * Polls until at least {@code count} records arrived or the timeout passed; returns all of them.
+   */
   public List<T> pollAtLeast(int count, Duration timeout) {
     List<T> records = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();

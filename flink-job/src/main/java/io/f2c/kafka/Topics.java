@@ -3,15 +3,21 @@ package io.f2c.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the project's topics if missing (idempotent; existing ones are left alone; replication = broker default). */
+/**
+ * Creates the project's topics if missing (idempotent; existing ones are left alone; replication =
+ * broker default).
+ */
 public final class Topics {
   private Topics() {}
 
@@ -28,8 +34,9 @@ public final class Topics {
       List<NewTopic> missing = new ArrayList<>();
       for (Spec spec : specs) {
         if (!existing.contains(spec.name())) {
-          missing.add(new NewTopic(spec.name(), java.util.Optional.of(spec.partitions()), java.util.Optional.empty())
-              .configs(Map.of("max.message.bytes", String.valueOf(1024 * 1024))));
+          missing.add(
+              new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
+                  .configs(Map.of("max.message.bytes", String.valueOf(1024 * 1024))));
         }
       }
       if (!missing.isEmpty()) {
@@ -38,13 +45,18 @@ public final class Topics {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      if (cause instanceof org.apache.kafka.common.errors.TopicExistsException) {
+      if (cause instanceof TopicExistsException) {
         return; // created concurrently by someone else: fine.
       }
-      throw new IllegalStateException("cannot create topics on " + bootstrapServers + ": " + cause.getMessage()
-          + " (is Kafka reachable there? check --bootstrap-servers)", cause);
+      throw new IllegalStateException(
+          "cannot create topics on "
+              + bootstrapServers
+              + ": "
+              + cause.getMessage()
+              + " (is Kafka reachable there? check --bootstrap-servers)",
+          cause);
     }
   }
 }

@@ -3,8 +3,8 @@ package io.f2c.publishing;
 import io.f2c.preprocess.PreprocessSpec;
 
 /**
- * One model version as the trainer hands it to the publisher: the blob ({@link io.f2c.model.ModelBlob}) and what a
- * ModelUpdate says about it. A Flink POJO.
+ * One model version as the trainer hands it to the publisher: the blob ({@link
+ * io.f2c.model.ModelBlob}) and what a ModelUpdate says about it. A Flink POJO.
  */
 public class PublishedModel {
   public String modelName;

@@ -14,27 +14,30 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The Flink configuration the job runs with: RocksDB state backend, incremental checkpoints, no silent Kryo fallback.
- * {@link #localEnvironment} adds a local cluster with the web dashboard on 127.0.0.1.
+ * The Flink configuration the job runs with: RocksDB state backend, incremental checkpoints, no
+ * silent Kryo fallback. {@link #localEnvironment} adds a local cluster with the web dashboard on
+ * 127.0.0.1.
  */
 public final class FlinkSettings {
   private FlinkSettings() {}
 
   /**
-   * Settings every run of the job needs, locally or on a cluster. On a cluster the checkpoint directory comes from the
-   * cluster's configuration unless {@code --checkpoint-dir} is given.
+   * Settings every run of the job needs, locally or on a cluster. On a cluster the checkpoint
+   * directory comes from the cluster's configuration unless {@code --checkpoint-dir} is given.
    */
   public static Configuration jobConfiguration(F2cConfig config, boolean local) {
     Configuration conf = new Configuration();
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL,
+    conf.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
         Duration.ofMillis(config.get(F2cOptions.CHECKPOINT_INTERVAL_MS)));
     if (local || config.isSet(F2cOptions.CHECKPOINT_DIR)) {
       Path dir = config.get(F2cOptions.CHECKPOINT_DIR).toAbsolutePath();
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
     }
-    // A slow training operator backs up its input; unaligned checkpoints do not wait behind that backlog.
+    // A slow training operator backs up its input; unaligned checkpoints do not wait behind that
+    // backlog.
     conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
     conf.set(PipelineOptions.GENERIC_TYPES, false);
     conf.set(CoreOptions.DEFAULT_PARALLELISM, config.get(F2cOptions.PARALLELISM));

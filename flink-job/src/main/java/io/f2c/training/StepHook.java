@@ -4,8 +4,9 @@ import java.io.Serializable;
 import org.apache.flink.annotation.VisibleForTesting;
 
 /**
- * Test-only: called by the trainer operator before each training step, so that tests can inject a failure at a
- * chosen step (as flink-connector-kafka's failing mappers do). Production jobs use {@link #NONE}.
+ * Test-only: called by the trainer operator before each training step, so that tests can inject a
+ * failure at a chosen step (as flink-connector-kafka's failing mappers do). Production jobs use
+ * {@link #NONE}.
  */
 @VisibleForTesting
 @FunctionalInterface

@@ -1,8 +1,8 @@
 package io.f2c.training;
 
 /**
- * The trainer operator's counters, checkpointed with its state (a Flink POJO). The model version is what keeps
- * published versions strictly increasing across restores.
+ * The trainer operator's counters, checkpointed with its state (a Flink POJO). The model version is
+ * what keeps published versions strictly increasing across restores.
  */
 public class TrainerCounters {
   /** The last published model version (0: none yet). */

@@ -7,8 +7,9 @@ import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss, poolHitRate, poolOccupancy,
- * modelVersion, trainerStep, publishLagMs, identitySamplesDropped and skippedUpdates.
+ * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss,
+ * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped and
+ * skippedUpdates.
  */
 final class TrainerMetrics {
   private final Counter steps;
@@ -19,7 +20,10 @@ final class TrainerMetrics {
   private volatile double lastHitRate;
   private volatile long lastPublishMillis = System.currentTimeMillis();
 
-  TrainerMetrics(MetricGroup operator, DoubleSupplier poolOccupancy, LongSupplier modelVersion,
+  TrainerMetrics(
+      MetricGroup operator,
+      DoubleSupplier poolOccupancy,
+      LongSupplier modelVersion,
       LongSupplier trainerStep) {
     MetricGroup group = operator.addGroup("trainer");
     steps = group.counter("steps");

@@ -23,16 +23,18 @@ import org.apache.flink.util.Collector;
  * The trainer as a Flink operator: a thin shell around {@link F2cTrainer} that owns its state.
  *
  * <ul>
- *   <li>Input 1: identity samples; input 2: instance batches; both keyed by one trainer key (one trainer per
- *       subtask and device). A step runs as soon as {@code identityBatch} samples and one instance batch wait.
- *   <li>State: pending samples and batches (operator state, at most a few identity batches of samples: they can
- *       come faster than instance batches); the Dynamic Class Pool's rows as RocksDB map state
- *       (row -> both slots), written through for the rows each step changed; everything else of the trainer (P, G,
- *       momentum, LRU order, toggles, step, model version) as one blob in operator state at each checkpoint. With
- *       incremental checkpoints the pool costs only the rows changed since the last one. The hot pool on the device
- *       is rebuilt from the map state after a restore.
- *   <li>Every {@code publishEverySteps} steps it emits a new model version (strictly increasing across restarts:
- *       the counter is part of the checkpointed state).
+ *   <li>Input 1: identity samples; input 2: instance batches; both keyed by one trainer key (one
+ *       trainer per subtask and device). A step runs as soon as {@code identityBatch} samples and
+ *       one instance batch wait.
+ *   <li>State: pending samples and batches (operator state, at most a few identity batches of
+ *       samples: they can come faster than instance batches); the Dynamic Class Pool's rows as
+ *       RocksDB map state (row -> both slots), written through for the rows each step changed;
+ *       everything else of the trainer (P, G, momentum, LRU order, toggles, step, model version) as
+ *       one blob in operator state at each checkpoint. With incremental checkpoints the pool costs
+ *       only the rows changed since the last one. The hot pool on the device is rebuilt from the
+ *       map state after a restore.
+ *   <li>Every {@code publishEverySteps} steps it emits a new model version (strictly increasing
+ *       across restarts: the counter is part of the checkpointed state).
  *   <li>Metrics: {@link TrainerMetrics}.
  * </ul>
  */
@@ -53,7 +55,8 @@ public final class TrainingFunction
    * @param identityBatch identity samples per step
    * @param publishEverySteps a model version every this many steps
    */
-  public record Settings(TrainerConfig trainer, String modelName, int identityBatch, long publishEverySteps)
+  public record Settings(
+      TrainerConfig trainer, String modelName, int identityBatch, long publishEverySteps)
       implements Serializable {}
 
   private final Settings settings;
@@ -66,7 +69,10 @@ public final class TrainingFunction
   private transient ArrayDeque<InstanceBatchRecord> pendingBatches;
   private transient TrainerCounters counters;
   private transient TrainerMetrics metrics;
-  /** The restored core until the first element brings a key to read the pool rows with; then null. */
+
+  /**
+   * The restored core until the first element brings a key to read the pool rows with; then null.
+   */
   private transient byte[] restoredCore;
 
   public TrainingFunction(Settings settings) {
@@ -93,18 +99,27 @@ public final class TrainingFunction
   @Override
   public void open(OpenContext context) {
     trainer = new F2cTrainer(settings.trainer());
-    poolRows = getRuntimeContext().getMapState(new MapStateDescriptor<>("pool-rows", Types.INT,
-        TypeInformation.of(PoolRow.class)));
+    poolRows =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pool-rows", Types.INT, TypeInformation.of(PoolRow.class)));
     boolean dcp = settings.trainer().head() == TrainerConfig.Head.DCP;
-    metrics = new TrainerMetrics(getRuntimeContext().getMetricGroup(),
-        () -> dcp ? trainer.pool().occupancy() : 0.0, () -> counters.modelVersion, () -> trainer.steps());
+    metrics =
+        new TrainerMetrics(
+            getRuntimeContext().getMetricGroup(),
+            () -> dcp ? trainer.pool().occupancy() : 0.0,
+            () -> counters.modelVersion,
+            () -> trainer.steps());
   }
 
   @Override
-  public void processElement1(IdentitySample sample, Context ctx, Collector<PublishedModel> out) throws Exception {
+  public void processElement1(IdentitySample sample, Context ctx, Collector<PublishedModel> out)
+      throws Exception {
     restoreRowsOnce();
     pendingSamples.addLast(sample);
-    // Identity samples can arrive faster than instance batches; keep the freshest few batches' worth. Their
+    // Identity samples can arrive faster than instance batches; keep the freshest few batches'
+    // worth. Their
     // images stay in the identity loader's reservoirs and come back through replays.
     while (pendingSamples.size() > MAX_PENDING_IDENTITY_BATCHES * settings.identityBatch()) {
       pendingSamples.removeFirst();
@@ -121,7 +136,10 @@ public final class TrainingFunction
     trainWhileReady(out);
   }
 
-  /** The trainer comes back on the first element after a restore: its pool rows are keyed state, which needs a key. */
+  /**
+   * The trainer comes back on the first element after a restore: its pool rows are keyed state,
+   * which needs a key.
+   */
   private void restoreRowsOnce() throws Exception {
     if (restoredCore != null) {
       List<PoolRow> rows = new ArrayList<>();
@@ -142,7 +160,8 @@ public final class TrainingFunction
     }
   }
 
-  private void step(List<IdentitySample> samples, InstanceBatchRecord batch, Collector<PublishedModel> out)
+  private void step(
+      List<IdentitySample> samples, InstanceBatchRecord batch, Collector<PublishedModel> out)
       throws Exception {
     stepHook.beforeStep(trainer.steps() + 1, getRuntimeContext().getTaskInfo().getAttemptNumber());
     TrainerConfig config = settings.trainer();
@@ -155,8 +174,9 @@ public final class TrainingFunction
       config.input().normalize(samples.get(i).first, first, i * length);
       config.input().normalize(samples.get(i).second, second, i * length);
     }
-    F2cTrainer.StepResult result = trainer.step(new TrainingBatches.IdentityBatch(ids, first, second),
-        batch.toBatch(config.input()));
+    F2cTrainer.StepResult result =
+        trainer.step(
+            new TrainingBatches.IdentityBatch(ids, first, second), batch.toBatch(config.input()));
     if (config.head() == TrainerConfig.Head.DCP) {
       for (PoolRow row : trainer.pool().rows(trainer.pool().lastWrittenRows())) {
         poolRows.put(row.row, row);
@@ -182,7 +202,8 @@ public final class TrainingFunction
     model.loss = result.loss();
     model.poolOccupancy = result.occupancy();
     model.imagesSeen = counters.imagesSeen;
-    model.identitiesSeen = config.head() == TrainerConfig.Head.DCP ? trainer.pool().lru().size() : 0;
+    model.identitiesSeen =
+        config.head() == TrainerConfig.Head.DCP ? trainer.pool().lru().size() : 0;
     model.blob = trainer.exportModel();
     metrics.published(model.createdAtMillis);
     return model;
@@ -190,7 +211,8 @@ public final class TrainingFunction
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    // Restored but no element yet: the trainer is still the fresh one, so keep the restored state as it was.
+    // Restored but no element yet: the trainer is still the fresh one, so keep the restored state
+    // as it was.
     byte[] core = restoredCore != null ? restoredCore : trainer.snapshotWithoutPoolFeatures();
     state.save(core, counters, pendingSamples, pendingBatches);
   }

@@ -22,13 +22,16 @@ class LoadersTest {
 
   /** Face k of an identity: a one-pixel "image" holding k, so outputs can be traced back. */
   private static StreamRecord<DecodedFace> face(String identity, int k) {
-    return new StreamRecord<>(new DecodedFace(identity, identity + "/" + k, 0L, new byte[] {(byte) k}));
+    return new StreamRecord<>(
+        new DecodedFace(identity, identity + "/" + k, 0L, new byte[] {(byte) k}));
   }
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, DecodedFace, IdentitySample> identityLoader()
-      throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<String, DecodedFace, IdentitySample>
+      identityLoader() throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 7)), f -> f.identityId, Types.STRING);
+        new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 7)),
+        f -> f.identityId,
+        Types.STRING);
   }
 
   @Test
@@ -53,8 +56,13 @@ class LoadersTest {
       for (IdentitySample s : harness.extractOutputValues()) {
         assertNotEquals(s.first[0], s.second[0]);
       }
-      assertEquals(20L, harness.getSideOutput(IdentityBatcher.REGISTRY).stream()
-          .filter(r -> r.getValue().identityId.equals("a")).mapToLong(r -> r.getValue().images).max().orElse(0));
+      assertEquals(
+          20L,
+          harness.getSideOutput(IdentityBatcher.REGISTRY).stream()
+              .filter(r -> r.getValue().identityId.equals("a"))
+              .mapToLong(r -> r.getValue().images)
+              .max()
+              .orElse(0));
       int before = harness.extractOutputValues().size();
       harness.setProcessingTime(1000); // the replay timer of "a" fires
       List<IdentitySample> after = harness.extractOutputValues();
@@ -67,7 +75,8 @@ class LoadersTest {
     try (var restored = identityLoader()) {
       restored.initializeState(checkpoint);
       restored.open();
-      restored.processElement(face("solo", 2)); // the restored registry knows "solo": this is its second image
+      restored.processElement(
+          face("solo", 2)); // the restored registry knows "solo": this is its second image
       assertEquals(1, restored.extractOutputValues().size());
       assertEquals(2L, restored.getSideOutput(IdentityBatcher.REGISTRY).peek().getValue().images);
     }
@@ -77,12 +86,15 @@ class LoadersTest {
   void instanceLoaderShufflesThroughABoundedBufferAndLosesNothingAcrossARestore() throws Exception {
     OperatorSubtaskState checkpoint;
     Set<Byte> seen = new HashSet<>();
-    try (var harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
+    try (var harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
       harness.open();
       for (int k = 0; k < 5; k++) {
         harness.processElement(face("id" + k, k));
       }
-      // A batch leaves whenever the buffer holds 4 faces: one batch of 2 after the 4th face; 3 faces wait.
+      // A batch leaves whenever the buffer holds 4 faces: one batch of 2 after the 4th face; 3
+      // faces wait.
       List<InstanceBatchRecord> batches = harness.extractOutputValues();
       assertEquals(1, batches.size());
       for (byte v : batches.get(0).images) {
@@ -90,7 +102,9 @@ class LoadersTest {
       }
       checkpoint = harness.snapshot(1, 1);
     }
-    try (var restored = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
+    try (var restored =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
       restored.initializeState(checkpoint);
       restored.open();
       for (int k = 5; k < 9; k++) {
@@ -98,7 +112,8 @@ class LoadersTest {
       }
       for (InstanceBatchRecord batch : restored.extractOutputValues()) {
         for (int i = 0; i < 2; i++) {
-          assertEquals("id" + (int) batch.images[i], batch.labels[i], "labels travel with their images");
+          assertEquals(
+              "id" + (int) batch.images[i], batch.labels[i], "labels travel with their images");
           assertTrue(seen.add(batch.images[i]), "no face leaves twice");
         }
       }

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.f2c.config.F2cConfig;
-import io.f2c.config.JobOptions;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.JobOptions;
 import io.f2c.job.F2cJob;
 import io.f2c.runtime.FlinkSettings;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +32,18 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * No Docker engine or Kubernetes cluster runs here, so the deployment files are checked against the code: topic
- * names, the job's main class, the Kafka address, Flink configuration keys (real Flink options, same values as the
- * job's own settings) and the jar they mount. Runs after {@code package}, so the shaded jar exists.
+ * No Docker engine or Kubernetes cluster runs here, so the deployment files are checked against the
+ * code: topic names, the job's main class, the Kafka address, Flink configuration keys (real Flink
+ * options, same values as the job's own settings) and the jar they mount. Runs after {@code
+ * package}, so the shaded jar exists.
  */
 class DeploymentFilesIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final List<String> TOPICS = List.of(F2cOptions.IMAGES_TOPIC.defaultValue(),
-      F2cOptions.DEAD_LETTER_TOPIC.defaultValue(), F2cOptions.MODELS_TOPIC.defaultValue());
+  private static final List<String> TOPICS =
+      List.of(
+          F2cOptions.IMAGES_TOPIC.defaultValue(),
+          F2cOptions.DEAD_LETTER_TOPIC.defaultValue(),
+          F2cOptions.MODELS_TOPIC.defaultValue());
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object o) {
@@ -68,12 +72,19 @@ class DeploymentFilesIT {
     }
     String command = (String) map(services.get("jobmanager")).get("command");
     assertTrue(command.contains("--job-classname " + F2cJob.class.getName()), command);
-    String advertised = (String) map(map(services.get("kafka")).get("environment")).get("KAFKA_ADVERTISED_LISTENERS");
+    String advertised =
+        (String)
+            map(map(services.get("kafka")).get("environment")).get("KAFKA_ADVERTISED_LISTENERS");
     String internal = advertised.split(",")[0].replace("PLAINTEXT://", "");
     assertTrue(command.contains("--bootstrap-servers " + internal), command + " vs " + advertised);
     // The job's own flag parser accepts the arguments the deployment passes.
-    F2cConfig parsed = F2cConfig.parse(JobOptions.CLUSTER_JOB, command.replaceFirst("^.*?--bootstrap-servers", "--bootstrap-servers")
-        .trim().split("\\s+"));
+    F2cConfig parsed =
+        F2cConfig.parse(
+            JobOptions.CLUSTER_JOB,
+            command
+                .replaceFirst("^.*?--bootstrap-servers", "--bootstrap-servers")
+                .trim()
+                .split("\\s+"));
     assertEquals(internal, parsed.get(F2cOptions.BOOTSTRAP_SERVERS));
   }
 
@@ -81,12 +92,17 @@ class DeploymentFilesIT {
   void composeFlinkPropertiesAreRealFlinkKeysAgreeingWithTheJob() throws IOException {
     Map<String, Object> services = map(compose().get("services"));
     for (String service : List.of("jobmanager", "taskmanager")) {
-      String props = (String) map(map(services.get(service)).get("environment")).get("FLINK_PROPERTIES");
+      String props =
+          (String) map(map(services.get(service)).get("environment")).get("FLINK_PROPERTIES");
       Map<String, String> conf = new HashMap<>();
-      props.lines().filter(l -> !l.isBlank()).forEach(l -> {
-        int colon = l.indexOf(':');
-        conf.put(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
-      });
+      props
+          .lines()
+          .filter(l -> !l.isBlank())
+          .forEach(
+              l -> {
+                int colon = l.indexOf(':');
+                conf.put(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
+              });
       assertFlinkConfigAgrees(service, conf);
     }
   }
@@ -102,46 +118,66 @@ class DeploymentFilesIT {
     Map<String, Object> services = map(compose().get("services"));
     assertEquals("conf/allocator.env", map(services.get("taskmanager")).get("env_file"));
     // A FlinkDeployment cannot read a file of this repository: its copy must agree.
-    Map<String, Object> conf = map(map(k8s("flink-deployment.yaml").get(0).get("spec")).get("flinkConfiguration"));
-    assertEquals(noDecay, conf.get(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX + "MALLOC_CONF"));
+    Map<String, Object> conf =
+        map(map(k8s("flink-deployment.yaml").get(0).get("spec")).get("flinkConfiguration"));
+    assertEquals(
+        noDecay,
+        conf.get(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX + "MALLOC_CONF"));
   }
 
   @Test
   void composeMountsTheBuiltJobJarAndDjlForFlinksLibFolder() throws IOException {
     Map<String, Object> services = map(compose().get("services"));
     List<String> volumes = (List<String>) map(services.get("jobmanager")).get("volumes");
-    String jarMount = volumes.stream().filter(v -> v.contains("/opt/flink/usrlib/")).findFirst().orElseThrow();
+    String jarMount =
+        volumes.stream().filter(v -> v.contains("/opt/flink/usrlib/")).findFirst().orElseThrow();
     Path jar = ROOT.resolve(jarMount.split(":")[0]).normalize();
-    assertTrue(Files.isRegularFile(jar), "compose mounts " + jar + " which the build does not produce");
+    assertTrue(
+        Files.isRegularFile(jar), "compose mounts " + jar + " which the build does not produce");
     try (JarFile jobJar = new JarFile(jar.toFile())) {
       assertNotNull(jobJar.getEntry("io/f2c/job/F2cJob.class"));
       assertNotNull(jobJar.getEntry("io/f2c/schema/FaceImage.class"));
       assertNotNull(jobJar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class"));
       // Flink itself and DJL come from the cluster's lib/, not from the job jar.
-      assertEquals(null, jobJar.getEntry("org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"));
+      assertEquals(
+          null,
+          jobJar.getEntry(
+              "org/apache/flink/streaming/api/environment/StreamExecutionEnvironment.class"));
       assertEquals(null, jobJar.getEntry("ai/djl/Model.class"));
-      assertEquals(F2cJob.class.getName(), jobJar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertEquals(
+          F2cJob.class.getName(), jobJar.getManifest().getMainAttributes().getValue("Main-Class"));
     }
-    String libMount = volumes.stream().filter(v -> v.contains("/opt/flink/lib/")).findFirst().orElseThrow();
+    String libMount =
+        volumes.stream().filter(v -> v.contains("/opt/flink/lib/")).findFirst().orElseThrow();
     try (Stream<Path> libs = Files.list(ROOT.resolve(libMount.split(":")[0]).normalize())) {
       List<String> names = libs.map(p -> p.getFileName().toString()).collect(Collectors.toList());
-      assertTrue(names.stream().anyMatch(n -> n.startsWith("pytorch-native-cpu")), names.toString());
+      assertTrue(
+          names.stream().anyMatch(n -> n.startsWith("pytorch-native-cpu")), names.toString());
       assertTrue(names.stream().anyMatch(n -> n.startsWith("pytorch-engine")), names.toString());
     }
     String dockerfile = Files.readString(ROOT.resolve("k8s").resolve("Dockerfile"));
-    assertTrue(dockerfile.contains(jarMount.split(":")[0].replaceFirst("^\\./", "")), "k8s/Dockerfile copies another jar");
+    assertTrue(
+        dockerfile.contains(jarMount.split(":")[0].replaceFirst("^\\./", "")),
+        "k8s/Dockerfile copies another jar");
   }
 
   @Test
   void composeFileIsValidForDockerCompose() throws Exception {
-    boolean installed = Stream.of(System.getenv("PATH").split(":"))
-        .anyMatch(dir -> Files.isExecutable(Path.of(dir, "docker-compose")));
+    boolean installed =
+        Stream.of(System.getenv("PATH").split(":"))
+            .anyMatch(dir -> Files.isExecutable(Path.of(dir, "docker-compose")));
     if (!installed && "true".equals(System.getenv("CI"))) {
-      throw new AssertionError("CI must install docker-compose (.ci/run does: apt-get install docker-compose)");
+      throw new AssertionError(
+          "CI must install docker-compose (.ci/run does: apt-get install docker-compose)");
     }
-    assumeTrue(installed, "SKIPPED: docker-compose is not installed; apt-get install docker-compose to validate");
-    Process process = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
-        .directory(ROOT.toFile()).redirectErrorStream(true).start();
+    assumeTrue(
+        installed,
+        "SKIPPED: docker-compose is not installed; apt-get install docker-compose to validate");
+    Process process =
+        new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output;
     try (InputStream in = process.getInputStream()) {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -162,15 +198,24 @@ class DeploymentFilesIT {
     F2cConfig parsed = F2cConfig.parse(JobOptions.CLUSTER_JOB, args.toArray(new String[0]));
 
     List<Map<String, Object>> kafka = k8s("kafka.yaml");
-    Map<String, Object> cluster = kafka.stream().filter(d -> "Kafka".equals(d.get("kind"))).findFirst().orElseThrow();
+    Map<String, Object> cluster =
+        kafka.stream().filter(d -> "Kafka".equals(d.get("kind"))).findFirst().orElseThrow();
     String clusterName = (String) map(cluster.get("metadata")).get("name");
-    List<Map<String, Object>> listeners = (List<Map<String, Object>>) map(map(cluster.get("spec")).get("kafka"))
-        .get("listeners");
-    assertEquals(clusterName + "-kafka-bootstrap:" + listeners.get(0).get("port"),
+    List<Map<String, Object>> listeners =
+        (List<Map<String, Object>>) map(map(cluster.get("spec")).get("kafka")).get("listeners");
+    assertEquals(
+        clusterName + "-kafka-bootstrap:" + listeners.get(0).get("port"),
         parsed.get(F2cOptions.BOOTSTRAP_SERVERS));
-    List<String> topics = kafka.stream().filter(d -> "KafkaTopic".equals(d.get("kind")))
-        .peek(d -> assertEquals(clusterName, map(map(d.get("metadata")).get("labels")).get("strimzi.io/cluster")))
-        .map(d -> (String) map(d.get("metadata")).get("name")).collect(Collectors.toList());
+    List<String> topics =
+        kafka.stream()
+            .filter(d -> "KafkaTopic".equals(d.get("kind")))
+            .peek(
+                d ->
+                    assertEquals(
+                        clusterName,
+                        map(map(d.get("metadata")).get("labels")).get("strimzi.io/cluster")))
+            .map(d -> (String) map(d.get("metadata")).get("name"))
+            .collect(Collectors.toList());
     assertTrue(topics.containsAll(TOPICS), topics.toString());
 
     Map<String, String> conf = new HashMap<>();
@@ -178,21 +223,30 @@ class DeploymentFilesIT {
     assertFlinkConfigAgrees("FlinkDeployment", conf);
   }
 
-  /** Every key is a real Flink option, and each setting the job makes itself has the same value there. */
+  /**
+   * Every key is a real Flink option, and each setting the job makes itself has the same value
+   * there.
+   */
   private static void assertFlinkConfigAgrees(String where, Map<String, String> deployed) {
     Map<String, ConfigOption<?>> known = FlinkKeys.all();
     for (String key : deployed.keySet()) {
-      // Environment variables for the task managers' containers are a key prefix, not declared options.
-      boolean containerEnv = key.startsWith(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX)
-          && key.length() > ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX.length();
-      assertTrue(known.containsKey(key) || containerEnv, where + ": '" + key + "' is not a Flink configuration key");
+      // Environment variables for the task managers' containers are a key prefix, not declared
+      // options.
+      boolean containerEnv =
+          key.startsWith(ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX)
+              && key.length()
+                  > ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX.length();
+      assertTrue(
+          known.containsKey(key) || containerEnv,
+          where + ": '" + key + "' is not a Flink configuration key");
     }
     Configuration fromFile = Configuration.fromMap(deployed);
     Configuration fromCode = FlinkSettings.jobConfiguration(F2cConfig.defaults(), false);
     for (String key : fromCode.keySet()) {
       ConfigOption<?> option = known.get(key);
       assertNotNull(option, "unknown key in FlinkSettings: " + key);
-      assertTrue(deployed.containsKey(key), where + " does not set " + key + " (the job relies on it)");
+      assertTrue(
+          deployed.containsKey(key), where + " does not set " + key + " (the job relies on it)");
       assertEquals(fromCode.get(option), fromFile.get(option), where + ": " + key);
     }
   }

@@ -15,18 +15,29 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 
-/** Flink's own configuration options, by key, read from its option classes: a typo in a deployment file is caught. */
+/**
+ * Flink's own configuration options, by key, read from its option classes: a typo in a deployment
+ * file is caught.
+ */
 final class FlinkKeys {
   private FlinkKeys() {}
 
-  private static final List<Class<?>> OPTION_CLASSES = List.of(CheckpointingOptions.class, StateBackendOptions.class,
-      PipelineOptions.class, RestOptions.class, JobManagerOptions.class, TaskManagerOptions.class, CoreOptions.class);
+  private static final List<Class<?>> OPTION_CLASSES =
+      List.of(
+          CheckpointingOptions.class,
+          StateBackendOptions.class,
+          PipelineOptions.class,
+          RestOptions.class,
+          JobManagerOptions.class,
+          TaskManagerOptions.class,
+          CoreOptions.class);
 
   static Map<String, ConfigOption<?>> all() {
     Map<String, ConfigOption<?>> byKey = new HashMap<>();
     for (Class<?> type : OPTION_CLASSES) {
       for (Field field : type.getFields()) {
-        if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+        if (Modifier.isStatic(field.getModifiers())
+            && ConfigOption.class.isAssignableFrom(field.getType())) {
           try {
             ConfigOption<?> option = (ConfigOption<?>) field.get(null);
             byKey.put(option.key(), option);

@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
 
 class DecodeAndValidateTest {
 
-  private static OneInputStreamOperatorTestHarness<RawRecord, DecodedFace> harness() throws Exception {
+  private static OneInputStreamOperatorTestHarness<RawRecord, DecodedFace> harness()
+      throws Exception {
     ImageDecoder decoder = new ImageDecoder(PreprocessSpec.of(16, 3, 1.0), 1000L * 1000L, 1 << 20);
-    var harness = new OneInputStreamOperatorTestHarness<>(
-        new ProcessOperator<>(new DecodeAndValidate(new FaceValidator(decoder))));
+    var harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new DecodeAndValidate(new FaceValidator(decoder))));
     harness.open();
     return harness;
   }
@@ -40,27 +42,56 @@ class DecodeAndValidateTest {
       byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
       harness.processElement(new StreamRecord<>(raw(0, TestFaces.encoded(TestFaces.face(1, 0)))));
       harness.processElement(new StreamRecord<>(raw(1, garbage)));
-      harness.processElement(new StreamRecord<>(raw(2, TestFaces.encoded(
-          TestFaces.face("", "x/1", TestFaces.FACES.encoded(1, 1, ImageFormat.PNG), ImageFormat.PNG)))));
-      harness.processElement(new StreamRecord<>(raw(3, TestFaces.encoded(
-          TestFaces.face("bob", "bob/1", new byte[] {1, 2, 3}, ImageFormat.JPEG)))));
-      harness.processElement(new StreamRecord<>(raw(4, TestFaces.encoded(
-          TestFaces.face("eve", "eve/1", TestFaces.pgm("P5 5000 5000 255\n", 0), ImageFormat.PGM)))));
+      harness.processElement(
+          new StreamRecord<>(
+              raw(
+                  2,
+                  TestFaces.encoded(
+                      TestFaces.face(
+                          "",
+                          "x/1",
+                          TestFaces.FACES.encoded(1, 1, ImageFormat.PNG),
+                          ImageFormat.PNG)))));
+      harness.processElement(
+          new StreamRecord<>(
+              raw(
+                  3,
+                  TestFaces.encoded(
+                      TestFaces.face("bob", "bob/1", new byte[] {1, 2, 3}, ImageFormat.JPEG)))));
+      harness.processElement(
+          new StreamRecord<>(
+              raw(
+                  4,
+                  TestFaces.encoded(
+                      TestFaces.face(
+                          "eve",
+                          "eve/1",
+                          TestFaces.pgm("P5 5000 5000 255\n", 0),
+                          ImageFormat.PGM)))));
       harness.processElement(new StreamRecord<>(raw(5, null)));
       harness.processElement(new StreamRecord<>(raw(6, TestFaces.encoded(TestFaces.face(2, 3)))));
 
       List<DecodedFace> valid = harness.extractOutputValues();
-      assertEquals(List.of("syn-00001", "syn-00002"),
+      assertEquals(
+          List.of("syn-00001", "syn-00002"),
           valid.stream().map(f -> f.identityId).collect(Collectors.toList()));
       assertEquals(3 * 16 * 16, valid.get(0).pixels.length);
       assertEquals("syn-00002/3", valid.get(1).imageId);
 
-      List<RejectedRecord> rejected = harness.getSideOutput(DecodeAndValidate.REJECTED).stream()
-          .map(StreamRecord::getValue).collect(Collectors.toList());
-      assertEquals(List.of(1L, 2L, 3L, 4L, 5L),
+      List<RejectedRecord> rejected =
+          harness.getSideOutput(DecodeAndValidate.REJECTED).stream()
+              .map(StreamRecord::getValue)
+              .collect(Collectors.toList());
+      assertEquals(
+          List.of(1L, 2L, 3L, 4L, 5L),
           rejected.stream().map(RejectedRecord::getSourceOffset).collect(Collectors.toList()));
-      assertEquals(List.of(RejectReason.MALFORMED_RECORD, RejectReason.MISSING_FIELD, RejectReason.CORRUPT_IMAGE,
-              RejectReason.IMAGE_TOO_LARGE, RejectReason.MALFORMED_RECORD),
+      assertEquals(
+          List.of(
+              RejectReason.MALFORMED_RECORD,
+              RejectReason.MISSING_FIELD,
+              RejectReason.CORRUPT_IMAGE,
+              RejectReason.IMAGE_TOO_LARGE,
+              RejectReason.MALFORMED_RECORD),
           rejected.stream().map(RejectedRecord::getReason).collect(Collectors.toList()));
       RejectedRecord first = rejected.get(0);
       assertEquals("face-images", first.getSourceTopic());
@@ -75,7 +106,8 @@ class DecodeAndValidateTest {
   void deadLetterKeepsABoundedPrefixOfHugeValues() {
     byte[] huge = new byte[DecodeAndValidate.MAX_RAW_BYTES + 100];
     huge[0] = 42;
-    RejectedRecord letter = DecodeAndValidate.deadLetter(raw(9, huge), RejectReason.OTHER, "too big");
+    RejectedRecord letter =
+        DecodeAndValidate.deadLetter(raw(9, huge), RejectReason.OTHER, "too big");
     assertTrue(letter.getTruncated());
     assertEquals(huge.length, letter.getRawSize());
     assertEquals(DecodeAndValidate.MAX_RAW_BYTES, letter.getRaw().remaining());

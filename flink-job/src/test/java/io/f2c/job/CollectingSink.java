@@ -9,7 +9,10 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-/** A sink for MiniCluster tests: collects values in this JVM, found again by an id (Flink serializes the sink). */
+/**
+ * A sink for MiniCluster tests: collects values in this JVM, found again by an id (Flink serializes
+ * the sink).
+ */
 public final class CollectingSink<T> implements Sink<T> {
   private static final long serialVersionUID = 1L;
   private static final Map<String, List<Object>> VALUES = new ConcurrentHashMap<>();

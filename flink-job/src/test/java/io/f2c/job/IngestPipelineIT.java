@@ -37,48 +37,72 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job on a real Kafka broker (in-process KRaft) and a real Flink MiniCluster with RocksDB and checkpoints:
- * malformed records land in the dead-letter topic with their reason while the job keeps running and every valid
- * record is counted.
+ * The job on a real Kafka broker (in-process KRaft) and a real Flink MiniCluster with RocksDB and
+ * checkpoints: malformed records land in the dead-letter topic with their reason while the job
+ * keeps running and every valid record is counted.
  */
 class IngestPipelineIT {
   @Test
-  void malformedRecordsGoToTheDeadLetterTopicWhileValidOnesAreAllCounted(@TempDir Path tmp) throws Exception {
+  void malformedRecordsGoToTheDeadLetterTopicWhileValidOnesAreAllCounted(@TempDir Path tmp)
+      throws Exception {
     String images = "face-images-it";
     String dlq = "face-images-dlq-it";
-    Topics.ensure(SharedKafka.bootstrapServers(), List.of(new Topics.Spec(images, 2), new Topics.Spec(dlq, 1)));
-    F2cConfig config = F2cConfig.defaults()
-        .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
-        .with(F2cOptions.IMAGES_TOPIC, images)
-        .with(F2cOptions.DEAD_LETTER_TOPIC, dlq)
-        .with(F2cOptions.GROUP_ID, "it-" + System.nanoTime())
-        .with(F2cOptions.INPUT_SIZE, 32)
-        .with(F2cOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints"))
-        .with(F2cOptions.CHECKPOINT_INTERVAL_MS, 500L);
+    Topics.ensure(
+        SharedKafka.bootstrapServers(),
+        List.of(new Topics.Spec(images, 2), new Topics.Spec(dlq, 1)));
+    F2cConfig config =
+        F2cConfig.defaults()
+            .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
+            .with(F2cOptions.IMAGES_TOPIC, images)
+            .with(F2cOptions.DEAD_LETTER_TOPIC, dlq)
+            .with(F2cOptions.GROUP_ID, "it-" + System.nanoTime())
+            .with(F2cOptions.INPUT_SIZE, 32)
+            .with(F2cOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints"))
+            .with(F2cOptions.CHECKPOINT_INTERVAL_MS, 500L);
 
     Configuration flinkConf = FlinkSettings.jobConfiguration(config, true);
-    // Write even tiny state files out (not inline in _metadata) so the test can see RocksDB's SST files.
+    // Write even tiny state files out (not inline in _metadata) so the test can see RocksDB's SST
+    // files.
     flinkConf.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, MemorySize.ZERO);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
     CollectingSink<IdentityCount> counts = new CollectingSink<>();
-    F2cJob.build(env, F2cJob.kafkaSource(config),
-        new F2cJob.Sinks(KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), dlq), counts,
-            new DiscardingSink<>()), config);
+    F2cJob.build(
+        env,
+        F2cJob.kafkaSource(config),
+        new F2cJob.Sinks(
+            KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), dlq),
+            counts,
+            new DiscardingSink<>()),
+        config);
     JobClient job = env.executeAsync("ingest-it");
-    try (FaceImageProducer producer = new FaceImageProducer(SharedKafka.bootstrapServers(), images);
-        TopicReader<RejectedRecord> deadLetters = new TopicReader<>(SharedKafka.bootstrapServers(), dlq,
-            AvroCodec.rejectedRecord())) {
+    try (FaceImageProducer producer =
+            new FaceImageProducer(SharedKafka.bootstrapServers(), images);
+        TopicReader<RejectedRecord> deadLetters =
+            new TopicReader<>(SharedKafka.bootstrapServers(), dlq, AvroCodec.rejectedRecord())) {
       for (int id = 0; id < 4; id++) {
         producer.send(TestFaces.face(id, 0));
       }
       producer.flush();
-      Await.until("first valid records counted", Duration.ofSeconds(60), () -> counts.values().size() == 4);
+      Await.until(
+          "first valid records counted", Duration.ofSeconds(60), () -> counts.values().size() == 4);
 
       producer.sendRaw("mallory", "this is not an Avro record".getBytes(StandardCharsets.UTF_8));
-      producer.sendRaw("mallory", TestFaces.encoded(TestFaces.face("mallory", "mallory/1",
-          new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0}, ImageFormat.PNG)));
-      producer.sendRaw("mallory", TestFaces.encoded(TestFaces.face("mallory", "mallory/2",
-          "P5 60000 60000 255\n\0".getBytes(StandardCharsets.US_ASCII), ImageFormat.PGM)));
+      producer.sendRaw(
+          "mallory",
+          TestFaces.encoded(
+              TestFaces.face(
+                  "mallory",
+                  "mallory/1",
+                  new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0},
+                  ImageFormat.PNG)));
+      producer.sendRaw(
+          "mallory",
+          TestFaces.encoded(
+              TestFaces.face(
+                  "mallory",
+                  "mallory/2",
+                  "P5 60000 60000 255\n\0".getBytes(StandardCharsets.US_ASCII),
+                  ImageFormat.PGM)));
       for (int id = 0; id < 4; id++) {
         producer.send(TestFaces.face(id, 1));
         producer.send(TestFaces.face(id, 2));
@@ -86,7 +110,11 @@ class IngestPipelineIT {
       producer.flush();
 
       List<RejectedRecord> rejected = deadLetters.pollAtLeast(3, Duration.ofSeconds(60));
-      assertEquals(List.of(RejectReason.MALFORMED_RECORD, RejectReason.CORRUPT_IMAGE, RejectReason.IMAGE_TOO_LARGE),
+      assertEquals(
+          List.of(
+              RejectReason.MALFORMED_RECORD,
+              RejectReason.CORRUPT_IMAGE,
+              RejectReason.IMAGE_TOO_LARGE),
           rejected.stream().map(RejectedRecord::getReason).sorted().collect(Collectors.toList()));
       for (RejectedRecord r : rejected) {
         assertEquals(images, r.getSourceTopic());
@@ -94,16 +122,26 @@ class IngestPipelineIT {
         assertTrue(!r.getMessage().isBlank());
       }
 
-      Await.until("all 12 valid records counted", Duration.ofSeconds(60), () -> counts.values().size() == 12);
+      Await.until(
+          "all 12 valid records counted",
+          Duration.ofSeconds(60),
+          () -> counts.values().size() == 12);
       assertEquals(JobStatus.RUNNING, job.getJobStatus().get());
-      Map<String, Long> last = counts.values().stream().collect(
-          Collectors.toMap(c -> c.identityId, c -> c.images, Math::max));
-      assertEquals(Map.of("syn-00000", 3L, "syn-00001", 3L, "syn-00002", 3L, "syn-00003", 3L), last);
+      Map<String, Long> last =
+          counts.values().stream()
+              .collect(Collectors.toMap(c -> c.identityId, c -> c.images, Math::max));
+      assertEquals(
+          Map.of("syn-00000", 3L, "syn-00001", 3L, "syn-00002", 3L, "syn-00003", 3L), last);
 
-      // Checkpoints complete, and they are incremental RocksDB ones: its SST files go to the "shared" folder.
-      Await.until("a completed incremental RocksDB checkpoint", Duration.ofSeconds(60),
-          () -> checkpointFiles(tmp).anyMatch(p -> p.getFileName().toString().equals("_metadata"))
-              && checkpointFiles(tmp).anyMatch(p -> p.getParent().getFileName().toString().equals("shared")),
+      // Checkpoints complete, and they are incremental RocksDB ones: its SST files go to the
+      // "shared" folder.
+      Await.until(
+          "a completed incremental RocksDB checkpoint",
+          Duration.ofSeconds(60),
+          () ->
+              checkpointFiles(tmp).anyMatch(p -> p.getFileName().toString().equals("_metadata"))
+                  && checkpointFiles(tmp)
+                      .anyMatch(p -> p.getParent().getFileName().toString().equals("shared")),
           () -> listing(tmp));
     } finally {
       job.cancel().get();

@@ -10,6 +10,7 @@ import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -38,15 +39,17 @@ class ModelChunkerTest {
     List<ModelUpdate> chunks = ModelChunker.chunks(m, ModelChunker.DEFAULT_CHUNK_BYTES);
     assertEquals(5, chunks.size());
     for (ModelUpdate c : chunks) {
-      assertTrue(AvroCodec.modelUpdate().encode(c).length < 1024 * 1024, "chunk record under 1 MiB");
+      assertTrue(
+          AvroCodec.modelUpdate().encode(c).length < 1024 * 1024, "chunk record under 1 MiB");
       assertEquals(5, c.getChunkCount());
-      assertEquals(io.f2c.model.ModelAssembler.sha256Hex(m.blob), c.getSha256());
+      assertEquals(ModelAssembler.sha256Hex(m.blob), c.getSha256());
     }
-    List<ModelUpdate> shuffled = new java.util.ArrayList<>(chunks);
+    List<ModelUpdate> shuffled = new ArrayList<>(chunks);
     Collections.shuffle(shuffled, new Random(1));
     ModelAssembler assembler = new ModelAssembler();
     for (int i = 0; i < 4; i++) {
-      assertTrue(assembler.add(shuffled.get(i)).isEmpty(), "incomplete versions are not handed out");
+      assertTrue(
+          assembler.add(shuffled.get(i)).isEmpty(), "incomplete versions are not handed out");
     }
     ModelAssembler.Complete complete = assembler.add(shuffled.get(4)).orElseThrow();
     assertArrayEquals(m.blob, complete.blob());
@@ -59,11 +62,14 @@ class ModelChunkerTest {
   @Test
   void aCorruptVersionIsRefused() {
     List<ModelUpdate> chunks = ModelChunker.chunks(model(1, 1000), 400);
-    ModelUpdate bad = ModelUpdate.newBuilder(chunks.get(1)).setChunk(ByteBuffer.wrap(new byte[400])).build();
+    ModelUpdate bad =
+        ModelUpdate.newBuilder(chunks.get(1)).setChunk(ByteBuffer.wrap(new byte[400])).build();
     ModelAssembler assembler = new ModelAssembler();
     assembler.add(chunks.get(0));
     assembler.add(bad);
-    var e = assertThrows(ModelAssembler.CorruptModelException.class, () -> assembler.add(chunks.get(2)));
+    var e =
+        assertThrows(
+            ModelAssembler.CorruptModelException.class, () -> assembler.add(chunks.get(2)));
     assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
     // The next good version still comes through.
     ModelAssembler.Complete next = null;

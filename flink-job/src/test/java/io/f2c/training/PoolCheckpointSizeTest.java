@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.model.backbone.Backbone;
-import io.f2c.testing.TinyTrainers;
 import io.f2c.publishing.PublishedModel;
+import io.f2c.testing.TinyTrainers;
+import java.util.Arrays;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -19,9 +20,10 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Dynamic Class Pool in RocksDB with incremental checkpoints: a checkpoint's new keyed-state bytes follow the pool
- * rows changed since the previous checkpoint, not the size of the pool. Measured on the real RocksDB backend through
- * Flink's operator test harness (the checkpointed size of each incremental snapshot).
+ * The Dynamic Class Pool in RocksDB with incremental checkpoints: a checkpoint's new keyed-state
+ * bytes follow the pool rows changed since the previous checkpoint, not the size of the pool.
+ * Measured on the real RocksDB backend through Flink's operator test harness (the checkpointed size
+ * of each incremental snapshot).
  */
 class PoolCheckpointSizeTest {
   private static final int DIM = 128; // a row holds 2 x 128 floats = 1 KiB of features
@@ -34,12 +36,21 @@ class PoolCheckpointSizeTest {
         .build();
   }
 
-  /** Incremental keyed-state bytes of checkpoints taken after 1, 4 and 16 more steps, for one pool size. */
+  /**
+   * Incremental keyed-state bytes of checkpoints taken after 1, 4 and 16 more steps, for one pool
+   * size.
+   */
   private static long[] incrementalBytes(int poolSize) throws Exception {
-    var function = new TrainingFunction(new TrainingFunction.Settings(config(poolSize), "f2c", IDENTITY_BATCH, 1_000_000));
-    try (var harness = new KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord,
-        PublishedModel>(new KeyedCoProcessOperator<>(function), s -> TrainingFunction.TRAINER_KEY,
-        b -> TrainingFunction.TRAINER_KEY, Types.STRING)) {
+    var function =
+        new TrainingFunction(
+            new TrainingFunction.Settings(config(poolSize), "f2c", IDENTITY_BATCH, 1_000_000));
+    try (var harness =
+        new KeyedTwoInputStreamOperatorTestHarness<
+            String, IdentitySample, InstanceBatchRecord, PublishedModel>(
+            new KeyedCoProcessOperator<>(function),
+            s -> TrainingFunction.TRAINER_KEY,
+            b -> TrainingFunction.TRAINER_KEY,
+            Types.STRING)) {
       harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       harness.open();
       Random random = new Random(9);
@@ -53,25 +64,36 @@ class PoolCheckpointSizeTest {
         }
         OperatorSubtaskState snapshot = harness.snapshot(c + 1, c + 1);
         harness.notifyOfCompletedCheckpoint(c + 1);
-        bytes[c] = snapshot.getManagedKeyedState().stream().mapToLong(KeyedStateHandle::getCheckpointedSize).sum();
+        bytes[c] =
+            snapshot.getManagedKeyedState().stream()
+                .mapToLong(KeyedStateHandle::getCheckpointedSize)
+                .sum();
       }
       assertEquals(23, function.trainer().steps());
       return bytes;
     }
   }
 
-  private static void step(KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord,
-      PublishedModel> harness, Random random, long firstId) throws Exception {
+  private static void step(
+      KeyedTwoInputStreamOperatorTestHarness<
+              String, IdentitySample, InstanceBatchRecord, PublishedModel>
+          harness,
+      Random random,
+      long firstId)
+      throws Exception {
     int length = TinyTrainers.SPEC.tensorLength();
     for (int i = 0; i < IDENTITY_BATCH; i++) {
-      harness.processElement1(new StreamRecord<>(new IdentitySample("id-" + (firstId + i), bytes(random, length),
-          bytes(random, length))));
+      harness.processElement1(
+          new StreamRecord<>(
+              new IdentitySample(
+                  "id-" + (firstId + i), bytes(random, length), bytes(random, length))));
     }
     String[] labels = new String[6];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = "other-" + random.nextInt(1_000_000);
     }
-    harness.processElement2(new StreamRecord<>(new InstanceBatchRecord(labels, bytes(random, 6 * length))));
+    harness.processElement2(
+        new StreamRecord<>(new InstanceBatchRecord(labels, bytes(random, 6 * length))));
   }
 
   private static byte[] bytes(Random random, int length) {
@@ -84,13 +106,16 @@ class PoolCheckpointSizeTest {
   void incrementalCheckpointsFollowRowsChangedNotPoolSize() throws Exception {
     long[] small = incrementalBytes(1_000);
     long[] large = incrementalBytes(100_000);
-    System.out.printf("keyed-state bytes per incremental checkpoint after 1 / 4 / 16 steps (8 / 32 / 128 rows "
-        + "changed): pool 1k %d / %d / %d, pool 100k %d / %d / %d%n", small[1], small[2], small[3], large[1],
-        large[2], large[3]);
+    System.out.printf(
+        "keyed-state bytes per incremental checkpoint after 1 / 4 / 16 steps (8 / 32 / 128 rows "
+            + "changed): pool 1k %d / %d / %d, pool 100k %d / %d / %d%n",
+        small[1], small[2], small[3], large[1], large[2], large[3]);
     for (long[] sizes : new long[][] {small, large}) {
-      // 16x the rows changed: the new bytes grow with them (not exactly 16x: per-file overhead is fixed) ...
-      assertTrue(sizes[3] > 6 * sizes[1], "128 rows vs 8 rows changed: " + sizes[3] + " vs " + sizes[1]);
-      assertTrue(sizes[2] > 2 * sizes[1] && sizes[3] > 2 * sizes[2], java.util.Arrays.toString(sizes));
+      // 16x the rows changed: the new bytes grow with them (not exactly 16x: per-file overhead is
+      // fixed) ...
+      assertTrue(
+          sizes[3] > 6 * sizes[1], "128 rows vs 8 rows changed: " + sizes[3] + " vs " + sizes[1]);
+      assertTrue(sizes[2] > 2 * sizes[1] && sizes[3] > 2 * sizes[2], Arrays.toString(sizes));
       // ... and stay near the rows' own bytes (1 KiB of features each, plus key and recency).
       assertTrue(sizes[3] < 128 * 2 * 1024 + 64 * 1024, "128 rows cost " + sizes[3] + " bytes");
     }

@@ -1,6 +1,5 @@
 package io.f2c.training;
 
-import io.f2c.testing.TinyTrainers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.publishing.PublishedModel;
+import io.f2c.testing.TinyTrainers;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -18,32 +19,43 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trainer operator through Flink's operator test harness: state restored from a checkpoint is exactly the state
- * that was checkpointed (pool rows, LRU order, toggles, step, P, G, momentum), and training continues identically.
+ * The trainer operator through Flink's operator test harness: state restored from a checkpoint is
+ * exactly the state that was checkpointed (pool rows, LRU order, toggles, step, P, G, momentum),
+ * and training continues identically.
  */
 class TrainingFunctionTest {
   private static final TrainerConfig CONFIG = TinyTrainers.tiny(TrainerConfig.Head.DCP);
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord, PublishedModel>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, IdentitySample, InstanceBatchRecord, PublishedModel>
       harness() throws Exception {
     return new KeyedTwoInputStreamOperatorTestHarness<>(
-        new KeyedCoProcessOperator<>(new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2))),
-        s -> TrainingFunction.TRAINER_KEY, b -> TrainingFunction.TRAINER_KEY, Types.STRING);
+        new KeyedCoProcessOperator<>(
+            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2))),
+        s -> TrainingFunction.TRAINER_KEY,
+        b -> TrainingFunction.TRAINER_KEY,
+        Types.STRING);
   }
 
   private static F2cTrainer trainer(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> harness) {
-    return ((TrainingFunction) ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction())
+    return ((TrainingFunction)
+            ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction())
         .trainer();
   }
 
-  /** Inputs for {@code steps} steps: 3 identity samples and one instance batch each (seeded random 8-bit images). */
+  /**
+   * Inputs for {@code steps} steps: 3 identity samples and one instance batch each (seeded random
+   * 8-bit images).
+   */
   private static List<Object> inputs(int steps) {
-    java.util.Random random = new java.util.Random(4);
+    Random random = new Random(4);
     int length = TinyTrainers.SPEC.tensorLength();
     List<Object> inputs = new ArrayList<>();
     for (int s = 0; s < steps; s++) {
       for (int i = 0; i < 3; i++) {
-        inputs.add(new IdentitySample("id-" + random.nextInt(12), image(random, length), image(random, length)));
+        inputs.add(
+            new IdentitySample(
+                "id-" + random.nextInt(12), image(random, length), image(random, length)));
       }
       String[] labels = new String[6];
       byte[] images = new byte[6 * length];
@@ -56,14 +68,18 @@ class TrainingFunctionTest {
     return inputs;
   }
 
-  private static byte[] image(java.util.Random random, int length) {
+  private static byte[] image(Random random, int length) {
     byte[] pixels = new byte[length];
     random.nextBytes(pixels);
     return pixels;
   }
 
-  private static void feed(KeyedTwoInputStreamOperatorTestHarness<String, IdentitySample, InstanceBatchRecord,
-      PublishedModel> harness, List<Object> inputs) throws Exception {
+  private static void feed(
+      KeyedTwoInputStreamOperatorTestHarness<
+              String, IdentitySample, InstanceBatchRecord, PublishedModel>
+          harness,
+      List<Object> inputs)
+      throws Exception {
     for (Object input : inputs) {
       if (input instanceof IdentitySample sample) {
         harness.processElement1(new StreamRecord<>(sample));
@@ -100,7 +116,9 @@ class TrainingFunctionTest {
       // The first element rebuilds the hot pool from RocksDB; 1 sample alone does not make a step.
       restored.processElement1(new StreamRecord<>((IdentitySample) rest.get(0)));
       assertEquals(4, trainer(restored).steps());
-      assertArrayEquals(checkpointedState, trainer(restored).snapshot(),
+      assertArrayEquals(
+          checkpointedState,
+          trainer(restored).snapshot(),
           "pool rows, LRU order, toggles, step, P, G and momentum as checkpointed");
       feed(restored, rest.subList(1, rest.size()));
       assertArrayEquals(finalState, trainer(restored).snapshot(), "training continues bit for bit");

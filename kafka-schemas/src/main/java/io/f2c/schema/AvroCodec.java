@@ -3,6 +3,8 @@ package io.f2c.schema;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -12,21 +14,24 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * The one wire format of the project: Avro single-object encoding (magic 0xC3 0x01, the 8-byte schema fingerprint,
- * then the binary record). Every producer and consumer, Flink or plain Kafka client, goes through this class.
+ * The one wire format of the project: Avro single-object encoding (magic 0xC3 0x01, the 8-byte
+ * schema fingerprint, then the binary record). Every producer and consumer, Flink or plain Kafka
+ * client, goes through this class.
  *
- * <p>Why single-object rather than bare binary: the fingerprint lets a reader tell a record of another schema (or
- * random bytes) from a valid one and reject it with a clear reason, instead of decoding garbage. When a schema
- * evolves, register the previous writer schema with {@link #withOlderWriterSchema} so records still in Kafka stay
- * readable (the compatibility test guarantees they resolve).
+ * <p>Why single-object rather than bare binary: the fingerprint lets a reader tell a record of
+ * another schema (or random bytes) from a valid one and reject it with a clear reason, instead of
+ * decoding garbage. When a schema evolves, register the previous writer schema with {@link
+ * #withOlderWriterSchema} so records still in Kafka stay readable (the compatibility test
+ * guarantees they resolve).
  *
- * <p>Instances are serializable (Flink ships them inside functions); the Avro encoder/decoder are rebuilt lazily.
+ * <p>Instances are serializable (Flink ships them inside functions); the Avro encoder/decoder are
+ * rebuilt lazily.
  */
 public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Class<T> type;
-  private final java.util.List<String> olderWriterSchemas = new java.util.ArrayList<>();
+  private final List<String> olderWriterSchemas = new ArrayList<>();
   private transient BinaryMessageEncoder<T> encoder;
   private transient BinaryMessageDecoder<T> decoder;
 
@@ -50,7 +55,10 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
     return of(RejectedRecord.class);
   }
 
-  /** Also accept records written with an earlier version of this schema (JSON text), resolved to the current one. */
+  /**
+   * Also accept records written with an earlier version of this schema (JSON text), resolved to the
+   * current one.
+   */
   public AvroCodec<T> withOlderWriterSchema(String schemaJson) {
     olderWriterSchemas.add(schemaJson);
     decoder = null;
@@ -72,14 +80,16 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
       buffer.get(bytes);
       return bytes;
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
   /**
    * Decodes one record.
    *
-   * @throws MalformedRecordException with a human-readable reason when the bytes are not a record of this schema
+   * @throws MalformedRecordException with a human-readable reason when the bytes are not a record
+   *     of this schema
    */
   public T decode(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
@@ -92,10 +102,19 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
           "not Avro single-object encoding (bad header): expected a " + type.getSimpleName(), e);
     } catch (MissingSchemaException e) {
       throw new MalformedRecordException(
-          "unknown schema fingerprint: the record was not written with the " + type.getSimpleName() + " schema", e);
+          "unknown schema fingerprint: the record was not written with the "
+              + type.getSimpleName()
+              + " schema",
+          e);
     } catch (IOException | RuntimeException e) {
       throw new MalformedRecordException(
-          "corrupt " + type.getSimpleName() + " record: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+          "corrupt "
+              + type.getSimpleName()
+              + " record: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -42,20 +44,21 @@ class AvroCodecTest {
 
   @Test
   void modelUpdateRoundTrips() {
-    ModelUpdate update = ModelUpdate.newBuilder()
-        .setModelName("f2c")
-        .setVersion(42)
-        .setTrainingStep(4200)
-        .setCreatedAt(Instant.ofEpochMilli(5))
-        .setArchitecture("small-cnn")
-        .setInput(new InputSpec(112, 3, 1.0f, 127.5f, 128f))
-        .setEmbeddingDim(512)
-        .setChunkIndex(1)
-        .setChunkCount(3)
-        .setChunk(ByteBuffer.wrap(new byte[1000]))
-        .setSha256("ab".repeat(32))
-        .setMetrics(new TrainingMetrics(1.5, 0.25, 10_000L, 300L))
-        .build();
+    ModelUpdate update =
+        ModelUpdate.newBuilder()
+            .setModelName("f2c")
+            .setVersion(42)
+            .setTrainingStep(4200)
+            .setCreatedAt(Instant.ofEpochMilli(5))
+            .setArchitecture("small-cnn")
+            .setInput(new InputSpec(112, 3, 1.0f, 127.5f, 128f))
+            .setEmbeddingDim(512)
+            .setChunkIndex(1)
+            .setChunkCount(3)
+            .setChunk(ByteBuffer.wrap(new byte[1000]))
+            .setSha256("ab".repeat(32))
+            .setMetrics(new TrainingMetrics(1.5, 0.25, 10_000L, 300L))
+            .build();
     AvroCodec<ModelUpdate> codec = AvroCodec.modelUpdate();
     assertEquals(update, codec.decode(codec.encode(update)));
   }
@@ -63,38 +66,64 @@ class AvroCodecTest {
   @Test
   void garbageIsRejectedWithAReason() {
     AvroCodec<FaceImage> codec = AvroCodec.faceImage();
-    var e = assertThrows(AvroCodec.MalformedRecordException.class,
-        () -> codec.decode("hello, not avro".getBytes(StandardCharsets.UTF_8)));
+    var e =
+        assertThrows(
+            AvroCodec.MalformedRecordException.class,
+            () -> codec.decode("hello, not avro".getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().contains("bad header"), e.getMessage());
     assertThrows(AvroCodec.MalformedRecordException.class, () -> codec.decode(new byte[0]));
   }
 
   @Test
   void recordOfAnotherSchemaIsRejectedByFingerprint() {
-    byte[] rejected = AvroCodec.rejectedRecord().encode(RejectedRecord.newBuilder()
-        .setSourceTopic("t").setSourcePartition(0).setSourceOffset(1)
-        .setRaw(ByteBuffer.wrap(new byte[0])).setRawSize(0).setTruncated(false)
-        .setReason(RejectReason.OTHER).setMessage("m").setRejectedAt(Instant.EPOCH).build());
-    var e = assertThrows(AvroCodec.MalformedRecordException.class, () -> AvroCodec.faceImage().decode(rejected));
+    byte[] rejected =
+        AvroCodec.rejectedRecord()
+            .encode(
+                RejectedRecord.newBuilder()
+                    .setSourceTopic("t")
+                    .setSourcePartition(0)
+                    .setSourceOffset(1)
+                    .setRaw(ByteBuffer.wrap(new byte[0]))
+                    .setRawSize(0)
+                    .setTruncated(false)
+                    .setReason(RejectReason.OTHER)
+                    .setMessage("m")
+                    .setRejectedAt(Instant.EPOCH)
+                    .build());
+    var e =
+        assertThrows(
+            AvroCodec.MalformedRecordException.class, () -> AvroCodec.faceImage().decode(rejected));
     assertTrue(e.getMessage().contains("fingerprint"), e.getMessage());
   }
 
   @Test
   void truncatedRecordIsRejected() {
     byte[] bytes = AvroCodec.faceImage().encode(face());
-    byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 12);
-    var e = assertThrows(AvroCodec.MalformedRecordException.class, () -> AvroCodec.faceImage().decode(cut));
+    byte[] cut = Arrays.copyOf(bytes, bytes.length - 12);
+    var e =
+        assertThrows(
+            AvroCodec.MalformedRecordException.class, () -> AvroCodec.faceImage().decode(cut));
     assertTrue(e.getMessage().startsWith("corrupt FaceImage"), e.getMessage());
   }
 
   @Test
   void olderWriterSchemaIsResolvedWhenRegistered() {
-    // A hypothetical older FaceImage without the "source" field (which has a default in the current schema).
-    Schema older = SchemaBuilder.record("FaceImage").namespace("io.f2c.schema").fields()
-        .requiredString("identityId").requiredString("imageId").requiredBytes("image")
-        .name("format").type(FaceImage.getClassSchema().getField("format").schema()).noDefault()
-        .name("eventTime").type(FaceImage.getClassSchema().getField("eventTime").schema()).noDefault()
-        .endRecord();
+    // A hypothetical older FaceImage without the "source" field (which has a default in the current
+    // schema).
+    Schema older =
+        SchemaBuilder.record("FaceImage")
+            .namespace("io.f2c.schema")
+            .fields()
+            .requiredString("identityId")
+            .requiredString("imageId")
+            .requiredBytes("image")
+            .name("format")
+            .type(FaceImage.getClassSchema().getField("format").schema())
+            .noDefault()
+            .name("eventTime")
+            .type(FaceImage.getClassSchema().getField("eventTime").schema())
+            .noDefault()
+            .endRecord();
     GenericRecord old = new GenericData.Record(older);
     old.put("identityId", "a");
     old.put("imageId", "a/1");
@@ -103,7 +132,8 @@ class AvroCodecTest {
     old.put("eventTime", 7L);
     byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older), old);
 
-    assertThrows(AvroCodec.MalformedRecordException.class, () -> AvroCodec.faceImage().decode(bytes));
+    assertThrows(
+        AvroCodec.MalformedRecordException.class, () -> AvroCodec.faceImage().decode(bytes));
     FaceImage decoded = AvroCodec.faceImage().withOlderWriterSchema(older.toString()).decode(bytes);
     assertEquals("a", decoded.getIdentityId());
     assertEquals("", decoded.getSource());
@@ -116,7 +146,7 @@ class AvroCodecTest {
       byte[] out = new byte[buffer.remaining()];
       buffer.get(out);
       return out;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new RuntimeException(e);
     }
   }

@@ -1,7 +1,7 @@
 package io.f2c.eval;
 
-import io.f2c.model.Verification;
 import io.f2c.model.FaceEmbedding;
+import io.f2c.model.Verification;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
@@ -12,7 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Embeddings of image files, each file read, preprocessed (the training path) and embedded once, in batches. */
+/**
+ * Embeddings of image files, each file read, preprocessed (the training path) and embedded once, in
+ * batches.
+ */
 public final class ImageEmbeddings {
   private static final int BATCH = 64;
 
@@ -33,23 +36,27 @@ public final class ImageEmbeddings {
     PreprocessSpec spec = embedding.input();
     ImageDecoder decoder = new ImageDecoder(spec, 1L << 26, 1 << 26);
     int length = spec.tensorLength();
-    ImageEmbeddings result = new ImageEmbeddings(new float[distinct.size() * embedding.dim()], embedding.dim());
+    ImageEmbeddings result =
+        new ImageEmbeddings(new float[distinct.size() * embedding.dim()], embedding.dim());
     for (int start = 0; start < distinct.size(); start += BATCH) {
       int count = Math.min(BATCH, distinct.size() - start);
       float[] pixels = new float[count * length];
       for (int i = 0; i < count; i++) {
         Path file = distinct.get(start + i);
         if (!Files.isRegularFile(file)) {
-          throw new IllegalArgumentException("image " + file + " does not exist (is --images the right folder?)");
+          throw new IllegalArgumentException(
+              "image " + file + " does not exist (is --images the right folder?)");
         }
         try {
-          decoder.networkInput(Files.readAllBytes(file), ImageDecoder.formatOf(file), pixels, i * length);
+          decoder.networkInput(
+              Files.readAllBytes(file), ImageDecoder.formatOf(file), pixels, i * length);
         } catch (ImageRejectedException e) {
           throw new IllegalArgumentException("image " + file + ": " + e.getMessage(), e);
         }
         result.rowOf.put(file, start + i);
       }
-      System.arraycopy(embedding.embed(pixels, count), 0, result.rows, start * result.dim, count * result.dim);
+      System.arraycopy(
+          embedding.embed(pixels, count), 0, result.rows, start * result.dim, count * result.dim);
     }
     return result;
   }

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * An LFW-protocol pairs file: a header line "folds pairsPerFold", then per fold pairsPerFold same-identity lines
- * ({@code name i j}) and pairsPerFold different-identity lines ({@code name1 i name2 j}); image numbers are 1-based and
- * name {@code name/name_%04d.jpg}.
+ * An LFW-protocol pairs file: a header line "folds pairsPerFold", then per fold pairsPerFold
+ * same-identity lines ({@code name i j}) and pairsPerFold different-identity lines ({@code name1 i
+ * name2 j}); image numbers are 1-based and name {@code name/name_%04d.jpg}.
  */
 public record LfwPairs(int folds, int pairsPerFold, List<Pair> pairs) {
 
@@ -53,11 +53,19 @@ public record LfwPairs(int folds, int pairsPerFold, List<Pair> pairs) {
       folds = Integer.parseInt(header[0]);
       perFold = Integer.parseInt(header[1]);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(file + " line 1: expected 'folds pairsPerFold', was '" + lines.get(0) + "'");
+      throw new IllegalArgumentException(
+          file + " line 1: expected 'folds pairsPerFold', was '" + lines.get(0) + "'");
     }
     if (folds <= 0 || perFold <= 0 || lines.size() - 1 != folds * perFold * 2) {
-      throw new IllegalArgumentException(file + ": header says " + folds + " folds of 2 x " + perFold
-          + " pairs, but the file has " + (lines.size() - 1) + " pair lines");
+      throw new IllegalArgumentException(
+          file
+              + ": header says "
+              + folds
+              + " folds of 2 x "
+              + perFold
+              + " pairs, but the file has "
+              + (lines.size() - 1)
+              + " pair lines");
     }
     List<Pair> pairs = new ArrayList<>(lines.size() - 1);
     for (int i = 1; i < lines.size(); i++) {
@@ -72,8 +80,14 @@ public record LfwPairs(int folds, int pairsPerFold, List<Pair> pairs) {
           throw new NumberFormatException();
         }
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(file + " line " + (i + 1) + ": expected 'name i j' or 'name1 i name2 j', "
-            + "was '" + lines.get(i) + "'");
+        throw new IllegalArgumentException(
+            file
+                + " line "
+                + (i + 1)
+                + ": expected 'name i j' or 'name1 i name2 j', "
+                + "was '"
+                + lines.get(i)
+                + "'");
       }
     }
     return new LfwPairs(folds, perFold, List.copyOf(pairs));
@@ -91,7 +105,8 @@ public record LfwPairs(int folds, int pairsPerFold, List<Pair> pairs) {
     for (String part : spec.split(",")) {
       int fold = Integer.parseInt(part.trim());
       if (fold < 1 || fold > folds) {
-        throw new IllegalArgumentException("fold " + fold + " does not exist: the pairs file has folds 1.." + folds);
+        throw new IllegalArgumentException(
+            "fold " + fold + " does not exist: the pairs file has folds 1.." + folds);
       }
       if (!selected.contains(fold)) {
         selected.add(fold);

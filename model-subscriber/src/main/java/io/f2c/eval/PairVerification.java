@@ -3,11 +3,13 @@ package io.f2c.eval;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
- * The LFW verification protocol on scored pairs: for each fold, the threshold with the best accuracy on the other
- * folds is applied to it; the mean and standard deviation of the folds' accuracies are reported. Also the ROC curve
- * over all pairs and TAR at a given FAR where there are enough different-identity pairs to measure it.
+ * The LFW verification protocol on scored pairs: for each fold, the threshold with the best
+ * accuracy on the other folds is applied to it; the mean and standard deviation of the folds'
+ * accuracies are reported. Also the ROC curve over all pairs and TAR at a given FAR where there are
+ * enough different-identity pairs to measure it.
  */
 public final class PairVerification {
   private PairVerification() {}
@@ -15,7 +17,10 @@ public final class PairVerification {
   /** Per-fold accuracies and their mean and (population) standard deviation. */
   public record FoldAccuracy(double[] accuracies, double[] thresholds, double mean, double std) {}
 
-  /** A ROC curve: false accept rates and true accept rates at each distinct threshold, from strictest to loosest. */
+  /**
+   * A ROC curve: false accept rates and true accept rates at each distinct threshold, from
+   * strictest to loosest.
+   */
   public record Roc(double[] far, double[] tar, double auc) {}
 
   /**
@@ -26,15 +31,19 @@ public final class PairVerification {
   public static FoldAccuracy nFold(double[] scores, boolean[] same, int[] fold) {
     int[] folds = Arrays.stream(fold).distinct().sorted().toArray();
     if (folds.length < 2) {
-      throw new IllegalArgumentException("cross-validation needs at least two folds, got " + folds.length
-          + " (choose --folds with two or more)");
+      throw new IllegalArgumentException(
+          "cross-validation needs at least two folds, got "
+              + folds.length
+              + " (choose --folds with two or more)");
     }
     double[] accuracies = new double[folds.length];
     double[] thresholds = new double[folds.length];
     for (int k = 0; k < folds.length; k++) {
       int test = folds[k];
-      thresholds[k] = bestThreshold(select(scores, fold, test, false), select(same, fold, test, false));
-      accuracies[k] = accuracy(select(scores, fold, test, true), select(same, fold, test, true), thresholds[k]);
+      thresholds[k] =
+          bestThreshold(select(scores, fold, test, false), select(same, fold, test, false));
+      accuracies[k] =
+          accuracy(select(scores, fold, test, true), select(same, fold, test, true), thresholds[k]);
     }
     double mean = Arrays.stream(accuracies).average().orElse(0);
     double var = Arrays.stream(accuracies).map(a -> (a - mean) * (a - mean)).average().orElse(0);
@@ -53,8 +62,8 @@ public final class PairVerification {
   }
 
   /**
-   * The threshold with the highest accuracy: every midpoint between neighbouring distinct scores (and one below all
-   * and one above all) is a candidate; ties go to the lowest.
+   * The threshold with the highest accuracy: every midpoint between neighbouring distinct scores
+   * (and one below all and one above all) is a candidate; ties go to the lowest.
    */
   public static double bestThreshold(double[] scores, boolean[] same) {
     Integer[] order = sortedOrder(scores);
@@ -72,7 +81,10 @@ public final class PairVerification {
       boolean lastOfValue = i + 1 == order.length || scores[order[i + 1]] > scores[order[i]];
       if (lastOfValue && correct > best) {
         best = correct;
-        bestT = i + 1 == order.length ? scores[order[i]] + 1e-6 : (scores[order[i]] + scores[order[i + 1]]) / 2;
+        bestT =
+            i + 1 == order.length
+                ? scores[order[i]] + 1e-6
+                : (scores[order[i]] + scores[order[i + 1]]) / 2;
       }
     }
     return bestT;
@@ -97,8 +109,11 @@ public final class PairVerification {
         fp++;
       }
       if (i == 0 || scores[order[i - 1]] < scores[order[i]]) {
-        points.add(new double[] {negatives == 0 ? 0 : fp / (double) negatives,
-            positives == 0 ? 0 : tp / (double) positives});
+        points.add(
+            new double[] {
+              negatives == 0 ? 0 : fp / (double) negatives,
+              positives == 0 ? 0 : tp / (double) positives
+            });
       }
     }
     double[] far = points.stream().mapToDouble(p -> p[0]).toArray();
@@ -111,8 +126,8 @@ public final class PairVerification {
   }
 
   /**
-   * TAR at the strictest threshold whose FAR does not exceed {@code far}; NaN when there are fewer than 1/far
-   * different-identity pairs (the FAR could not be measured at that level).
+   * TAR at the strictest threshold whose FAR does not exceed {@code far}; NaN when there are fewer
+   * than 1/far different-identity pairs (the FAR could not be measured at that level).
    */
   public static double tarAtFar(Roc roc, double far, long negatives) {
     if (negatives < Math.ceil(1 / far)) {
@@ -137,12 +152,14 @@ public final class PairVerification {
   }
 
   private static double[] select(double[] values, int[] fold, int f, boolean inFold) {
-    return java.util.stream.IntStream.range(0, values.length).filter(i -> (fold[i] == f) == inFold)
-        .mapToDouble(i -> values[i]).toArray();
+    return IntStream.range(0, values.length)
+        .filter(i -> (fold[i] == f) == inFold)
+        .mapToDouble(i -> values[i])
+        .toArray();
   }
 
   private static boolean[] select(boolean[] values, int[] fold, int f, boolean inFold) {
-    int[] idx = java.util.stream.IntStream.range(0, values.length).filter(i -> (fold[i] == f) == inFold).toArray();
+    int[] idx = IntStream.range(0, values.length).filter(i -> (fold[i] == f) == inFold).toArray();
     boolean[] out = new boolean[idx.length];
     for (int i = 0; i < idx.length; i++) {
       out[i] = values[idx[i]];

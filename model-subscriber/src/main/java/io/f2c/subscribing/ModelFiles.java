@@ -1,12 +1,14 @@
 package io.f2c.subscribing;
 
-import io.f2c.model.ModelAssembler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Model versions on disk: {@code DIR/<model>-v<version>.f2cm} holds the model blob, written atomically. */
+/**
+ * Model versions on disk: {@code DIR/<model>-v<version>.f2cm} holds the model blob, written
+ * atomically.
+ */
 public final class ModelFiles {
   private ModelFiles() {}
 
@@ -14,7 +16,10 @@ public final class ModelFiles {
     return dir.resolve(modelName + "-v" + version + ".f2cm");
   }
 
-  /** Writes the version's blob; a reader never sees a partly written file (write to a temporary, then move). */
+  /**
+   * Writes the version's blob; a reader never sees a partly written file (write to a temporary,
+   * then move).
+   */
   public static Path save(Path dir, ModelSubscriber.ModelVersion model) throws IOException {
     Files.createDirectories(dir);
     Path target = fileOf(dir, model.modelName(), model.version());

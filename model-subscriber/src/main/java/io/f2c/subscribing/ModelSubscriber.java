@@ -9,6 +9,7 @@ import io.f2c.schema.TrainingMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,32 +25,48 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the models topic and keeps the newest complete model version loaded, ready to embed faces.
+ * Follows the models topic and keeps the newest complete model version loaded, ready to embed
+ * faces.
  *
  * <ul>
  *   <li>Reads with {@code read_committed}: chunks of an aborted publication are never seen.
- *   <li>Starts from the latest complete version already on the topic (it scans back from the end in growing windows),
- *       not from the beginning of time; then follows new versions as they are committed.
- *   <li>Reassembles chunks and checks the SHA-256 ({@link ModelAssembler}); a corrupt version, or one that does not
- *       load, is logged and skipped: callers only ever see complete, verified, loadable models.
- *   <li>Swaps the new model in atomically: {@link #embed} runs entirely on one version and says which.
+ *   <li>Starts from the latest complete version already on the topic (it scans back from the end in
+ *       growing windows), not from the beginning of time; then follows new versions as they are
+ *       committed.
+ *   <li>Reassembles chunks and checks the SHA-256 ({@link ModelAssembler}); a corrupt version, or
+ *       one that does not load, is logged and skipped: callers only ever see complete, verified,
+ *       loadable models.
+ *   <li>Swaps the new model in atomically: {@link #embed} runs entirely on one version and says
+ *       which.
  * </ul>
  *
- * One polling thread per subscriber; {@link #embed} and {@link #current} may be called from any thread.
+ * One polling thread per subscriber; {@link #embed} and {@link #current} may be called from any
+ * thread.
  */
 public final class ModelSubscriber implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private static final int FIRST_WINDOW = 64;
 
   /** A complete, verified model version as received. */
-  public record ModelVersion(String modelName, long version, long trainingStep, Instant createdAt,
-      String architecture, int embeddingDim, PreprocessSpec input, TrainingMetrics metrics, String sha256,
-      byte[] blob, long lagMs) {
+  public record ModelVersion(
+      String modelName,
+      long version,
+      long trainingStep,
+      Instant createdAt,
+      String architecture,
+      int embeddingDim,
+      PreprocessSpec input,
+      TrainingMetrics metrics,
+      String sha256,
+      byte[] blob,
+      long lagMs) {
     public int sizeBytes() {
       return blob.length;
     }
@@ -71,14 +88,16 @@ public final class ModelSubscriber implements AutoCloseable {
   private volatile ModelVersion currentVersion;
   private Embedder currentEmbedder;
 
-  private ModelSubscriber(String bootstrapServers, String topic, String modelName, Consumer<ModelVersion> listener) {
+  private ModelSubscriber(
+      String bootstrapServers, String topic, String modelName, Consumer<ModelVersion> listener) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(props);
     this.topic = topic;
     this.modelName = modelName;
@@ -91,10 +110,11 @@ public final class ModelSubscriber implements AutoCloseable {
    * Starts following {@code topic}.
    *
    * @param modelName only this model (null: every model on the topic)
-   * @param listener told about each new version after it was swapped in (on the subscriber's thread)
+   * @param listener told about each new version after it was swapped in (on the subscriber's
+   *     thread)
    */
-  public static ModelSubscriber start(String bootstrapServers, String topic, String modelName,
-      Consumer<ModelVersion> listener) {
+  public static ModelSubscriber start(
+      String bootstrapServers, String topic, String modelName, Consumer<ModelVersion> listener) {
     ModelSubscriber subscriber = new ModelSubscriber(bootstrapServers, topic, modelName, listener);
     subscriber.thread.start();
     return subscriber;
@@ -143,7 +163,7 @@ public final class ModelSubscriber implements AutoCloseable {
           add(assembler, record).ifPresent(this::swapIn);
         }
       }
-    } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+    } catch (WakeupException | InterruptException e) {
       // closing
     } catch (RuntimeException e) {
       if (running) {
@@ -160,13 +180,14 @@ public final class ModelSubscriber implements AutoCloseable {
       }
       LOG.info("waiting for topic {} to exist", topic);
     }
-    throw new org.apache.kafka.common.errors.WakeupException();
+    throw new WakeupException();
   }
 
   /**
-   * Reads the last {@code window} records of each partition; when no version completes in them, reads a window four
-   * times larger, down to the beginning. Delivers the newest complete version and returns an assembler positioned
-   * after it (the consumer is then at the end of every partition).
+   * Reads the last {@code window} records of each partition; when no version completes in them,
+   * reads a window four times larger, down to the beginning. Delivers the newest complete version
+   * and returns an assembler positioned after it (the consumer is then at the end of every
+   * partition).
    */
   private ModelAssembler catchUp(List<TopicPartition> partitions) {
     Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions);
@@ -186,22 +207,31 @@ public final class ModelSubscriber implements AutoCloseable {
         }
       }
       if (!newest.isEmpty() || fromBeginning || !running) {
-        new ArrayList<>(newest.values()).stream()
-            .sorted(java.util.Comparator.comparing(c -> c.header().getCreatedAt()))
-            .forEach(this::swapIn);
+        new ArrayList<>(newest.values())
+            .stream()
+                .sorted(Comparator.comparing(c -> c.header().getCreatedAt()))
+                .forEach(this::swapIn);
         return assembler;
       }
     }
   }
 
-  /** Feeds one record; a complete version of the followed model, or empty. Bad records are logged and skipped. */
-  private Optional<ModelAssembler.Complete> add(ModelAssembler assembler, ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * Feeds one record; a complete version of the followed model, or empty. Bad records are logged
+   * and skipped.
+   */
+  private Optional<ModelAssembler.Complete> add(
+      ModelAssembler assembler, ConsumerRecord<byte[], byte[]> record) {
     ModelUpdate chunk;
     try {
       chunk = codec.decode(record.value());
     } catch (RuntimeException e) {
-      LOG.warn("skipping a record of {} at {}-{} that is not a ModelUpdate: {}", topic, record.partition(),
-          record.offset(), e.getMessage());
+      LOG.warn(
+          "skipping a record of {} at {}-{} that is not a ModelUpdate: {}",
+          topic,
+          record.partition(),
+          record.offset(),
+          e.getMessage());
       return Optional.empty();
     }
     if (modelName != null && !modelName.equals(chunk.getModelName())) {
@@ -223,12 +253,26 @@ public final class ModelSubscriber implements AutoCloseable {
       embedder = Embedder.load(complete.blob());
     } catch (RuntimeException e) {
       skipped.incrementAndGet();
-      LOG.warn("skipping model {} v{}: it does not load: {}", h.getModelName(), h.getVersion(), e.getMessage());
+      LOG.warn(
+          "skipping model {} v{}: it does not load: {}",
+          h.getModelName(),
+          h.getVersion(),
+          e.getMessage());
       return;
     }
-    ModelVersion version = new ModelVersion(h.getModelName(), h.getVersion(), h.getTrainingStep(), h.getCreatedAt(),
-        h.getArchitecture(), h.getEmbeddingDim(), PreprocessSpec.from(h.getInput()), h.getMetrics(),
-        h.getSha256(), complete.blob(), Math.max(0, System.currentTimeMillis() - h.getCreatedAt().toEpochMilli()));
+    ModelVersion version =
+        new ModelVersion(
+            h.getModelName(),
+            h.getVersion(),
+            h.getTrainingStep(),
+            h.getCreatedAt(),
+            h.getArchitecture(),
+            h.getEmbeddingDim(),
+            PreprocessSpec.from(h.getInput()),
+            h.getMetrics(),
+            h.getSha256(),
+            complete.blob(),
+            Math.max(0, System.currentTimeMillis() - h.getCreatedAt().toEpochMilli()));
     Embedder old;
     lock.writeLock().lock();
     try {
@@ -245,7 +289,11 @@ public final class ModelSubscriber implements AutoCloseable {
     try {
       listener.accept(version);
     } catch (RuntimeException e) {
-      LOG.warn("model listener failed on {} v{}: {}", version.modelName(), version.version(), e.toString());
+      LOG.warn(
+          "model listener failed on {} v{}: {}",
+          version.modelName(),
+          version.version(),
+          e.toString());
     }
   }
 

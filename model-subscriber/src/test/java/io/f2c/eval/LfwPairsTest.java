@@ -22,7 +22,8 @@ class LfwPairsTest {
 
   @Test
   void readsFoldsSameAndDifferentPairs() throws IOException {
-    LfwPairs pairs = LfwPairs.read(write("2\t1\nAnn\t1\t2\nAnn\t1\tBob\t1\n\nCid\t1\t3\nCid\t2\tDan\t4\n"));
+    LfwPairs pairs =
+        LfwPairs.read(write("2\t1\nAnn\t1\t2\nAnn\t1\tBob\t1\n\nCid\t1\t3\nCid\t2\tDan\t4\n"));
     assertEquals(2, pairs.folds());
     assertEquals(4, pairs.pairs().size());
     LfwPairs.Pair first = pairs.pairs().get(0);
@@ -39,14 +40,19 @@ class LfwPairsTest {
 
   @Test
   void malformedFilesSayWhere() throws IOException {
-    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-        () -> LfwPairs.read(write("2 1\nAnn 1 2\n")));
-    assertTrue(count.getMessage().contains("2 folds of 2 x 1 pairs, but the file has 1"), count.getMessage());
-    IllegalArgumentException line = assertThrows(IllegalArgumentException.class,
-        () -> LfwPairs.read(write("1 1\nAnn 1 2\nAnn one Bob 2\n")));
+    IllegalArgumentException count =
+        assertThrows(IllegalArgumentException.class, () -> LfwPairs.read(write("2 1\nAnn 1 2\n")));
+    assertTrue(
+        count.getMessage().contains("2 folds of 2 x 1 pairs, but the file has 1"),
+        count.getMessage());
+    IllegalArgumentException line =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LfwPairs.read(write("1 1\nAnn 1 2\nAnn one Bob 2\n")));
     assertTrue(line.getMessage().contains("line 3"), line.getMessage());
     LfwPairs ok = LfwPairs.read(write("1 1\nAnn 1 2\nAnn 1 Bob 2\n"));
-    IllegalArgumentException fold = assertThrows(IllegalArgumentException.class, () -> ok.selectFolds("1,2"));
+    IllegalArgumentException fold =
+        assertThrows(IllegalArgumentException.class, () -> ok.selectFolds("1,2"));
     assertTrue(fold.getMessage().contains("folds 1..1"), fold.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LfwPairs.read(dir.resolve("missing.txt")));
   }

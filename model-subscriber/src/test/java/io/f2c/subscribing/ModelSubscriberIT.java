@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The subscriber library against a real (in-process) broker and model versions written as the trainer does. */
+/**
+ * The subscriber library against a real (in-process) broker and model versions written as the
+ * trainer does.
+ */
 class ModelSubscriberIT {
   private static final int CHUNK_BYTES = 16 * 1024; // several chunks per version
 
@@ -47,16 +50,22 @@ class ModelSubscriberIT {
     for (int v = 1; v <= 5; v++) {
       blobs[v] = TestModels.blob(v);
     }
-    assertTrue(ModelTopicWriter.chunks(1, blobs[1], CHUNK_BYTES).size() >= 3, "the test needs several chunks");
+    assertTrue(
+        ModelTopicWriter.chunks(1, blobs[1], CHUNK_BYTES).size() >= 3,
+        "the test needs several chunks");
     writer.publish(ModelTopicWriter.chunks(1, blobs[1], CHUNK_BYTES), true);
     writer.publish(ModelTopicWriter.chunks(2, blobs[2], CHUNK_BYTES), true);
     writer.publish(ModelTopicWriter.chunks(3, blobs[3], CHUNK_BYTES), false); // aborted: never seen
-    writer.publish(ModelTopicWriter.chunks(3, blobs[3], CHUNK_BYTES).subList(0, 2), true); // chunks missing
+    writer.publish(
+        ModelTopicWriter.chunks(3, blobs[3], CHUNK_BYTES).subList(0, 2), true); // chunks missing
 
     List<Long> seen = new CopyOnWriteArrayList<>();
-    try (ModelSubscriber subscriber = ModelSubscriber.start(bootstrap, topic, "f2c", v -> seen.add(v.version()))) {
-      ModelSubscriber.ModelVersion first = subscriber.awaitFirst(Duration.ofSeconds(30)).orElseThrow();
-      assertEquals(2, first.version(), "starts from the latest complete version, not the beginning");
+    try (ModelSubscriber subscriber =
+        ModelSubscriber.start(bootstrap, topic, "f2c", v -> seen.add(v.version()))) {
+      ModelSubscriber.ModelVersion first =
+          subscriber.awaitFirst(Duration.ofSeconds(30)).orElseThrow();
+      assertEquals(
+          2, first.version(), "starts from the latest complete version, not the beginning");
       assertArrayEquals(blobs[2], first.blob());
 
       // v4: chunks of one blob with another blob's checksum -> skipped; then a good v5.
@@ -75,7 +84,8 @@ class ModelSubscriberIT {
       }
       ModelSubscriber.Embeddings embedded = subscriber.embed(images, 2);
       assertEquals(5, embedded.model().version());
-      try (Embedder v5 = Embedder.load(blobs[5]); Embedder v2 = Embedder.load(blobs[2])) {
+      try (Embedder v5 = Embedder.load(blobs[5]);
+          Embedder v2 = Embedder.load(blobs[2])) {
         assertArrayEquals(v5.embed(images, 2), embedded.values(), 1e-6f);
         assertFalse(Arrays.equals(v2.embed(images, 2), embedded.values()), "v5 differs from v2");
       }
@@ -84,9 +94,10 @@ class ModelSubscriberIT {
 
   @Test
   void embedBeforeAnyVersionIsAClearError() throws Exception {
-    try (ModelSubscriber subscriber = ModelSubscriber.start(bootstrap, topic, "f2c", v -> { })) {
+    try (ModelSubscriber subscriber = ModelSubscriber.start(bootstrap, topic, "f2c", v -> {})) {
       assertTrue(subscriber.awaitFirst(Duration.ofMillis(500)).isEmpty());
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> subscriber.embed(new float[0], 0));
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> subscriber.embed(new float[0], 0));
       assertTrue(e.getMessage().contains("no model version has arrived"), e.getMessage());
     }
   }

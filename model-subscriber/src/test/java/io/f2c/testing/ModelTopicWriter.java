@@ -23,17 +23,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes model versions to a models topic as the trainer does (chunked ModelUpdate records in Kafka
- * transactions), written here by hand from the wire contract so that subscriber tests do not depend on the job.
+ * Publishes model versions to a models topic as the trainer does (chunked ModelUpdate records in
+ * Kafka transactions), written here by hand from the wire contract so that subscriber tests do not
+ * depend on the job.
  */
 public final class ModelTopicWriter implements AutoCloseable {
   private final String topic;
   private final KafkaProducer<byte[], byte[]> producer;
 
   /** Creates {@code topic} (one partition) and a transactional producer for it. */
-  public ModelTopicWriter(String bootstrap, String topic) throws ExecutionException, InterruptedException {
+  public ModelTopicWriter(String bootstrap, String topic)
+      throws ExecutionException, InterruptedException {
     this.topic = topic;
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
     Properties props = new Properties();
@@ -45,26 +48,31 @@ public final class ModelTopicWriter implements AutoCloseable {
     producer.initTransactions();
   }
 
-  /** The chunks of one version of model "f2c" at step 100 x version, {@code chunkBytes} of the blob each. */
+  /**
+   * The chunks of one version of model "f2c" at step 100 x version, {@code chunkBytes} of the blob
+   * each.
+   */
   public static List<ModelUpdate> chunks(long version, byte[] blob, int chunkBytes) {
     int count = (blob.length + chunkBytes - 1) / chunkBytes;
     List<ModelUpdate> chunks = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int from = i * chunkBytes;
-      chunks.add(ModelUpdate.newBuilder()
-          .setModelName("f2c")
-          .setVersion(version)
-          .setTrainingStep(100 * version)
-          .setCreatedAt(Instant.now())
-          .setArchitecture("small-cnn")
-          .setInput(TestModels.SPEC.toInputSpec())
-          .setEmbeddingDim(TestModels.DIM)
-          .setChunkIndex(i)
-          .setChunkCount(count)
-          .setChunk(ByteBuffer.wrap(blob, from, Math.min(chunkBytes, blob.length - from)).slice())
-          .setSha256(sha256(blob))
-          .setMetrics(new TrainingMetrics(1.0 / version, 0.5, 1000 * version, 10L))
-          .build());
+      chunks.add(
+          ModelUpdate.newBuilder()
+              .setModelName("f2c")
+              .setVersion(version)
+              .setTrainingStep(100 * version)
+              .setCreatedAt(Instant.now())
+              .setArchitecture("small-cnn")
+              .setInput(TestModels.SPEC.toInputSpec())
+              .setEmbeddingDim(TestModels.DIM)
+              .setChunkIndex(i)
+              .setChunkCount(count)
+              .setChunk(
+                  ByteBuffer.wrap(blob, from, Math.min(chunkBytes, blob.length - from)).slice())
+              .setSha256(sha256(blob))
+              .setMetrics(new TrainingMetrics(1.0 / version, 0.5, 1000 * version, 10L))
+              .build());
     }
     return chunks;
   }
@@ -78,11 +86,17 @@ public final class ModelTopicWriter implements AutoCloseable {
   }
 
   /** Sends the chunks in one transaction, committed or aborted; fails on any send that fails. */
-  public void publish(List<ModelUpdate> chunks, boolean commit) throws ExecutionException, InterruptedException {
+  public void publish(List<ModelUpdate> chunks, boolean commit)
+      throws ExecutionException, InterruptedException {
     producer.beginTransaction();
     for (ModelUpdate c : chunks) {
-      producer.send(new ProducerRecord<>(topic, c.getModelName().getBytes(StandardCharsets.UTF_8),
-          AvroCodec.modelUpdate().encode(c))).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic,
+                  c.getModelName().getBytes(StandardCharsets.UTF_8),
+                  AvroCodec.modelUpdate().encode(c)))
+          .get();
     }
     if (commit) {
       producer.commitTransaction();

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * F2C's dual loader over an in-memory set of preprocessed images (no Flink): identity batches (distinct identities,
- * two different images each, from identities with at least two images) and instance batches (random images). Seeded,
- * so a run can be repeated exactly. Used by tests, the ORL/synthetic learning checks and benchmarks; the streaming job
- * builds the same batches from Kafka.
+ * F2C's dual loader over an in-memory set of preprocessed images (no Flink): identity batches
+ * (distinct identities, two different images each, from identities with at least two images) and
+ * instance batches (random images). Seeded, so a run can be repeated exactly. Used by tests, the
+ * ORL/synthetic learning checks and benchmarks; the streaming job builds the same batches from
+ * Kafka.
  */
 public final class DualBatchSampler {
   private final List<String> pairable = new ArrayList<>();
@@ -43,8 +44,12 @@ public final class DualBatchSampler {
 
   public TrainingBatches.IdentityBatch identityBatch(int size) {
     if (size > pairable.size()) {
-      throw new IllegalArgumentException("an identity batch of " + size + " needs as many identities with two or "
-          + "more images; there are " + pairable.size());
+      throw new IllegalArgumentException(
+          "an identity batch of "
+              + size
+              + " needs as many identities with two or "
+              + "more images; there are "
+              + pairable.size());
     }
     List<String> chosen = new ArrayList<>(pairable);
     String[] ids = new String[size];

@@ -1,6 +1,8 @@
 package io.f2c.batching;
 
-/** How many valid images of one identity the job has seen, and when it first saw it. A Flink POJO. */
+/**
+ * How many valid images of one identity the job has seen, and when it first saw it. A Flink POJO.
+ */
 public class IdentityCount {
   public String identityId;
   public long images;

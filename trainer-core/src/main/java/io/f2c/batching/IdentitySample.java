@@ -1,6 +1,9 @@
 package io.f2c.batching;
 
-/** Two different preprocessed (8-bit CHW) images of one identity: one row of an identity batch. A Flink POJO. */
+/**
+ * Two different preprocessed (8-bit CHW) images of one identity: one row of an identity batch. A
+ * Flink POJO.
+ */
 public class IdentitySample {
   public String identityId;
   public byte[] first;

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** F2C's head: the gallery net's moving average and features, the Dynamic Class Pool, the two-pass loss. */
+/**
+ * F2C's head: the gallery net's moving average and features, the Dynamic Class Pool, the two-pass
+ * loss.
+ */
 final class DcpHead implements ClassificationHead {
   private final Networks nets;
   private final DynamicClassPool pool;
@@ -22,8 +25,11 @@ final class DcpHead implements ClassificationHead {
 
   DcpHead(TrainerConfig config, Networks nets, NDManager manager) {
     this.nets = nets;
-    this.pool = new DynamicClassPool(manager, config.poolSize(), config.embeddingDim(), config.seed() ^ 0x5EEDL);
-    this.step = new DcpStep(pool, new F2cLoss(config.margin(), config.scale(), config.marginValue()));
+    this.pool =
+        new DynamicClassPool(
+            manager, config.poolSize(), config.embeddingDim(), config.seed() ^ 0x5EEDL);
+    this.step =
+        new DcpStep(pool, new F2cLoss(config.margin(), config.scale(), config.marginValue()));
     this.emaMomentum = config.emaMomentum();
   }
 
@@ -56,9 +62,9 @@ final class DcpHead implements ClassificationHead {
   }
 
   /**
-   * The counters, then (with {@code features}) every row: identity, toggle, last use, both slots. Without them the
-   * rows are the caller's (the streaming job keeps them in RocksDB and restores them with
-   * {@link DynamicClassPool#restore}).
+   * The counters, then (with {@code features}) every row: identity, toggle, last use, both slots.
+   * Without them the rows are the caller's (the streaming job keeps them in RocksDB and restores
+   * them with {@link DynamicClassPool#restore}).
    */
   @Override
   public void writeState(DataOutputStream out, boolean features) throws IOException {

@@ -4,13 +4,14 @@ import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 
 /**
- * F2C's two-pass loss over a {@link DynamicClassPool}, given probe features (on the gradient tape) and gallery
- * features (off it) of the step's halves x and y.
+ * F2C's two-pass loss over a {@link DynamicClassPool}, given probe features (on the gradient tape)
+ * and gallery features (off it) of the step's halves x and y.
  *
- * <p>Pass 1 (rolled back): gallery features of y are written into the pool, the probes of x are scored against it,
- * then the pool is put back exactly. Pass 2 (kept): gallery features of x are written, the probes of y are scored.
- * Each pass scores twice: against slot 0 of every row (cos1) and against slot 1 for the rows updated in the pass, slot
- * 0 elsewhere (cos2). The caller runs one backward pass over the sum.
+ * <p>Pass 1 (rolled back): gallery features of y are written into the pool, the probes of x are
+ * scored against it, then the pool is put back exactly. Pass 2 (kept): gallery features of x are
+ * written, the probes of y are scored. Each pass scores twice: against slot 0 of every row (cos1)
+ * and against slot 1 for the rows updated in the pass, slot 0 elsewhere (cos2). The caller runs one
+ * backward pass over the sum.
  */
 public final class DcpStep {
   private final DynamicClassPool pool;
@@ -21,8 +22,13 @@ public final class DcpStep {
     this.loss = loss;
   }
 
-  public HeadLoss twoPassLoss(NDArray probeX, NDArray probeY, NDArray galleryX, NDArray galleryY,
-      String[] xLabels, String[] yLabels) {
+  public HeadLoss twoPassLoss(
+      NDArray probeX,
+      NDArray probeY,
+      NDArray galleryX,
+      NDArray galleryY,
+      String[] xLabels,
+      String[] yLabels) {
     pool.beginPass(true);
     pool.write(galleryY, yLabels);
     NDArray first = passLoss(probeX, pool.view(xLabels), true);
@@ -37,7 +43,10 @@ public final class DcpStep {
     return new HeadLoss(first.add(second), rows.length, hits);
   }
 
-  /** margin_loss(cos1) + margin_loss(cos2) for one pass; a pass to be rolled back scores against copies. */
+  /**
+   * margin_loss(cos1) + margin_loss(cos2) for one pass; a pass to be rolled back scores against
+   * copies.
+   */
   private NDArray passLoss(NDArray probes, int[] rows, boolean rollbackFollows) {
     NDArray cos1 = probes.matMul(pool.slot0(rollbackFollows).transpose());
     NDArray cos2 = pool.secondLogits(probes, cos1);

@@ -14,16 +14,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * F2C's Dynamic Class Pool: Q rows of class features, two slots each (a [2, Q, D] tensor, kept as [2Q, D] with slot s
- * of row r at index s*Q + r), the LRU map identity -> row, and a toggle per row saying which slot the next feature of
- * that row's identity goes to.
+ * F2C's Dynamic Class Pool: Q rows of class features, two slots each (a [2, Q, D] tensor, kept as
+ * [2Q, D] with slot s of row r at index s*Q + r), the LRU map identity -> row, and a toggle per row
+ * saying which slot the next feature of that row's identity goes to.
  *
- * <p>Write rule for a gallery feature g of identity id, in order: if id is not in the pool, it gets a row (evicting the
- * least recently used identity when full), g goes to slot 0 and the toggle becomes 1; if it is, g goes to the slot the
- * toggle names, the toggle flips and the row counts as "updated" in this pass.
+ * <p>Write rule for a gallery feature g of identity id, in order: if id is not in the pool, it gets
+ * a row (evicting the least recently used identity when full), g goes to slot 0 and the toggle
+ * becomes 1; if it is, g goes to the slot the toggle names, the toggle flips and the row counts as
+ * "updated" in this pass.
  *
- * <p>A pass begun with {@code beginPass(true)} is journaled: {@link #rollbackPass()} puts rows, toggles and LRU order
- * back exactly as they were. The pool's cost depends on Q and D only, never on the number of identities.
+ * <p>A pass begun with {@code beginPass(true)} is journaled: {@link #rollbackPass()} puts rows,
+ * toggles and LRU order back exactly as they were. The pool's cost depends on Q and D only, never
+ * on the number of identities.
  */
 public final class DynamicClassPool implements AutoCloseable {
   private final int capacity;
@@ -40,7 +42,10 @@ public final class DynamicClassPool implements AutoCloseable {
   private final List<int[]> toggleUndo = new ArrayList<>();
   private final List<NDArray[]> featureUndo = new ArrayList<>();
 
-  /** A pool of {@code capacity} rows of dimension {@code dim}, every slot a random unit vector from {@code seed}. */
+  /**
+   * A pool of {@code capacity} rows of dimension {@code dim}, every slot a random unit vector from
+   * {@code seed}.
+   */
   public DynamicClassPool(NDManager parent, int capacity, int dim, long seed) {
     this.capacity = capacity;
     this.dim = dim;
@@ -98,7 +103,10 @@ public final class DynamicClassPool implements AutoCloseable {
     return features;
   }
 
-  /** Starts a pass; a journaled one can be rolled back. Clears the rows updated by the previous pass. */
+  /**
+   * Starts a pass; a journaled one can be rolled back. Clears the rows updated by the previous
+   * pass.
+   */
   public void beginPass(boolean journaled) {
     if (journaling) {
       throw new IllegalStateException("the previous pass was neither rolled back nor ended");
@@ -146,8 +154,8 @@ public final class DynamicClassPool implements AutoCloseable {
   }
 
   /**
-   * Writes gallery features (rows of {@code gallery}, detached from any graph) for {@code labels}, in order, by the
-   * write rule. Returns the slot-major index each feature went to.
+   * Writes gallery features (rows of {@code gallery}, detached from any graph) for {@code labels},
+   * in order, by the write rule. Returns the slot-major index each feature went to.
    */
   public long[] write(NDArray gallery, String[] labels) {
     long[] target = new long[labels.length];
@@ -170,7 +178,7 @@ public final class DynamicClassPool implements AutoCloseable {
     }
     long[] targets = last.keySet().stream().mapToLong(Long::longValue).toArray();
     if (!journaling) {
-      lastWritten = java.util.Arrays.stream(targets).mapToInt(t -> (int) (t % capacity)).distinct().toArray();
+      lastWritten = Arrays.stream(targets).mapToInt(t -> (int) (t % capacity)).distinct().toArray();
     }
     long[] sources = last.values().stream().mapToLong(Integer::longValue).toArray();
     NDManager m = gallery.getManager();
@@ -191,20 +199,26 @@ public final class DynamicClassPool implements AutoCloseable {
     return rows;
   }
 
-  /** Rows updated (written while their identity was already in the pool) in the current pass, in first-update order. */
+  /**
+   * Rows updated (written while their identity was already in the pool) in the current pass, in
+   * first-update order.
+   */
   public List<Integer> updatedRows() {
     return List.copyOf(updatedRows);
   }
 
-  /** Slot 0 of every row, [Q, D]. A copy when {@code copy}, so later writes or a rollback cannot change it. */
+  /**
+   * Slot 0 of every row, [Q, D]. A copy when {@code copy}, so later writes or a rollback cannot
+   * change it.
+   */
   public NDArray slot0(boolean copy) {
     NDArray slot = features.get(new NDIndex("0:" + capacity));
     return copy ? slot.duplicate() : slot;
   }
 
   /**
-   * The second logit set's class weights: slot 1 for rows updated in this pass, slot 0 for the others. [Q, D]. The
-   * step uses the cheaper {@link #secondLogits}; this states what it computes.
+   * The second logit set's class weights: slot 1 for rows updated in this pass, slot 0 for the
+   * others. [Q, D]. The step uses the cheaper {@link #secondLogits}; this states what it computes.
    */
   public NDArray secondSlotWeights() {
     NDManager m = features.getManager();
@@ -213,15 +227,19 @@ public final class DynamicClassPool implements AutoCloseable {
       return slot0.duplicate();
     }
     NDArray slot1 = features.get(new NDIndex(capacity + ":" + (2 * capacity)));
-    NDArray mask = m.create(Arrays.copyOf(updated, capacity)).reshape(capacity, 1).broadcast(new Shape(capacity, dim));
+    NDArray mask =
+        m.create(Arrays.copyOf(updated, capacity))
+            .reshape(capacity, 1)
+            .broadcast(new Shape(capacity, dim));
     return NDArrays.where(mask, slot1, slot0);
   }
 
   /**
-   * The second logit set from the first: cos2 = cos1 with the columns of the rows updated in this pass replaced by
-   * the probes' cosines to those rows' slot 1. Equal to {@code probes . secondSlotWeights()^T}, at the cost of a
-   * B x B product instead of a second B x Q one. The replaced columns are padded to B (at most B rows can be updated
-   * by B writes) with rows that keep their cos1 values, so a step costs the same however many rows were updated.
+   * The second logit set from the first: cos2 = cos1 with the columns of the rows updated in this
+   * pass replaced by the probes' cosines to those rows' slot 1. Equal to {@code probes .
+   * secondSlotWeights()^T}, at the cost of a B x B product instead of a second B x Q one. The
+   * replaced columns are padded to B (at most B rows can be updated by B writes) with rows that
+   * keep their cos1 values, so a step costs the same however many rows were updated.
    */
   public NDArray secondLogits(NDArray probes, NDArray cos1) {
     NDManager m = probes.getManager();
@@ -240,16 +258,22 @@ public final class DynamicClassPool implements AutoCloseable {
         rows[filled++] = row;
       }
     }
-    NDArray columns = m.create(rows).reshape(1, width).broadcast(new Shape(probes.getShape().get(0), width));
+    NDArray columns =
+        m.create(rows).reshape(1, width).broadcast(new Shape(probes.getShape().get(0), width));
     NDArray slot1Rows = features.get(new NDIndex("{}", m.create(rows).add(capacity)));
     NDArray replacement = probes.matMul(slot1Rows.transpose());
     NDArray isReal = m.create(real).reshape(1, width).broadcast(replacement.getShape());
     return cos1.scatter(columns, NDArrays.where(isReal, replacement, cos1.gather(columns, 1)), 1);
   }
 
-  /** Both slots of one row, slot 0 then slot 1 (2D floats): what the streaming job keeps per row in RocksDB. */
+  /**
+   * Both slots of one row, slot 0 then slot 1 (2D floats): what the streaming job keeps per row in
+   * RocksDB.
+   */
   public float[] rowValues(int row) {
-    try (NDArray both = features.get(new NDIndex("{}", features.getManager().create(new long[] {row, capacity + row})))) {
+    try (NDArray both =
+        features.get(
+            new NDIndex("{}", features.getManager().create(new long[] {row, capacity + row})))) {
       return both.toFloatArray();
     }
   }
@@ -292,15 +316,20 @@ public final class DynamicClassPool implements AutoCloseable {
     List<PoolRow> out = new ArrayList<>(rows.length);
     for (int i = 0; i < rows.length; i++) {
       int row = rows[i];
-      out.add(new PoolRow(row, lru.identityAt(row), toggle[row], lru.lastUsed(row),
-          Arrays.copyOfRange(values, 2 * i * dim, 2 * (i + 1) * dim)));
+      out.add(
+          new PoolRow(
+              row,
+              lru.identityAt(row),
+              toggle[row],
+              lru.lastUsed(row),
+              Arrays.copyOfRange(values, 2 * i * dim, 2 * (i + 1) * dim)));
     }
     return out;
   }
 
   /**
-   * Restores rows (features, toggle, identity, last use) and the counters; rows not listed keep their current
-   * features (for a fresh pool: the initial random ones) and hold no identity.
+   * Restores rows (features, toggle, identity, last use) and the counters; rows not listed keep
+   * their current features (for a fresh pool: the initial random ones) and hold no identity.
    */
   public void restore(List<PoolRow> rows, int rowsUsed, long useClock) {
     for (PoolRow row : rows) {

@@ -5,21 +5,26 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 
 /**
- * F2C's margin loss on a matrix of cosines [B, Q] between normalised probe features and class features.
+ * F2C's margin loss on a matrix of cosines [B, Q] between normalised probe features and class
+ * features.
  *
  * <ul>
- *   <li>Probes with a class (label >= 0): margin-softmax cross-entropy with scale s; the target cosine becomes
- *       cos - m (CosFace) or cos(theta + m) (ArcFace; past theta = pi - m it falls back to cos - m sin(m), as in
- *       insightface, to stay monotonic).
- *   <li>Probes without a class (label -1): the k largest cosines, each clipped below at 0, averaged;
- *       k = clamp(round(0.0002 Q), 3, 10) (at most Q).
- *   <li>loss = mean cross-entropy over positives + mean clipped top-k over negatives; an empty part adds 0.
+ *   <li>Probes with a class (label >= 0): margin-softmax cross-entropy with scale s; the target
+ *       cosine becomes cos - m (CosFace) or cos(theta + m) (ArcFace; past theta = pi - m it falls
+ *       back to cos - m sin(m), as in insightface, to stay monotonic).
+ *   <li>Probes without a class (label -1): the k largest cosines, each clipped below at 0,
+ *       averaged; k = clamp(round(0.0002 Q), 3, 10) (at most Q).
+ *   <li>loss = mean cross-entropy over positives + mean clipped top-k over negatives; an empty part
+ *       adds 0.
  * </ul>
  */
 public final class F2cLoss {
 
   /** The margin family. */
-  public enum Margin { COSFACE, ARCFACE }
+  public enum Margin {
+    COSFACE,
+    ARCFACE
+  }
 
   private final Margin margin;
   private final float scale;
@@ -41,9 +46,9 @@ public final class F2cLoss {
   }
 
   /**
-   * The loss of probes with pool rows {@code labels} (-1: not in the pool). Both terms are evaluated on every row and
-   * masked, so a step costs the same whatever share of its probes the pool holds: the head's time does not drift with
-   * the number of identities or the stream's mix.
+   * The loss of probes with pool rows {@code labels} (-1: not in the pool). Both terms are
+   * evaluated on every row and masked, so a step costs the same whatever share of its probes the
+   * pool holds: the head's time does not drift with the number of identities or the stream's mix.
    */
   public NDArray loss(NDArray cos, int[] labels) {
     NDManager manager = cos.getManager();
@@ -60,18 +65,22 @@ public final class F2cLoss {
     }
     NDArray isPositive = manager.create(positive);
     NDArray ce = crossEntropyPerRow(cos, targets).mul(isPositive).sum().div(Math.max(1, positives));
-    NDArray topK = topKPerRow(cos).mul(isPositive.neg().add(1f)).sum().div(Math.max(1, rows - positives));
+    NDArray topK =
+        topKPerRow(cos).mul(isPositive.neg().add(1f)).sum().div(Math.max(1, rows - positives));
     return ce.add(topK);
   }
 
-  /** Mean margin-softmax cross-entropy of rows {@code cos} [P, C] with target columns {@code targets}. */
+  /**
+   * Mean margin-softmax cross-entropy of rows {@code cos} [P, C] with target columns {@code
+   * targets}.
+   */
   public NDArray positiveLoss(NDArray cos, long[] targets) {
     return crossEntropyPerRow(cos, targets).mean();
   }
 
   /**
-   * Per-row margin-softmax cross-entropy [P]. Only the target column is replaced (scatter), so the cost is a few
-   * P x C tensors even for millions of classes.
+   * Per-row margin-softmax cross-entropy [P]. Only the target column is replaced (scatter), so the
+   * cost is a few P x C tensors even for millions of classes.
    */
   NDArray crossEntropyPerRow(NDArray cos, long[] targets) {
     NDArray index = cos.getManager().create(targets).reshape(-1, 1);

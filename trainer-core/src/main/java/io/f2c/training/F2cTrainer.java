@@ -1,6 +1,5 @@
 package io.f2c.training;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One F2C trainer (no Flink here): probe net P trained by SGD, and a classification head, F2C's Dynamic Class Pool
- * with the gallery net G ({@link TrainerConfig.Head#DCP}) or the FC baseline ({@link TrainerConfig.Head#FC}).
+ * One F2C trainer (no Flink here): probe net P trained by SGD, and a classification head, F2C's
+ * Dynamic Class Pool with the gallery net G ({@link TrainerConfig.Head#DCP}) or the FC baseline
+ * ({@link TrainerConfig.Head#FC}).
  *
- * <p>A {@link #step} composes x and y from an identity batch and an instance batch, runs the head's passes, one
- * backward pass and one optimizer update. Every temporary tensor of a step lives in an {@link NDScope} closed at its
- * end, so long runs do not accumulate native memory. Not thread-safe: one trainer per thread (per Flink subtask).
+ * <p>A {@link #step} composes x and y from an identity batch and an instance batch, runs the head's
+ * passes, one backward pass and one optimizer update. Every temporary tensor of a step lives in an
+ * {@link NDScope} closed at its end, so long runs do not accumulate native memory. Not thread-safe:
+ * one trainer per thread (per Flink subtask).
  */
 public final class F2cTrainer implements AutoCloseable {
   private final TrainerConfig config;
@@ -38,16 +39,17 @@ public final class F2cTrainer implements AutoCloseable {
     boolean dcp = config.head() == TrainerConfig.Head.DCP;
     this.nets = new Networks(config, manager, dcp);
     this.head = dcp ? new DcpHead(config, nets, manager) : new FcHead(config, manager);
-    this.optimizer = new SgdOptimizer(config.sgdMomentum(), config.weightDecay(), config.nesterov());
+    this.optimizer =
+        new SgdOptimizer(config.sgdMomentum(), config.weightDecay(), config.nesterov());
     List<NDArray> trainable = new ArrayList<>(nets.trainableProbeArrays());
     trainable.addAll(head.trainableArrays());
     optimizer.register(trainable);
   }
 
   /**
-   * PyTorch's autograd switch is per thread and on by default; DJL turns it off only on the thread that loaded the
-   * engine. A Flink task restarted after a failure runs on a new thread, so every entry point turns it off here (the
-   * gradient tape turns it on for its own scope).
+   * PyTorch's autograd switch is per thread and on by default; DJL turns it off only on the thread
+   * that loaded the engine. A Flink task restarted after a failure runs on a new thread, so every
+   * entry point turns it off here (the gradient tape turns it on for its own scope).
    */
   static void noGradOnThisThread() {
     JniUtils.setGradMode(false);
@@ -63,13 +65,23 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   /** What one step did. */
-  public record StepResult(long step, float loss, float learningRate, double poolHitRate, double occupancy,
-      int images, boolean applied) {}
+  public record StepResult(
+      long step,
+      float loss,
+      float learningRate,
+      double poolHitRate,
+      double occupancy,
+      int images,
+      boolean applied) {}
 
-  /** Gradients are scaled down to this joint L2 norm; a non-finite loss or gradient skips the update. */
+  /**
+   * Gradients are scaled down to this joint L2 norm; a non-finite loss or gradient skips the
+   * update.
+   */
   static final float MAX_GRADIENT_NORM = 20f;
 
-  public StepResult step(TrainingBatches.IdentityBatch identities, TrainingBatches.InstanceBatch instances) {
+  public StepResult step(
+      TrainingBatches.IdentityBatch identities, TrainingBatches.InstanceBatch instances) {
     int imageLength = config.input().tensorLength();
     TrainingBatches.Composed batch = TrainingBatches.compose(identities, instances, imageLength);
     float lr = config.schedule().at(step);
@@ -93,12 +105,21 @@ public final class F2cTrainer implements AutoCloseable {
         optimizer.step(lr);
       }
       step++;
-      return new StepResult(step, value, lr, loss.hits() / (double) loss.probes(), head.occupancy(),
-          2 * batch.half(), applied);
+      return new StepResult(
+          step,
+          value,
+          lr,
+          loss.hits() / (double) loss.probes(),
+          head.occupancy(),
+          2 * batch.half(),
+          applied);
     }
   }
 
-  /** Embeddings of {@code count} preprocessed images by the probe net in inference mode, row-major [count, D]. */
+  /**
+   * Embeddings of {@code count} preprocessed images by the probe net in inference mode, row-major
+   * [count, D].
+   */
   public float[] embed(float[] images, int count) {
     noGradOnThisThread();
     try (NDScope scope = new NDScope()) {
@@ -119,7 +140,10 @@ public final class F2cTrainer implements AutoCloseable {
     return nets.probeArrays().stream().map(NDArray::toFloatArray).toList();
   }
 
-  /** The whole trainer state as bytes; {@link #restore} in a trainer with an equal config continues bit for bit. */
+  /**
+   * The whole trainer state as bytes; {@link #restore} in a trainer with an equal config continues
+   * bit for bit.
+   */
   public byte[] snapshot() {
     return TrainerSnapshot.write(this, true);
   }
@@ -130,17 +154,17 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   /**
-   * The snapshot without the pool's rows (features, toggles, identities, recency), for a caller that keeps the rows
-   * itself: the streaming job writes them through to RocksDB as they change, so checkpoints carry only the rows a step
-   * changed.
+   * The snapshot without the pool's rows (features, toggles, identities, recency), for a caller
+   * that keeps the rows itself: the streaming job writes them through to RocksDB as they change, so
+   * checkpoints carry only the rows a step changed.
    */
   public byte[] snapshotWithoutPoolFeatures() {
     return TrainerSnapshot.write(this, false);
   }
 
   /**
-   * Restores {@link #snapshotWithoutPoolFeatures} together with the pool rows the caller kept ({@link
-   * DynamicClassPool#row}); rows not given start as in a fresh trainer.
+   * Restores {@link #snapshotWithoutPoolFeatures} together with the pool rows the caller kept
+   * ({@link DynamicClassPool#row}); rows not given start as in a fresh trainer.
    */
   public void restoreWithoutPoolFeatures(byte[] snapshot, List<PoolRow> rows) {
     noGradOnThisThread();
@@ -150,7 +174,10 @@ public final class F2cTrainer implements AutoCloseable {
     }
   }
 
-  /** The probe net and its input spec, as published in a ModelUpdate (see {@link io.f2c.model.Embedder}). */
+  /**
+   * The probe net and its input spec, as published in a ModelUpdate (see {@link
+   * io.f2c.model.Embedder}).
+   */
   public byte[] exportModel() {
     return ModelBlob.write(config.backbone(), config.embeddingDim(), config.input(), nets.probe());
   }

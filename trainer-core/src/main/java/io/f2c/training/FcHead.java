@@ -1,5 +1,6 @@
 package io.f2c.training;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The baseline F2C replaces: a full N x D classifier (cosine against normalised class weights, same margin family),
- * trained with the same optimizer. Every identity gets a class the first time it is seen; memory and time grow with N.
+ * The baseline F2C replaces: a full N x D classifier (cosine against normalised class weights, same
+ * margin family), trained with the same optimizer. Every identity gets a class the first time it is
+ * seen; memory and time grow with N.
  */
 public final class FcHead implements ClassificationHead {
   private final NDArray weights;
@@ -26,8 +28,10 @@ public final class FcHead implements ClassificationHead {
   public FcHead(TrainerConfig config, NDManager manager) {
     this.classes = config.fcClasses();
     this.loss = new F2cLoss(config.margin(), config.scale(), config.marginValue());
-    ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() ^ 0xFCL));
-    this.weights = manager.randomNormal(0f, 0.01f, new Shape(classes, config.embeddingDim()), DataType.FLOAT32);
+    Engine.getEngine("PyTorch").setRandomSeed((int) (config.seed() ^ 0xFCL));
+    this.weights =
+        manager.randomNormal(
+            0f, 0.01f, new Shape(classes, config.embeddingDim()), DataType.FLOAT32);
     weights.setRequiresGradient(true);
   }
 
@@ -41,7 +45,8 @@ public final class FcHead implements ClassificationHead {
     for (int i = 0; i < targets.length; i++) {
       targets[i] = classOf(i < xLabels.length ? xLabels[i] : yLabels[i - xLabels.length]);
     }
-    // Cosines without a normalised copy of the N x D weights: divide the dot products by the row norms instead.
+    // Cosines without a normalised copy of the N x D weights: divide the dot products by the row
+    // norms instead.
     NDArray norms = weights.norm(new int[] {1}, false).add(1e-12f).reshape(1, -1);
     NDArray cos = probes.matMul(weights.transpose()).div(norms);
     return new HeadLoss(loss.positiveLoss(cos, targets), targets.length, targets.length);
@@ -53,8 +58,12 @@ public final class FcHead implements ClassificationHead {
       return known;
     }
     if (identities.size() == classes) {
-      throw new IllegalStateException("the FC head has " + classes + " classes, all taken; identity '" + identity
-          + "' does not fit (raise fcClasses, or use the DCP head, whose size does not depend on N)");
+      throw new IllegalStateException(
+          "the FC head has "
+              + classes
+              + " classes, all taken; identity '"
+              + identity
+              + "' does not fit (raise fcClasses, or use the DCP head, whose size does not depend on N)");
     }
     classOf.put(identity, identities.size());
     identities.add(identity);

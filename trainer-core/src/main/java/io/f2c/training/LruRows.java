@@ -1,19 +1,24 @@
 package io.f2c.training;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The Dynamic Class Pool's identity -> row map with least-recently-used eviction (plain Java, no tensors).
+ * The Dynamic Class Pool's identity -> row map with least-recently-used eviction (plain Java, no
+ * tensors).
  *
- * <p>Rows are handed out in order 0, 1, 2, ... until all {@code capacity} rows are used; after that a new identity
- * takes the row of the least recently used one. {@link #get} refreshes recency, {@link #view} does not. Recency is a
- * doubly linked list over rows (head = most recent), so every operation is O(1).
+ * <p>Rows are handed out in order 0, 1, 2, ... until all {@code capacity} rows are used; after that
+ * a new identity takes the row of the least recently used one. {@link #get} refreshes recency,
+ * {@link #view} does not. Recency is a doubly linked list over rows (head = most recent), so every
+ * operation is O(1).
  *
- * <p>Between {@link #beginJournal()} and {@link #rollback()} every change is journaled and undone exactly (F2C's first
- * pass must leave no trace); {@link #commit()} drops the journal. The journal costs O(changes), not O(capacity).
+ * <p>Between {@link #beginJournal()} and {@link #rollback()} every change is journaled and undone
+ * exactly (F2C's first pass must leave no trace); {@link #commit()} drops the journal. The journal
+ * costs O(changes), not O(capacity).
  */
 public final class LruRows {
   private static final int NONE = -1;
@@ -68,8 +73,8 @@ public final class LruRows {
   }
 
   /**
-   * The row of {@code identity}, made most recent. A new identity gets a fresh row while there is one, else the row of
-   * the least recently used identity, which leaves the pool.
+   * The row of {@code identity}, made most recent. A new identity gets a fresh row while there is
+   * one, else the row of the least recently used identity, which leaves the pool.
    */
   public int get(String identity) {
     setClock(clock + 1);
@@ -95,7 +100,10 @@ public final class LruRows {
     return row;
   }
 
-  /** The use counter: every {@link #get} advances it and stamps the row, so the LRU order is the stamps' order. */
+  /**
+   * The use counter: every {@link #get} advances it and stamps the row, so the LRU order is the
+   * stamps' order.
+   */
   public long clock() {
     return clock;
   }
@@ -115,16 +123,16 @@ public final class LruRows {
   }
 
   /**
-   * Rebuilds the map from rows {identity, row, last-used stamp} in any order (the order of the stamps is the LRU
-   * order), the number of rows handed out so far and the use counter.
+   * Rebuilds the map from rows {identity, row, last-used stamp} in any order (the order of the
+   * stamps is the LRU order), the number of rows handed out so far and the use counter.
    */
   public void restore(List<PoolRow> rows, int rowsUsed, long useClock) {
     if (journaling) {
       throw new IllegalStateException("cannot restore while a pass is journaled");
     }
     rowOf.clear();
-    java.util.Arrays.fill(identityAt, null);
-    java.util.Arrays.fill(lastUsed, 0);
+    Arrays.fill(identityAt, null);
+    Arrays.fill(lastUsed, 0);
     head = NONE;
     tail = NONE;
     used = rowsUsed;
@@ -135,7 +143,8 @@ public final class LruRows {
         held.add(row);
       }
     }
-    held.sort(java.util.Comparator.comparingLong(r -> r.lastUsed)); // least recent first: each goes to the front
+    held.sort(
+        Comparator.comparingLong(r -> r.lastUsed)); // least recent first: each goes to the front
     for (PoolRow row : held) {
       identityAt[row.row] = row.identity;
       lastUsed[row.row] = row.lastUsed;

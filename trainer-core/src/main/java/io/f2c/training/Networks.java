@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The probe net P (trained by SGD) and, for F2C, the gallery net G (never trained; a moving average of P), built from
- * the same backbone so their parameter lists line up one to one.
+ * The probe net P (trained by SGD) and, for F2C, the gallery net G (never trained; a moving average
+ * of P), built from the same backbone so their parameter lists line up one to one.
  */
 final class Networks {
   private final Block probe;
@@ -22,7 +22,8 @@ final class Networks {
   private final ParameterStore store;
 
   Networks(TrainerConfig config, NDManager manager, boolean withGallery) {
-    Shape inputShape = new Shape(2, config.input().channels(), config.input().size(), config.input().size());
+    Shape inputShape =
+        new Shape(2, config.input().channels(), config.input().size(), config.input().size());
     Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
     probe = config.backbone().create(config.embeddingDim(), config.input().size());
     probe.initialize(manager, DataType.FLOAT32, inputShape);
@@ -67,7 +68,8 @@ final class Networks {
   }
 
   NDArray forwardGallery(NDArray images) {
-    // Batch statistics, like P during training; no gradient is recorded outside a GradientCollector.
+    // Batch statistics, like P during training; no gradient is recorded outside a
+    // GradientCollector.
     return gallery.forward(store, new NDList(images), true).singletonOrThrow();
   }
 

@@ -1,9 +1,9 @@
 package io.f2c.training;
 
 /**
- * One row of the Dynamic Class Pool as the streaming job keeps it in RocksDB: the identity it holds (null for a row
- * never used), its toggle, when it was last used (the LRU order is the order of these stamps) and both slots'
- * features (slot 0 then slot 1). A Flink POJO.
+ * One row of the Dynamic Class Pool as the streaming job keeps it in RocksDB: the identity it holds
+ * (null for a row never used), its toggle, when it was last used (the LRU order is the order of
+ * these stamps) and both slots' features (slot 0 then slot 1). A Flink POJO.
  */
 public class PoolRow {
   public int row;

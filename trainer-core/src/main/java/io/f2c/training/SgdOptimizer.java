@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * SGD with momentum, optional Nesterov, and weight decay, as PyTorch defines it:
- * g = grad + wd w; buf = mu buf + g; step = nesterov ? g + mu buf : buf; w -= lr step.
+ * SGD with momentum, optional Nesterov, and weight decay, as PyTorch defines it: g = grad + wd w;
+ * buf = mu buf + g; step = nesterov ? g + mu buf : buf; w -= lr step.
  *
- * <p>Written here rather than taken from DJL because the momentum buffers are part of the trainer's snapshot (DJL's
- * optimizers keep them out of reach).
+ * <p>Written here rather than taken from DJL because the momentum buffers are part of the trainer's
+ * snapshot (DJL's optimizers keep them out of reach).
  */
 public final class SgdOptimizer {
   private final float momentum;
@@ -24,7 +24,9 @@ public final class SgdOptimizer {
     this.nesterov = nesterov;
   }
 
-  /** Adds parameters to optimize; their momentum buffers start at zero in the parameter's manager. */
+  /**
+   * Adds parameters to optimize; their momentum buffers start at zero in the parameter's manager.
+   */
   public void register(List<NDArray> trainable) {
     for (NDArray p : trainable) {
       params.add(p);
@@ -45,14 +47,16 @@ public final class SgdOptimizer {
   }
 
   /**
-   * Global gradient-norm guard before an update: scales the gradients down to {@code maxNorm} when their joint L2
-   * norm exceeds it, and reports false (the caller skips the update) when it is not finite. One exploding or NaN step
-   * would otherwise spoil a model that trains for ever.
+   * Global gradient-norm guard before an update: scales the gradients down to {@code maxNorm} when
+   * their joint L2 norm exceeds it, and reports false (the caller skips the update) when it is not
+   * finite. One exploding or NaN step would otherwise spoil a model that trains for ever.
    */
   public boolean clipGradients(float maxNorm) {
     double sumSquares = 0;
     for (NDArray p : params) {
-      try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray total = sq.sum()) {
+      try (NDArray g = p.getGradient();
+          NDArray sq = g.square();
+          NDArray total = sq.sum()) {
         sumSquares += total.getFloat();
       }
     }
@@ -72,8 +76,9 @@ public final class SgdOptimizer {
   }
 
   /**
-   * One update. Works in place on the gradients (they are zeroed before the next step anyway) and frees each
-   * temporary at once, so an N x D parameter never needs more than one extra N x D buffer.
+   * One update. Works in place on the gradients (they are zeroed before the next step anyway) and
+   * frees each temporary at once, so an N x D parameter never needs more than one extra N x D
+   * buffer.
    */
   public void step(float learningRate) {
     for (int i = 0; i < params.size(); i++) {

@@ -6,14 +6,15 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything that defines a trainer, built and validated by {@link #builder()}. Two trainers with equal configs start
- * from identical states. A snapshot records the {@linkplain #structure() structural} settings (those that fix the
- * shape of the state) and restores into any trainer that agrees on them; the others (optimizer, schedule, seed,
- * threads) may change between runs.
+ * Everything that defines a trainer, built and validated by {@link #builder()}. Two trainers with
+ * equal configs start from identical states. A snapshot records the {@linkplain #structure()
+ * structural} settings (those that fix the shape of the state) and restores into any trainer that
+ * agrees on them; the others (optimizer, schedule, seed, threads) may change between runs.
  *
  * @param backbone the probe and gallery network architecture
  * @param embeddingDim D, the embedding dimension
@@ -29,7 +30,8 @@ import java.util.Objects;
  * @param nesterov Nesterov momentum
  * @param seed seed of the initial weights and the pool's initial rows
  * @param device where the trainer's tensors live
- * @param torchThreads PyTorch intra-op threads (set explicitly: the default oversubscribes inside Flink)
+ * @param torchThreads PyTorch intra-op threads (set explicitly: the default oversubscribes inside
+ *     Flink)
  */
 public record TrainerConfig(
     Backbone backbone,
@@ -72,8 +74,14 @@ public record TrainerConfig(
     check(wrong, torchThreads > 0, "torch threads must be positive, was " + torchThreads);
     check(wrong, scale > 0, "scale must be positive, was " + scale);
     check(wrong, marginValue >= 0, "margin must be >= 0, was " + marginValue);
-    check(wrong, emaMomentum >= 0 && emaMomentum < 1, "EMA momentum must be in [0, 1), was " + emaMomentum);
-    check(wrong, sgdMomentum >= 0 && sgdMomentum < 1, "SGD momentum must be in [0, 1), was " + sgdMomentum);
+    check(
+        wrong,
+        emaMomentum >= 0 && emaMomentum < 1,
+        "EMA momentum must be in [0, 1), was " + emaMomentum);
+    check(
+        wrong,
+        sgdMomentum >= 0 && sgdMomentum < 1,
+        "SGD momentum must be in [0, 1), was " + sgdMomentum);
     check(wrong, weightDecay >= 0, "weight decay must be >= 0, was " + weightDecay);
     if (!wrong.isEmpty()) {
       throw new IllegalArgumentException("invalid trainer config: " + String.join("; ", wrong));
@@ -98,24 +106,24 @@ public record TrainerConfig(
   }
 
   /**
-   * The settings that fix the shape of the trainer's state, by option name: a snapshot restores only into a trainer
-   * whose structure equals the snapshot's.
+   * The settings that fix the shape of the trainer's state, by option name: a snapshot restores
+   * only into a trainer whose structure equals the snapshot's.
    */
   public Map<String, String> structure() {
     Map<String, String> structure = new LinkedHashMap<>();
     structure.put("backbone", backbone.id());
     structure.put("embedding-dim", Integer.toString(embeddingDim));
     structure.put("input", input.toString());
-    structure.put("head", head.name().toLowerCase(java.util.Locale.ROOT));
+    structure.put("head", head.name().toLowerCase(Locale.ROOT));
     structure.put("pool-size", Integer.toString(poolSize));
     structure.put("fc-classes", Integer.toString(fcClasses));
     return structure;
   }
 
   /**
-   * Builds a {@link TrainerConfig}. The defaults are the authors' settings: MobileFaceNet, D = 512, 112 px RGB, DCP
-   * with 10,000 rows, CosFace s = 32 m = 0.4, EMA 0.99, SGD lr 0.1 (step decay) momentum 0.9 Nesterov, weight decay
-   * 5e-4, seed 42, CPU with 2 threads.
+   * Builds a {@link TrainerConfig}. The defaults are the authors' settings: MobileFaceNet, D = 512,
+   * 112 px RGB, DCP with 10,000 rows, CosFace s = 32 m = 0.4, EMA 0.99, SGD lr 0.1 (step decay)
+   * momentum 0.9 Nesterov, weight decay 5e-4, seed 42, CPU with 2 threads.
    */
   public static final class Builder {
     private Backbone backbone = Backbone.MOBILEFACENET;
@@ -222,8 +230,24 @@ public record TrainerConfig(
      * @throws IllegalArgumentException listing every setting that is out of range
      */
     public TrainerConfig build() {
-      return new TrainerConfig(backbone, embeddingDim, input, head, poolSize, fcClasses, margin, scale, marginValue,
-          emaMomentum, schedule, sgdMomentum, weightDecay, nesterov, seed, device, torchThreads);
+      return new TrainerConfig(
+          backbone,
+          embeddingDim,
+          input,
+          head,
+          poolSize,
+          fcClasses,
+          margin,
+          scale,
+          marginValue,
+          emaMomentum,
+          schedule,
+          sgdMomentum,
+          weightDecay,
+          nesterov,
+          seed,
+          device,
+          torchThreads);
     }
   }
 }

@@ -17,11 +17,12 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The trainer's state as bytes: a format header, the config it belongs to, the step counter (which is also the
- * learning-rate schedule's position), P's arrays (weights and BatchNorm statistics), G's arrays, the optimizer's
- * momentum buffers, and the head (DCP: pool features, toggles, LRU order; FC: class weights and classes). Floats are
- * stored as their exact bits, so a restore continues bit for bit. The trainer draws no random numbers after it is
- * built (batches arrive composed), so no generator state is needed.
+ * The trainer's state as bytes: a format header, the config it belongs to, the step counter (which
+ * is also the learning-rate schedule's position), P's arrays (weights and BatchNorm statistics),
+ * G's arrays, the optimizer's momentum buffers, and the head (DCP: pool features, toggles, LRU
+ * order; FC: class weights and classes). Floats are stored as their exact bits, so a restore
+ * continues bit for bit. The trainer draws no random numbers after it is built (batches arrive
+ * composed), so no generator state is needed.
  */
 final class TrainerSnapshot {
   static final int MAGIC = 0x46324354; // "F2CT"
@@ -31,8 +32,10 @@ final class TrainerSnapshot {
 
   static byte[] write(F2cTrainer trainer, boolean poolFeatures) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    // Stored, not compressed: this runs in the checkpoint's synchronous phase on the trainer's thread, and weights
-    // barely compress (even the fastest level cost the trainer ~5% of its time at a checkpoint every 2 s).
+    // Stored, not compressed: this runs in the checkpoint's synchronous phase on the trainer's
+    // thread, and weights
+    // barely compress (even the fastest level cost the trainer ~5% of its time at a checkpoint
+    // every 2 s).
     Deflater deflater = new Deflater(Deflater.NO_COMPRESSION);
     try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes, deflater))) {
       out.writeInt(MAGIC);
@@ -57,14 +60,15 @@ final class TrainerSnapshot {
   }
 
   static void read(F2cTrainer trainer, byte[] snapshot, boolean poolFeatures) {
-    try (DataInputStream in = new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
+    try (DataInputStream in =
+        new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
       if (in.readInt() != MAGIC) {
         throw new IllegalArgumentException("not a trainer snapshot (bad magic)");
       }
       int version = in.readInt();
       if (version != VERSION) {
-        throw new IllegalArgumentException("snapshot format v" + version + " is not supported (this is v" + VERSION
-            + ")");
+        throw new IllegalArgumentException(
+            "snapshot format v" + version + " is not supported (this is v" + VERSION + ")");
       }
       Map<String, String> snapshotStructure = new LinkedHashMap<>();
       int settings = in.readInt();
@@ -83,14 +87,23 @@ final class TrainerSnapshot {
     }
   }
 
-  /** Only the settings that shape the state must agree; the message names the first that does not. */
+  /**
+   * Only the settings that shape the state must agree; the message names the first that does not.
+   */
   static void requireSameStructure(Map<String, String> snapshot, Map<String, String> trainer) {
     for (Map.Entry<String, String> setting : trainer.entrySet()) {
       String stored = snapshot.get(setting.getKey());
       if (!setting.getValue().equals(stored)) {
-        throw new IllegalArgumentException("the saved training state has --" + setting.getKey() + " " + stored
-            + ", this job has --" + setting.getKey() + " " + setting.getValue()
-            + ": start with the saved value, or without the saved state");
+        throw new IllegalArgumentException(
+            "the saved training state has --"
+                + setting.getKey()
+                + " "
+                + stored
+                + ", this job has --"
+                + setting.getKey()
+                + " "
+                + setting.getValue()
+                + ": start with the saved value, or without the saved state");
       }
     }
   }
@@ -110,7 +123,8 @@ final class TrainerSnapshot {
     for (NDArray array : arrays) {
       float[] values = readFloats(in);
       if (values.length != array.size()) {
-        throw new IOException("array of " + array.getShape() + " cannot take " + values.length + " values");
+        throw new IOException(
+            "array of " + array.getShape() + " cannot take " + values.length + " values");
       }
       array.set(values);
     }

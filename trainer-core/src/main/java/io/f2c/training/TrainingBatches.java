@@ -28,13 +28,19 @@ public final class TrainingBatches {
   }
 
   /** Splits the instance batch in halves and pairs them with the identity batch's two images. */
-  public static Composed compose(IdentityBatch identities, InstanceBatch instances, int imageLength) {
+  public static Composed compose(
+      IdentityBatch identities, InstanceBatch instances, int imageLength) {
     int n = instances.size();
     if (n % 2 != 0) {
       throw new IllegalArgumentException("the instance batch must have an even size, was " + n);
     }
-    check(identities.first().length, identities.size(), imageLength, "identity batch (first images)");
-    check(identities.second().length, identities.size(), imageLength, "identity batch (second images)");
+    check(
+        identities.first().length, identities.size(), imageLength, "identity batch (first images)");
+    check(
+        identities.second().length,
+        identities.size(),
+        imageLength,
+        "identity batch (second images)");
     check(instances.images().length, n, imageLength, "instance batch");
     int half = n / 2;
     int a = identities.size();
@@ -43,7 +49,8 @@ public final class TrainingBatches {
     System.arraycopy(identities.first(), 0, x, 0, a * imageLength);
     System.arraycopy(instances.images(), 0, x, a * imageLength, half * imageLength);
     System.arraycopy(identities.second(), 0, y, 0, a * imageLength);
-    System.arraycopy(instances.images(), half * imageLength, y, a * imageLength, half * imageLength);
+    System.arraycopy(
+        instances.images(), half * imageLength, y, a * imageLength, half * imageLength);
     String[] xl = concat(identities.ids(), Arrays.copyOfRange(instances.labels(), 0, half));
     String[] yl = concat(identities.ids(), Arrays.copyOfRange(instances.labels(), half, n));
     return new Composed(x, xl, y, yl);
@@ -51,8 +58,8 @@ public final class TrainingBatches {
 
   private static void check(int length, int count, int imageLength, String what) {
     if (length != count * imageLength) {
-      throw new IllegalArgumentException(what + " holds " + length + " floats, expected " + count + " x "
-          + imageLength);
+      throw new IllegalArgumentException(
+          what + " holds " + length + " floats, expected " + count + " x " + imageLength);
     }
   }
 

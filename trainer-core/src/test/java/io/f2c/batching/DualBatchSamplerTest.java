@@ -47,14 +47,17 @@ class DualBatchSamplerTest {
     for (int i = 0; i < 4; i++) {
       assertEquals("abc".charAt((int) instances.images()[i] / 10), instances.labels()[i].charAt(0));
     }
-    TrainingBatches.IdentityBatch identities = new TrainingBatches.IdentityBatch(new String[] {"a"},
-        new float[] {0}, new float[] {1});
+    TrainingBatches.IdentityBatch identities =
+        new TrainingBatches.IdentityBatch(new String[] {"a"}, new float[] {0}, new float[] {1});
     TrainingBatches.Composed step = TrainingBatches.compose(identities, instances, 1);
     assertArrayEquals(new float[] {0, instances.images()[0], instances.images()[1]}, step.x());
     assertArrayEquals(new float[] {1, instances.images()[2], instances.images()[3]}, step.y());
-    assertArrayEquals(new String[] {"a", instances.labels()[0], instances.labels()[1]}, step.xLabels());
-    assertArrayEquals(new String[] {"a", instances.labels()[2], instances.labels()[3]}, step.yLabels());
-    assertThrows(IllegalArgumentException.class,
+    assertArrayEquals(
+        new String[] {"a", instances.labels()[0], instances.labels()[1]}, step.xLabels());
+    assertArrayEquals(
+        new String[] {"a", instances.labels()[2], instances.labels()[3]}, step.yLabels());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> TrainingBatches.compose(identities, sampler.instanceBatch(3), 1));
   }
 }

@@ -6,7 +6,10 @@ import io.f2c.training.F2cLoss;
 import io.f2c.training.LearningRateSchedule;
 import io.f2c.training.TrainerConfig;
 
-/** Trainers small enough to step in milliseconds: 16 px RGB, D = 16, a six-row pool, one torch thread. */
+/**
+ * Trainers small enough to step in milliseconds: 16 px RGB, D = 16, a six-row pool, one torch
+ * thread.
+ */
 public final class TinyTrainers {
   public static final PreprocessSpec SPEC = PreprocessSpec.of(16, 3, 1.0);
 

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
@@ -28,21 +29,24 @@ class DjlSmokeTest {
 
   @Test
   void pytorchEngineLoadsOfflineAndTrainsOneStepOnCpu() {
-    assertEquals("true", System.getProperty("ai.djl.offline"), "tests must run with -Dai.djl.offline=true");
+    assertEquals(
+        "true", System.getProperty("ai.djl.offline"), "tests must run with -Dai.djl.offline=true");
     Engine engine = Engine.getEngine("PyTorch");
     assertEquals("PyTorch", engine.getEngineName());
     System.out.println("DJL engine " + engine.getEngineName() + " " + engine.getVersion());
 
-    SequentialBlock net = new SequentialBlock()
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
-        .add(Activation::relu)
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(3).build());
+    SequentialBlock net =
+        new SequentialBlock()
+            .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
+            .add(Activation::relu)
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(3).build());
     try (Model model = Model.newInstance("smoke", Device.cpu(), "PyTorch")) {
       model.setBlock(net);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())
-          .optDevices(new Device[] {Device.cpu()});
+      DefaultTrainingConfig config =
+          new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).build())
+              .optDevices(new Device[] {Device.cpu()});
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(6, 1, 8, 8));
         NDManager root = trainer.getManager();
@@ -52,8 +56,12 @@ class DjlSmokeTest {
           // One NDManager per step, closed at its end: nothing native outlives the step.
           try (NDManager stepManager = root.newSubManager()) {
             // The same small batch every step: the loss on it must go down.
-            NDArray x = stepManager.arange(6 * 64).reshape(6, 1, 8, 8).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
-                .div(384f);
+            NDArray x =
+                stepManager
+                    .arange(6 * 64)
+                    .reshape(6, 1, 8, 8)
+                    .toType(DataType.FLOAT32, false)
+                    .div(384f);
             NDArray y = stepManager.create(new float[] {0, 1, 2, 0, 1, 2});
             try (GradientCollector collector = trainer.newGradientCollector()) {
               NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();

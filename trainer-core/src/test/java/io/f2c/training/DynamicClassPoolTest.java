@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,8 @@ class DynamicClassPoolTest {
       pool.beginPass(false);
       pool.write(rows(1, 0, 0, 1, 1, 0), new String[] {"a", "b", "c"});
       assertArrayEquals(new int[] {0, 1, 2, -1}, pool.view(new String[] {"a", "b", "c", "d"}));
-      pool.write(rows(0, 1), new String[] {"d"}); // a is least recent (the view above did not refresh it)
+      pool.write(
+          rows(0, 1), new String[] {"d"}); // a is least recent (the view above did not refresh it)
       assertArrayEquals(new int[] {-1, 1, 2, 0}, pool.view(new String[] {"a", "b", "c", "d"}));
       assertEquals(1, pool.toggle(0));
       assertArrayEquals(new float[] {0, 1}, at(pool, 0, 0));
@@ -118,13 +120,17 @@ class DynamicClassPoolTest {
       float[] w = pool.secondSlotWeights().toFloatArray();
       float[] slot0 = pool.slot0(true).toFloatArray();
       assertArrayEquals(new float[] {0.6f, 0.8f}, new float[] {w[0], w[1]});
-      assertArrayEquals(new float[] {slot0[2], slot0[3], slot0[4], slot0[5]}, new float[] {w[2], w[3], w[4], w[5]});
+      assertArrayEquals(
+          new float[] {slot0[2], slot0[3], slot0[4], slot0[5]},
+          new float[] {w[2], w[3], w[4], w[5]});
       assertArrayEquals(new float[] {1, 0}, new float[] {slot0[0], slot0[1]});
       // The step's shortcut gives the same logits as scoring against these weights.
       NDArray probes = rows(0.6f, 0.8f, 1, 0, 0, 1);
       NDArray cos1 = probes.matMul(pool.slot0(true).transpose());
-      assertArrayEquals(probes.matMul(pool.secondSlotWeights().transpose()).toFloatArray(),
-          pool.secondLogits(probes, cos1).toFloatArray(), 1e-6f);
+      assertArrayEquals(
+          probes.matMul(pool.secondSlotWeights().transpose()).toFloatArray(),
+          pool.secondLogits(probes, cos1).toFloatArray(),
+          1e-6f);
       pool.beginPass(false); // a new pass forgets the previous pass's updates
       assertArrayEquals(slot0, pool.secondSlotWeights().toFloatArray());
     }
@@ -141,7 +147,8 @@ class DynamicClassPoolTest {
       var order = pool.lru().mostRecentFirst();
 
       pool.beginPass(true);
-      pool.write(rows(0.6f, 0.8f, 0.8f, 0.6f, -1, 0, 0, -1),
+      pool.write(
+          rows(0.6f, 0.8f, 0.8f, 0.6f, -1, 0, 0, -1),
           new String[] {"a", "c", "d", "a"}); // update, fresh row, eviction of b, second update
       assertEquals(List.of(0), pool.updatedRows());
       pool.rollbackPass();
@@ -163,11 +170,16 @@ class DynamicClassPoolTest {
       pool.write(rows(1, 0, 0, 1, 0.6f, 0.8f), new String[] {"a", "b", "a"});
       pool.endPass();
       assertArrayEquals(new int[] {0, 1}, pool.lastWrittenRows());
-      // Only the rows that ever held an identity are kept (as the streaming job does); the rest are the seed's.
-      List<PoolRow> rows = java.util.stream.IntStream.range(0, 3).filter(r -> pool.lru().identityAt(r) != null)
-          .mapToObj(pool::row).toList();
+      // Only the rows that ever held an identity are kept (as the streaming job does); the rest are
+      // the seed's.
+      List<PoolRow> rows =
+          IntStream.range(0, 3)
+              .filter(r -> pool.lru().identityAt(r) != null)
+              .mapToObj(pool::row)
+              .toList();
       copy.restore(rows, pool.lru().rowsUsed(), pool.lru().clock());
-      assertArrayEquals(pool.row(2).features, new DynamicClassPool(manager, 3, 2, 1).row(2).features);
+      assertArrayEquals(
+          pool.row(2).features, new DynamicClassPool(manager, 3, 2, 1).row(2).features);
       assertArrayEquals(pool.featureValues(), copy.featureValues());
       assertArrayEquals(pool.toggles(), copy.toggles());
       pool.beginPass(false);

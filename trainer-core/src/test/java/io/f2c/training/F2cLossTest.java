@@ -55,7 +55,8 @@ class F2cLossTest {
     NDArray c = cos(new float[][] {{0.1f, 0.5f, 0.2f, -0.3f}, {-0.95f, 0.2f, 0.0f, 0.1f}});
     double phi = Math.cos(Math.acos(0.5) + 0.5);
     double first = ce(4, new double[] {0.1, 0.5, 0.2, -0.3}, 1, phi);
-    // theta + m beyond pi: insightface's fallback cos - sin(pi - m) * m keeps the target logit monotonic.
+    // theta + m beyond pi: insightface's fallback cos - sin(pi - m) * m keeps the target logit
+    // monotonic.
     double fallback = -0.95 - Math.sin(Math.PI - 0.5) * 0.5;
     double second = ce(4, new double[] {-0.95, 0.2, 0.0, 0.1}, 0, fallback);
     assertEquals((first + second) / 2, loss.loss(c, new int[] {1, 0}).getFloat(), 1e-5);

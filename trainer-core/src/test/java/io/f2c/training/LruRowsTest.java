@@ -3,8 +3,11 @@ package io.f2c.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LruRowsTest {
@@ -88,15 +91,16 @@ class LruRowsTest {
     lru.commit();
     assertEquals(List.of("b@1", "a@0"), order(lru));
     LruRows copy = new LruRows(3);
-    List<PoolRow> rows = new java.util.ArrayList<>();
+    List<PoolRow> rows = new ArrayList<>();
     for (int row = 0; row < 3; row++) {
       rows.add(new PoolRow(row, lru.identityAt(row), 0, lru.lastUsed(row), null));
     }
-    java.util.Collections.shuffle(rows, new java.util.Random(3)); // the stamps, not the listing order, give recency
+    Collections.shuffle(rows, new Random(3)); // the stamps, not the listing order, give recency
     copy.restore(rows, lru.rowsUsed(), lru.clock());
     assertEquals(order(lru), order(copy));
     assertEquals(2, copy.get("c"));
     assertEquals(0, copy.get("d"));
-    assertEquals(List.of(Map.entry("d", 0), Map.entry("c", 2), Map.entry("b", 1)), copy.mostRecentFirst());
+    assertEquals(
+        List.of(Map.entry("d", 0), Map.entry("c", 2), Map.entry("b", 1)), copy.mostRecentFirst());
   }
 }

@@ -16,11 +16,12 @@ class MobileFaceNetTrainingTest {
   @Test
   void mobileFaceNetTrainsAStepAt112PixelsAndEmbedsOnTheUnitSphere() {
     PreprocessSpec spec = PreprocessSpec.of(112, 3, 1.0);
-    TrainerConfig config = TrainerConfig.builder()
-        .network(Backbone.MOBILEFACENET, 128, spec)
-        .head(TrainerConfig.Head.DCP, 8, 10)
-        .seed(1)
-        .build();
+    TrainerConfig config =
+        TrainerConfig.builder()
+            .network(Backbone.MOBILEFACENET, 128, spec)
+            .head(TrainerConfig.Head.DCP, 8, 10)
+            .seed(1)
+            .build();
     DualBatchSampler sampler = new DualBatchSampler(FaceSets.synthetic(2, 0, 4, 2, spec), 3);
     try (F2cTrainer trainer = new F2cTrainer(config)) {
       float[] before = trainer.probeValues().get(0);
@@ -36,5 +37,4 @@ class MobileFaceNetTrainingTest {
       assertEquals(1.0, norm, 1e-4);
     }
   }
-
 }

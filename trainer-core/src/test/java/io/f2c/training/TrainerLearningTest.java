@@ -11,11 +11,12 @@ import io.f2c.testing.SharedData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * F2C actually learns: a bounded number of steps lifts accuracy on identities the trainer never saw far above the
- * untrained network's, with a pool smaller than the number of training identities.
+ * F2C actually learns: a bounded number of steps lifts accuracy on identities the trainer never saw
+ * far above the untrained network's, with a pool smaller than the number of training identities.
  */
 class TrainerLearningTest {
 
@@ -30,19 +31,31 @@ class TrainerLearningTest {
   }
 
   /** Trains for {@code steps} and returns {untrained, trained} measures from {@code measure}. */
-  static double[] trainAndMeasure(TrainerConfig config, Map<String, List<float[]>> train, int steps,
-      int identityBatch, int instanceBatch, java.util.function.ToDoubleFunction<F2cTrainer> measure) {
+  static double[] trainAndMeasure(
+      TrainerConfig config,
+      Map<String, List<float[]>> train,
+      int steps,
+      int identityBatch,
+      int instanceBatch,
+      ToDoubleFunction<F2cTrainer> measure) {
     DualBatchSampler sampler = new DualBatchSampler(train, 17);
     try (F2cTrainer trainer = new F2cTrainer(config)) {
       double before = measure.applyAsDouble(trainer);
       long start = System.nanoTime();
       double hits = 0;
       for (int i = 0; i < steps; i++) {
-        var result = trainer.step(sampler.identityBatch(identityBatch), sampler.instanceBatch(instanceBatch));
+        var result =
+            trainer.step(
+                sampler.identityBatch(identityBatch), sampler.instanceBatch(instanceBatch));
         hits += result.poolHitRate();
         if (i == steps - 1) {
-          System.out.printf("step %d loss %.3f lr %.4f occupancy %.2f mean hit rate %.2f, %.0f ms/step%n",
-              result.step(), result.loss(), result.learningRate(), result.occupancy(), hits / steps,
+          System.out.printf(
+              "step %d loss %.3f lr %.4f occupancy %.2f mean hit rate %.2f, %.0f ms/step%n",
+              result.step(),
+              result.loss(),
+              result.learningRate(),
+              result.occupancy(),
+              hits / steps,
               (System.nanoTime() - start) / 1e6 / steps);
         }
       }
@@ -56,10 +69,20 @@ class TrainerLearningTest {
     Map<String, List<float[]>> train = FaceSets.synthetic(21, 0, 160, 5, spec);
     FaceSets.Flat heldOut = FaceSets.flatten(FaceSets.synthetic(21, 1000, 24, 5, spec));
     int steps = 200;
-    double[] acc = trainAndMeasure(config(spec, 40, steps), train, steps, 8, 16, trainer ->
-        Verification.allPairsAccuracy(trainer.embed(heldOut.pixels(), heldOut.labels().length),
-            heldOut.labels(), 64));
-    System.out.printf("synthetic held-out verification: untrained %.3f -> trained %.3f (pool 40 of 160 ids)%n",
+    double[] acc =
+        trainAndMeasure(
+            config(spec, 40, steps),
+            train,
+            steps,
+            8,
+            16,
+            trainer ->
+                Verification.allPairsAccuracy(
+                    trainer.embed(heldOut.pixels(), heldOut.labels().length),
+                    heldOut.labels(),
+                    64));
+    System.out.printf(
+        "synthetic held-out verification: untrained %.3f -> trained %.3f (pool 40 of 160 ids)%n",
         acc[0], acc[1]);
     // Measured (seeded, CPU, 2 threads): 0.658 -> 0.898. Asserted with a margin.
     assertTrue(acc[1] > 0.83, "trained accuracy " + acc[1]);
@@ -75,10 +98,22 @@ class TrainerLearningTest {
     FaceSets.Flat gallery = FaceSets.flatten(train);
     FaceSets.Flat probes = FaceSets.flatten(test);
     int steps = 200;
-    double[] rank1 = trainAndMeasure(config(spec, 20, steps), train, steps, 8, 16, trainer ->
-        Verification.rank1(trainer.embed(gallery.pixels(), gallery.labels().length), gallery.labels(),
-            trainer.embed(probes.pixels(), probes.labels().length), probes.labels(), 64));
-    System.out.printf("ORL rank-1 (gallery 1-7, probes 8-10): untrained %.3f -> trained %.3f (pool 20 of 40)%n",
+    double[] rank1 =
+        trainAndMeasure(
+            config(spec, 20, steps),
+            train,
+            steps,
+            8,
+            16,
+            trainer ->
+                Verification.rank1(
+                    trainer.embed(gallery.pixels(), gallery.labels().length),
+                    gallery.labels(),
+                    trainer.embed(probes.pixels(), probes.labels().length),
+                    probes.labels(),
+                    64));
+    System.out.printf(
+        "ORL rank-1 (gallery 1-7, probes 8-10): untrained %.3f -> trained %.3f (pool 20 of 40)%n",
         rank1[0], rank1[1]);
     // Measured (seeded, CPU, 2 threads): 0.633 -> 0.925. Asserted with a margin.
     assertTrue(rank1[1] > 0.85, "trained rank-1 " + rank1[1]);

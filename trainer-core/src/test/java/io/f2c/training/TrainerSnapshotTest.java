@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Run k steps, snapshot, run k more == restore the snapshot in a fresh trainer and run the same k: bit for bit. */
+/**
+ * Run k steps, snapshot, run k more == restore the snapshot in a fresh trainer and run the same k:
+ * bit for bit.
+ */
 public class TrainerSnapshotTest {
   private static final PreprocessSpec SPEC = TinyTrainers.SPEC;
 
@@ -49,12 +52,15 @@ public class TrainerSnapshotTest {
       }
       snapshot = trainer.snapshot();
       for (int i = 3; i < 6; i++) {
-        expectedLosses[i - 3] = trainer.step(steps.get(i).identities(), steps.get(i).instances()).loss();
+        expectedLosses[i - 3] =
+            trainer.step(steps.get(i).identities(), steps.get(i).instances()).loss();
       }
       expected = trainer.probeValues();
       if (head == TrainerConfig.Head.DCP) {
         expectedPool = trainer.pool().featureValues();
-        expectedOrder = trainer.pool().lru().mostRecentFirst().toString() + Arrays.toString(trainer.pool().toggles());
+        expectedOrder =
+            trainer.pool().lru().mostRecentFirst().toString()
+                + Arrays.toString(trainer.pool().toggles());
       }
     }
     try (F2cTrainer fresh = new F2cTrainer(TinyTrainers.tiny(head))) {
@@ -62,7 +68,10 @@ public class TrainerSnapshotTest {
       assertEquals(3, fresh.steps());
       for (int i = 3; i < 6; i++) {
         float loss = fresh.step(steps.get(i).identities(), steps.get(i).instances()).loss();
-        assertEquals(Float.floatToIntBits(expectedLosses[i - 3]), Float.floatToIntBits(loss), "loss of step " + i);
+        assertEquals(
+            Float.floatToIntBits(expectedLosses[i - 3]),
+            Float.floatToIntBits(loss),
+            "loss of step " + i);
       }
       List<float[]> actual = fresh.probeValues();
       assertEquals(expected.size(), actual.size());
@@ -71,8 +80,10 @@ public class TrainerSnapshotTest {
       }
       if (head == TrainerConfig.Head.DCP) {
         assertArrayEquals(expectedPool, fresh.pool().featureValues());
-        assertEquals(expectedOrder,
-            fresh.pool().lru().mostRecentFirst().toString() + Arrays.toString(fresh.pool().toggles()));
+        assertEquals(
+            expectedOrder,
+            fresh.pool().lru().mostRecentFirst().toString()
+                + Arrays.toString(fresh.pool().toggles()));
       }
       assertEquals(6, fresh.steps());
     }
@@ -87,19 +98,27 @@ public class TrainerSnapshotTest {
       List<float[]> after = trainer.probeValues();
       assertFalse(Arrays.equals(before.get(0), after.get(0)), "one step must change P");
       byte[] snapshot = trainer.snapshot();
-      // Settings that do not shape the state may change between runs; the restored state is the snapshot's.
-      TrainerConfig rerun = TinyTrainers.builder(TrainerConfig.Head.DCP).seed(8).torchThreads(2)
-          .schedule(LearningRateSchedule.cosine(0.01f, 1, 10, 0.1f)).sgd(0.5f, 0f, false).build();
+      // Settings that do not shape the state may change between runs; the restored state is the
+      // snapshot's.
+      TrainerConfig rerun =
+          TinyTrainers.builder(TrainerConfig.Head.DCP)
+              .seed(8)
+              .torchThreads(2)
+              .schedule(LearningRateSchedule.cosine(0.01f, 1, 10, 0.1f))
+              .sgd(0.5f, 0f, false)
+              .build();
       try (F2cTrainer other = new F2cTrainer(rerun)) {
         other.restore(snapshot);
         assertEquals(trainer.steps(), other.steps());
         assertArrayEquals(after.get(0), other.probeValues().get(0));
       }
       // A structural one is refused, naming the option.
-      TrainerConfig otherPool = TinyTrainers.builder(TrainerConfig.Head.DCP).head(TrainerConfig.Head.DCP, 7, 40).build();
+      TrainerConfig otherPool =
+          TinyTrainers.builder(TrainerConfig.Head.DCP).head(TrainerConfig.Head.DCP, 7, 40).build();
       try (F2cTrainer other = new F2cTrainer(otherPool)) {
         var e = assertThrows(IllegalArgumentException.class, () -> other.restore(snapshot));
-        assertTrue(e.getMessage().contains("--pool-size 6, this job has --pool-size 7"), e.getMessage());
+        assertTrue(
+            e.getMessage().contains("--pool-size 6, this job has --pool-size 7"), e.getMessage());
       }
       assertThrows(IllegalArgumentException.class, () -> trainer.restore(new byte[] {1, 2, 3}));
     }

@@ -8,13 +8,15 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * Notes the training step and creation time of each model version the job publishes (from its first chunk). Those
- * times come from the trainer's own clock when the step completed, so the benchmark times the job exactly, without
- * polling the REST API (which costs CPU on a 2-core machine and only refreshes metrics every 10 s). The local cluster
- * runs in this JVM, so the sink's writer and the benchmark share the static list; one job runs at a time.
+ * Notes the training step and creation time of each model version the job publishes (from its first
+ * chunk). Those times come from the trainer's own clock when the step completed, so the benchmark
+ * times the job exactly, without polling the REST API (which costs CPU on a 2-core machine and only
+ * refreshes metrics every 10 s). The local cluster runs in this JVM, so the sink's writer and the
+ * benchmark share the static list; one job runs at a time.
  */
 final class ModelClockSink implements Sink<ModelUpdate> {
   private static final long serialVersionUID = 1L;
+
   /** {training step, created-at epoch ms} per version, in arrival order. */
   private static final List<long[]> VERSIONS = new CopyOnWriteArrayList<>();
 

@@ -1,8 +1,12 @@
 package io.f2c.cli.bench;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.f2c.batching.DualBatchSampler;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.batching.InstanceBatcher;
+import io.f2c.cli.runtime.LocalJobs;
+import io.f2c.cli.runtime.LocalRest;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.config.TrainerSettings;
@@ -10,7 +14,6 @@ import io.f2c.ingest.DecodeAndValidate;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
 import io.f2c.ingest.FaceValidator;
-import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.Topics;
@@ -18,9 +21,8 @@ import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.runtime.FlinkSettings;
-import io.f2c.cli.runtime.LocalJobs;
-import io.f2c.cli.runtime.LocalRest;
 import io.f2c.schema.ImageFormat;
+import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.training.F2cTrainer;
 import io.f2c.training.TrainerConfig;
 import java.util.ArrayList;
@@ -30,8 +32,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -41,11 +41,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
- * The whole job against a bare loop over the same trainer: training images/s of the job fed from Kafka and of a
- * plain loop with the same batches, backbone, batch sizes and threads; ingest-only throughput (Kafka -> decoded
- * instance batches); and the cost of checkpoints (duration, incremental size) for several pool sizes. Everything runs
- * in this JVM: an embedded broker and a local Flink cluster. The job is timed by the model versions it publishes;
- * its REST API gives the checkpoint statistics once the timing is over.
+ * The whole job against a bare loop over the same trainer: training images/s of the job fed from
+ * Kafka and of a plain loop with the same batches, backbone, batch sizes and threads; ingest-only
+ * throughput (Kafka -> decoded instance batches); and the cost of checkpoints (duration,
+ * incremental size) for several pool sizes. Everything runs in this JVM: an embedded broker and a
+ * local Flink cluster. The job is timed by the model versions it publishes; its REST API gives the
+ * checkpoint statistics once the timing is over.
  */
 public final class PipelineBenchmark {
   private final F2cConfig config;
@@ -68,17 +69,17 @@ public final class PipelineBenchmark {
   public static final int WARM_UP_STEPS = 40;
 
   /**
-   * Steps of the bare loop before its timing starts: as many as the job's, so both are timed warm (JIT, and the
-   * memory glibc keeps for PyTorch once it has been faulted in).
+   * Steps of the bare loop before its timing starts: as many as the job's, so both are timed warm
+   * (JIT, and the memory glibc keeps for PyTorch once it has been faulted in).
    */
   public static final int BARE_WARM_UP_STEPS = WARM_UP_STEPS;
 
   /**
-   * Training images/s of a plain loop over the trainer with sampled batches (after its warm-up steps). It runs on a
-   * thread of its own, as the job's trainer runs on its task thread: PyTorch's OpenMP team belongs to the calling
-   * thread and ends with it, so a loop run on the main thread would leave a second team behind, and libgomp makes
-   * every team spin less (sleeping sooner) once there are more of its threads than cores, slowing the job measured
-   * next.
+   * Training images/s of a plain loop over the trainer with sampled batches (after its warm-up
+   * steps). It runs on a thread of its own, as the job's trainer runs on its task thread: PyTorch's
+   * OpenMP team belongs to the calling thread and ends with it, so a loop run on the main thread
+   * would leave a second team behind, and libgomp makes every team spin less (sleeping sooner) once
+   * there are more of its threads than cores, slowing the job measured next.
    */
   public double bareLoopImagesPerSecond() throws Exception {
     FutureTask<Double> loop = new FutureTask<>(this::bareLoop);
@@ -100,7 +101,8 @@ public final class PipelineBenchmark {
     for (int id = 0; id < identities; id++) {
       List<float[]> images = new ArrayList<>();
       for (int img = 0; img < imagesEach; img++) {
-        // The images exactly as the job's trainer gets them (8-bit in state, normalised at the step).
+        // The images exactly as the job's trainer gets them (8-bit in state, normalised at the
+        // step).
         images.add(decoder.networkInput(faces.encoded(id, img, ImageFormat.PNG), ImageFormat.PNG));
       }
       set.put(SyntheticFaces.identityId(id), images);
@@ -113,7 +115,8 @@ public final class PipelineBenchmark {
         if (s == BARE_WARM_UP_STEPS) {
           start = System.nanoTime();
         }
-        trainer.step(sampler.identityBatch(config.get(F2cOptions.IDENTITY_BATCH)),
+        trainer.step(
+            sampler.identityBatch(config.get(F2cOptions.IDENTITY_BATCH)),
             sampler.instanceBatch(config.get(F2cOptions.INSTANCE_BATCH)));
       }
       return steps * imagesPerStep() / ((System.nanoTime() - start) / 1e9);
@@ -122,10 +125,18 @@ public final class PipelineBenchmark {
 
   /** Fills a topic with {@code count} synthetic face images (sent before any timing starts). */
   public void fill(String topic, int count) throws InterruptedException {
-    Topics.ensure(bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
+    Topics.ensure(
+        bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
     try (FaceImageProducer producer = new FaceImageProducer(bootstrap, topic)) {
-      producer.run(FaceSource.synthetic(new SyntheticFaces(config.get(F2cOptions.SEED), config.get(
-          F2cOptions.INPUT_SIZE)), identities, imagesEach, true, 1), 0, count);
+      producer.run(
+          FaceSource.synthetic(
+              new SyntheticFaces(config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE)),
+              identities,
+              imagesEach,
+              true,
+              1),
+          0,
+          count);
     }
   }
 
@@ -133,16 +144,22 @@ public final class PipelineBenchmark {
   public record JobRun(double imagesPerSecond, List<long[]> checkpoints) {}
 
   /**
-   * Runs the training job on a filled topic and times it by the versions it publishes: from the first version at
-   * step {@link #WARM_UP_STEPS} or later to the first one at least {@code steps} steps further (their creation times
-   * come from the trainer). Then collects the completed checkpoints {duration ms, incremental bytes} from the REST API.
+   * Runs the training job on a filled topic and times it by the versions it publishes: from the
+   * first version at step {@link #WARM_UP_STEPS} or later to the first one at least {@code steps}
+   * steps further (their creation times come from the trainer). Then collects the completed
+   * checkpoints {duration ms, incremental bytes} from the REST API.
    */
   public JobRun runJob(F2cConfig jobConfig, int port) throws Exception {
     F2cConfig c = jobConfig.with(F2cOptions.DASHBOARD_PORT, port);
     StreamExecutionEnvironment env = FlinkSettings.localEnvironment(c);
-    F2cJob.build(env, F2cJob.kafkaSource(c), new F2cJob.Sinks(
-        KafkaConnectors.deadLetterSink(bootstrap, c.get(F2cOptions.DEAD_LETTER_TOPIC)), new DiscardingSink<>(),
-        new ModelClockSink()), c);
+    F2cJob.build(
+        env,
+        F2cJob.kafkaSource(c),
+        new F2cJob.Sinks(
+            KafkaConnectors.deadLetterSink(bootstrap, c.get(F2cOptions.DEAD_LETTER_TOPIC)),
+            new DiscardingSink<>(),
+            new ModelClockSink()),
+        c);
     ModelClockSink.reset();
     JobClient job = env.executeAsync("bench-pipeline");
     try {
@@ -170,21 +187,34 @@ public final class PipelineBenchmark {
         last = current;
         lastChange = System.nanoTime();
       } else if (current > 0 && System.nanoTime() - lastChange > 120_000_000_000L) {
-        throw new IllegalStateException("no new model version after step " + current + " for 2 minutes (input "
-            + "exhausted?)");
+        throw new IllegalStateException(
+            "no new model version after step "
+                + current
+                + " for 2 minutes (input "
+                + "exhausted?)");
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException("the job published no version at step " + step + " within 10 minutes");
+    throw new IllegalStateException(
+        "the job published no version at step " + step + " within 10 minutes");
   }
 
-  /** Ingest only: Kafka -> decode -> instance batches, images/s between the first and the last batch. */
+  /**
+   * Ingest only: Kafka -> decode -> instance batches, images/s between the first and the last
+   * batch.
+   */
   public double ingestImagesPerSecond(String topic, int images) throws Exception {
-    F2cConfig c = config.with(F2cOptions.IMAGES_TOPIC, topic).with(F2cOptions.GROUP_ID, "bench-ingest-" + System.nanoTime());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-        FlinkSettings.jobConfiguration(c, true));
-    ImageDecoder decoder = new ImageDecoder(TrainerSettings.preprocessSpec(c), c.get(F2cOptions.MAX_IMAGE_PIXELS),
-        c.get(F2cOptions.MAX_IMAGE_BYTES));
+    F2cConfig c =
+        config
+            .with(F2cOptions.IMAGES_TOPIC, topic)
+            .with(F2cOptions.GROUP_ID, "bench-ingest-" + System.nanoTime());
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.createLocalEnvironment(FlinkSettings.jobConfiguration(c, true));
+    ImageDecoder decoder =
+        new ImageDecoder(
+            TrainerSettings.preprocessSpec(c),
+            c.get(F2cOptions.MAX_IMAGE_PIXELS),
+            c.get(F2cOptions.MAX_IMAGE_BYTES));
     int batch = c.get(F2cOptions.INSTANCE_BATCH);
     env.fromSource(F2cJob.kafkaSource(c), WatermarkStrategy.noWatermarks(), "source")
         .process(new DecodeAndValidate(new FaceValidator(decoder)))
@@ -206,46 +236,57 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * Completed checkpoints as {end-to-end duration ms, checkpointed (incremental) bytes of the job, id, the trainer's
-   * incremental bytes without in-flight data (pool rows, networks, pending batches)}, oldest first.
+   * Completed checkpoints as {end-to-end duration ms, checkpointed (incremental) bytes of the job,
+   * id, the trainer's incremental bytes without in-flight data (pool rows, networks, pending
+   * batches)}, oldest first.
    */
   private List<long[]> checkpoints(int port, JobClient job) {
     String jobId = job.getJobID().toString();
     String trainer = LocalRest.vertexId(port, jobId, F2cJob.TRAINER_NAME);
     List<long[]> out = new ArrayList<>();
     for (long[] c : completedCheckpoints(port, jobId)) {
-      String details = LocalRest.get(port, "/jobs/" + jobId + "/checkpoints/details/" + c[2]);
-      int at = trainer == null ? -1 : details.indexOf("\"" + trainer + "\"");
-      long trainerBytes = -1;
-      if (at >= 0) {
-        String task = details.substring(at);
-        trainerBytes = field(task, "checkpointed_size") - Math.max(0, field(task, "persisted_data"));
-      }
+      long trainerBytes =
+          LocalRest.object(port, "/jobs/" + jobId + "/checkpoints/details/" + c[2])
+              .map(details -> details.getAsJsonObject("tasks"))
+              .filter(tasks -> trainer != null && tasks.has(trainer))
+              .map(tasks -> tasks.getAsJsonObject(trainer))
+              .map(
+                  task ->
+                      number(task, "checkpointed_size")
+                          - Math.max(0, number(task, "persisted_data")))
+              .orElse(-1L);
       out.add(new long[] {c[0], c[1], c[2], trainerBytes});
     }
     return out;
   }
 
+  /**
+   * {end-to-end duration ms, checkpointed bytes, id} of each completed checkpoint, oldest first.
+   */
   private List<long[]> completedCheckpoints(int port, String jobId) {
-    String body = LocalRest.get(port, "/jobs/" + jobId + "/checkpoints");
-    int history = body.indexOf("\"history\"");
     List<long[]> out = new ArrayList<>();
-    if (history < 0) {
-      return out;
-    }
-    String[] entries = body.substring(history).split("\\{\"className\":");
-    for (int i = 1; i < entries.length; i++) {
-      if (entries[i].startsWith("\"completed\"")) {
-        out.add(0, new long[] {field(entries[i], "end_to_end_duration"), field(entries[i], "checkpointed_size"),
-            field(entries[i], "id")});
-      }
-    }
+    LocalRest.object(port, "/jobs/" + jobId + "/checkpoints")
+        .map(body -> body.getAsJsonArray("history"))
+        .ifPresent(
+            history -> {
+              for (JsonElement entry : history) {
+                JsonObject checkpoint = entry.getAsJsonObject();
+                if ("COMPLETED".equals(checkpoint.get("status").getAsString())) {
+                  out.add(
+                      0, // the history is newest first
+                      new long[] {
+                        number(checkpoint, "end_to_end_duration"),
+                        number(checkpoint, "checkpointed_size"),
+                        number(checkpoint, "id")
+                      });
+                }
+              }
+            });
     return out;
   }
 
-  private static long field(String json, String name) {
-    Matcher m = Pattern.compile("\"" + name + "\":(\\d+)").matcher(json);
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  private static long number(JsonObject json, String name) {
+    return json.has(name) && json.get(name).isJsonPrimitive() ? json.get(name).getAsLong() : -1;
   }
 
   /** Counts batches in this JVM and notes when the first and last arrived. */
@@ -281,5 +322,4 @@ public final class PipelineBenchmark {
       };
     }
   }
-
 }

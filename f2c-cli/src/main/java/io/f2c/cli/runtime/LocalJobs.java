@@ -8,8 +8,9 @@ public final class LocalJobs {
   private LocalJobs() {}
 
   /**
-   * Cancels the job unless it already ended, and waits until it has: its tasks have closed their operators (the
-   * trainer its native tensors), so the JVM may exit without libtorch being torn down under a running step.
+   * Cancels the job unless it already ended, and waits until it has: its tasks have closed their
+   * operators (the trainer its native tensors), so the JVM may exit without libtorch being torn
+   * down under a running step.
    */
   public static void cancelAndWait(JobClient job) throws Exception {
     if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {

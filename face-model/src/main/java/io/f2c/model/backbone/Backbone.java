@@ -6,13 +6,19 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The face-embedding backbones, by the name that flags, model files and {@code ModelUpdate.architecture} use. Each
- * maps [B, C, S, S] images to L2-normalised [B, D] embeddings.
+ * The face-embedding backbones, by the name that flags, model files and {@code
+ * ModelUpdate.architecture} use. Each maps [B, C, S, S] images to L2-normalised [B, D] embeddings.
  */
 public enum Backbone {
-  /** MobileFaceNet (Chen et al. 2018), for real use at 112x112; the input size must be divisible by 16. */
+  /**
+   * MobileFaceNet (Chen et al. 2018), for real use at 112x112; the input size must be divisible by
+   * 16.
+   */
   MOBILEFACENET("mobilefacenet"),
-  /** Four conv-BN-PReLU stages and a global depthwise convolution: fast enough for tests and CPU demos. */
+  /**
+   * Four conv-BN-PReLU stages and a global depthwise convolution: fast enough for tests and CPU
+   * demos.
+   */
   SMALL_CNN("small-cnn");
 
   private final String id;
@@ -44,7 +50,10 @@ public enum Backbone {
     return Arrays.stream(values())
         .filter(b -> b.id.equals(wanted))
         .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown backbone '" + id + "'; choose one of " + choices()));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown backbone '" + id + "'; choose one of " + choices()));
   }
 
   /** "mobilefacenet, small-cnn". */

@@ -22,19 +22,30 @@ final class Backbones {
       net.add(convBnPrelu(filters[i], 3, i == 0 ? 1 : 2, 1));
       side = i == 0 ? side : (side + 1) / 2;
     }
-    // A global depthwise convolution (as MobileFaceNet's) rather than average pooling: it weighs each position of
-    // the final map, so the embedding keeps where on the face a feature is (pooling would keep only what).
-    return net.add(new SequentialBlock()
-            .add(Conv2d.builder().setFilters(filters[filters.length - 1]).setKernelShape(new Shape(side, side))
-                .optGroups(filters[filters.length - 1]).optBias(false).build())
-            .add(BatchNorm.builder().build()))
+    // A global depthwise convolution (as MobileFaceNet's) rather than average pooling: it weighs
+    // each position of
+    // the final map, so the embedding keeps where on the face a feature is (pooling would keep only
+    // what).
+    return net.add(
+            new SequentialBlock()
+                .add(
+                    Conv2d.builder()
+                        .setFilters(filters[filters.length - 1])
+                        .setKernelShape(new Shape(side, side))
+                        .optGroups(filters[filters.length - 1])
+                        .optBias(false)
+                        .build())
+                .add(BatchNorm.builder().build()))
         .add(Blocks.batchFlattenBlock())
         .add(Linear.builder().setUnits(embeddingDim).optBias(false).build())
         .add(BatchNorm.builder().build())
         .add(l2Normalize());
   }
 
-  /** Convolution, BatchNorm, PReLU; {@code groups} > 1 makes it grouped (depthwise when groups = filters). */
+  /**
+   * Convolution, BatchNorm, PReLU; {@code groups} > 1 makes it grouped (depthwise when groups =
+   * filters).
+   */
   static SequentialBlock convBnPrelu(int filters, int kernel, int stride, int groups) {
     return new SequentialBlock()
         .add(conv(filters, kernel, stride, groups))
@@ -56,14 +67,15 @@ final class Backbones {
 
   /** Flattens and L2-normalises each row. */
   static Block l2Normalize() {
-    return new LambdaBlock(list -> {
-      var x = list.singletonOrThrow();
-      return new NDList(x.reshape(x.getShape().get(0), -1).normalize(2, 1, 1e-12));
-    }, "l2norm");
+    return new LambdaBlock(
+        list -> {
+          var x = list.singletonOrThrow();
+          return new NDList(x.reshape(x.getShape().get(0), -1).normalize(2, 1, 1e-12));
+        },
+        "l2norm");
   }
 
   static Block identity() {
     return Blocks.identityBlock();
   }
-
 }

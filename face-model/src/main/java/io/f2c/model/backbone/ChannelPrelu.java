@@ -8,10 +8,11 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 
 /**
- * PReLU with one learned slope per channel (as PyTorch's nn.PReLU(C) and MobileFaceNet use it):
- * y = max(0, x) + alpha_c min(0, x). DJL's own Prelu has no PyTorch-engine kernel, hence this block.
+ * PReLU with one learned slope per channel (as PyTorch's nn.PReLU(C) and MobileFaceNet use it): y =
+ * max(0, x) + alpha_c min(0, x). DJL's own Prelu has no PyTorch-engine kernel, hence this block.
  */
 public final class ChannelPrelu extends AbstractBlock {
   private static final byte VERSION = 1;
@@ -20,11 +21,13 @@ public final class ChannelPrelu extends AbstractBlock {
 
   public ChannelPrelu() {
     super(VERSION);
-    alpha = addParameter(Parameter.builder()
-        .setName("slope")
-        .setType(Parameter.Type.WEIGHT)
-        .optInitializer(new ConstantInitializer(0.25f))
-        .build());
+    alpha =
+        addParameter(
+            Parameter.builder()
+                .setName("slope")
+                .setType(Parameter.Type.WEIGHT)
+                .optInitializer(new ConstantInitializer(0.25f))
+                .build());
   }
 
   @Override
@@ -33,12 +36,12 @@ public final class ChannelPrelu extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDArray slope = store.getValue(alpha, x.getDevice(), training);
     long[] shape = new long[x.getShape().dimension()];
-    java.util.Arrays.fill(shape, 1);
+    Arrays.fill(shape, 1);
     shape[1] = slope.getShape().get(0);
     return new NDList(x.maximum(0f).add(x.minimum(0f).mul(slope.reshape(shape))));
   }

@@ -1,0 +1,153 @@
+package io.f2c.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How option values are read from flags: the factories and parsers behind {@link F2cOptions}. */
+final class OptionParsers {
+  private OptionParsers() {}
+
+  static Option<String> string(String name, String dflt, String hint, String description) {
+    return new Option<>(name, dflt, hint, description, OptionParsers::parseNonBlank);
+  }
+
+  static Option<Path> path(String name, Path dflt, String description) {
+    return new Option<>(name, dflt, "DIR", description, text -> Path.of(parseNonBlank(text)));
+  }
+
+  static Option<Integer> positiveInt(String name, int dflt, String hint, String description) {
+    return new Option<>(
+        name, dflt, hint, description, text -> Math.toIntExact(parsePositive(text)));
+  }
+
+  static Option<Long> positiveLong(String name, long dflt, String hint, String description) {
+    return new Option<>(name, dflt, hint, description, OptionParsers::parsePositive);
+  }
+
+  static long parsePositive(String text) {
+    long value = Long.parseLong(text.trim());
+    if (value <= 0) {
+      throw new IllegalArgumentException("must be a positive whole number");
+    }
+    return value;
+  }
+
+  static Option<Integer> port(String name, int dflt, String description) {
+    return new Option<>(
+        name,
+        dflt,
+        "PORT",
+        description,
+        text -> {
+          int value = Integer.parseInt(text.trim());
+          if (value < 0 || value > 65535) {
+            throw new IllegalArgumentException("a port is 0..65535 (0 picks a free one)");
+          }
+          return value;
+        });
+  }
+
+  /** "10000,1%": positive counts, or percentages (of N) ending in %. */
+  static String parseCountList(String text) {
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      double value = Double.parseDouble(p.endsWith("%") ? p.substring(0, p.length() - 1) : p);
+      if (!(value > 0)) {
+        throw new IllegalArgumentException("each entry must be positive");
+      }
+    }
+    return text.replace(" ", "");
+  }
+
+  /** An option whose values are an enum's constants, spelt in lower case on the command line. */
+  static <E extends Enum<E>> Option<E> enumOption(
+      String name, E dflt, String description, Class<E> type) {
+    String choices =
+        Arrays.stream(type.getEnumConstants())
+            .map(e -> e.name().toLowerCase(Locale.ROOT))
+            .collect(Collectors.joining("|"));
+    return new Option<>(
+        name,
+        dflt,
+        choices,
+        description,
+        text -> {
+          try {
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("choose one of " + choices.replace("|", ", "), e);
+          }
+        });
+  }
+
+  static Double parseMomentum(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value >= 0 && value < 1)) {
+      throw new IllegalArgumentException("must be in [0, 1)");
+    }
+    return value;
+  }
+
+  /** "all" or a comma list of positive fold numbers. */
+  static String parseFolds(String text) {
+    String folds = text.replace(" ", "");
+    if (!folds.equals("all")) {
+      for (String part : folds.split(",")) {
+        if (!part.matches("[1-9][0-9]*")) {
+          throw new IllegalArgumentException(
+              "folds is 'all' or fold numbers like 1,2 (1-based), was '" + text + "'");
+        }
+      }
+    }
+    return folds;
+  }
+
+  static String parseNonBlank(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return text.trim();
+  }
+
+  static Integer parseChannels(String text) {
+    int value = Integer.parseInt(text.trim());
+    if (value != 1 && value != 3) {
+      throw new IllegalArgumentException("channels is 1 (grey) or 3 (RGB)");
+    }
+    return value;
+  }
+
+  static Double parseFraction(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value > 0 && value <= 1)) {
+      throw new IllegalArgumentException("must be in (0, 1]");
+    }
+    return value;
+  }
+
+  static Double parseNonNegativeDouble(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value >= 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("must be a number >= 0");
+    }
+    return value;
+  }
+
+  static Double parsePositiveDouble(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException("must be a number > 0");
+    }
+    return value;
+  }
+
+  static Long parseNonNegativeLong(String text) {
+    long value = Long.parseLong(text.trim());
+    if (value < 0) {
+      throw new IllegalArgumentException("must be >= 0");
+    }
+    return value;
+  }
+}
