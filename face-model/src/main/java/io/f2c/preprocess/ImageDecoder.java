@@ -94,7 +94,11 @@ public final class ImageDecoder implements Serializable {
    * PreprocessSpec#normalize} turns it into the network input.
    */
   public byte[] decodeToBytes(byte[] bytes, ImageFormat format) throws ImageRejectedException {
-    Pixels pixels = readPixels(bytes, format);
+    return toBytes(readPixels(bytes, format));
+  }
+
+  /** {@link #decodeToBytes} of pixels already read (and perhaps cropped to a face box). */
+  public byte[] toBytes(Pixels pixels) {
     byte[] out = new byte[spec.tensorLength()];
     resample(pixels, (i, v) -> out[i] = (byte) Math.max(0, Math.min(255, Math.round(v))));
     return out;
@@ -308,6 +312,27 @@ public final class ImageDecoder implements Serializable {
           && model.getColorSpace().isCS_sRGB()
           && image.getRaster().getNumBands() == 3
           && image.getSampleModel().getDataType() == DataBuffer.TYPE_BYTE;
+    }
+
+    /**
+     * The region of {@code w} x {@code h} pixels at ({@code x}, {@code y}), e.g. a detector's face
+     * box.
+     *
+     * @throws ImageRejectedException when the region is empty or reaches outside the image
+     */
+    public Pixels crop(int x, int y, int w, int h) throws ImageRejectedException {
+      if (w <= 0 || h <= 0 || x < 0 || y < 0 || (long) x + w > width || (long) y + h > height) {
+        throw new ImageRejectedException(
+            RejectReason.MALFORMED_RECORD,
+            String.format(
+                "faceBox at %d,%d of %dx%d does not lie inside the %dx%d image",
+                x, y, w, h, width, height));
+      }
+      int[] region = new int[w * h * 3];
+      for (int row = 0; row < h; row++) {
+        System.arraycopy(rgb, 3 * ((y + row) * width + x), region, 3 * row * w, 3 * w);
+      }
+      return new Pixels(w, h, region);
     }
 
     int at(int x, int y, int c) {

@@ -3,6 +3,7 @@ package io.f2c.ingest;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.schema.AvroCodec;
+import io.f2c.schema.FaceBox;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.RejectReason;
 import java.io.Serializable;
@@ -10,7 +11,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Turns the raw bytes of one Kafka record into a {@link DecodedFace}, or says precisely why it
- * cannot: not a FaceImage record, a missing field, an unreadable or oversized image. No Flink here;
+ * cannot: not a FaceImage record, a missing field, an unreadable or oversized image, a face box
+ * outside the image. A record with a face box (FaceImage v2) is cropped to it first. No Flink here;
  * {@link DecodeAndValidate} wraps it.
  */
 public final class FaceValidator implements Serializable {
@@ -36,7 +38,12 @@ public final class FaceValidator implements Serializable {
     ByteBuffer buffer = image.getImage();
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
-    byte[] pixels = decoder.decodeToBytes(bytes, image.getFormat());
+    ImageDecoder.Pixels decoded = decoder.readPixels(bytes, image.getFormat());
+    FaceBox box = image.getFaceBox();
+    if (box != null) {
+      decoded = decoded.crop(box.getX(), box.getY(), box.getWidth(), box.getHeight());
+    }
+    byte[] pixels = decoder.toBytes(decoded);
     long eventTime = image.getEventTime() == null ? 0L : image.getEventTime().toEpochMilli();
     return new DecodedFace(identity, imageId, eventTime, pixels);
   }

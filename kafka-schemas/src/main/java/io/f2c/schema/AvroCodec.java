@@ -3,13 +3,8 @@ package io.f2c.schema;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.message.BadHeaderException;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -20,9 +15,9 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Why single-object rather than bare binary: the fingerprint lets a reader tell a record of
  * another schema (or random bytes) from a valid one and reject it with a clear reason, instead of
- * decoding garbage. When a schema evolves, register the previous writer schema with {@link
- * #withOlderWriterSchema} so records still in Kafka stay readable (the compatibility test
- * guarantees they resolve).
+ * decoding garbage. Records written with any released version of the schema ({@link
+ * SchemaReleases}) are resolved to the current one; where the type's {@link CompatibilityRule}
+ * appends only, a record of a newer version is read too (its new fields are skipped).
  *
  * <p>Instances are serializable (Flink ships them inside functions); the Avro encoder/decoder are
  * rebuilt lazily.
@@ -31,9 +26,8 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Class<T> type;
-  private final List<String> olderWriterSchemas = new ArrayList<>();
   private transient BinaryMessageEncoder<T> encoder;
-  private transient BinaryMessageDecoder<T> decoder;
+  private transient SingleObjectReader<T> reader;
 
   private AvroCodec(Class<T> type) {
     this.type = type;
@@ -53,16 +47,6 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
 
   public static AvroCodec<RejectedRecord> rejectedRecord() {
     return of(RejectedRecord.class);
-  }
-
-  /**
-   * Also accept records written with an earlier version of this schema (JSON text), resolved to the
-   * current one.
-   */
-  public AvroCodec<T> withOlderWriterSchema(String schemaJson) {
-    olderWriterSchemas.add(schemaJson);
-    decoder = null;
-    return this;
   }
 
   public Class<T> type() {
@@ -89,33 +73,19 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
    * Decodes one record.
    *
    * @throws MalformedRecordException with a human-readable reason when the bytes are not a record
-   *     of this schema
+   *     of this schema (an unknown schema's fingerprint is named)
    */
   public T decode(byte[] bytes) {
-    if (bytes == null || bytes.length == 0) {
-      throw new MalformedRecordException("empty record, expected an Avro " + type.getSimpleName());
+    if (reader == null) {
+      Schema schema = schema();
+      reader =
+          new SingleObjectReader<>(
+              SpecificData.get(),
+              schema,
+              SchemaReleases.of(schema.getName()),
+              CompatibilityRule.of(schema.getName()).appendOnly());
     }
-    try {
-      return decoder().decode(bytes);
-    } catch (BadHeaderException e) {
-      throw new MalformedRecordException(
-          "not Avro single-object encoding (bad header): expected a " + type.getSimpleName(), e);
-    } catch (MissingSchemaException e) {
-      throw new MalformedRecordException(
-          "unknown schema fingerprint: the record was not written with the "
-              + type.getSimpleName()
-              + " schema",
-          e);
-    } catch (IOException | RuntimeException e) {
-      throw new MalformedRecordException(
-          "corrupt "
-              + type.getSimpleName()
-              + " record: "
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+    return reader.decode(bytes);
   }
 
   private BinaryMessageEncoder<T> encoder() {
@@ -123,16 +93,6 @@ public final class AvroCodec<T extends SpecificRecord> implements Serializable {
       encoder = new BinaryMessageEncoder<>(SpecificData.get(), schema());
     }
     return encoder;
-  }
-
-  private BinaryMessageDecoder<T> decoder() {
-    if (decoder == null) {
-      decoder = new BinaryMessageDecoder<>(SpecificData.get(), schema());
-      for (String older : olderWriterSchemas) {
-        decoder.addSchema(new Schema.Parser().parse(older));
-      }
-    }
-    return decoder;
   }
 
   /** Thrown when bytes are not a valid record of the expected schema. */

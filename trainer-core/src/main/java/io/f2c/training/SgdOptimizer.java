@@ -1,6 +1,7 @@
 package io.f2c.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * snapshot (DJL's optimizers keep them out of reach).
  */
 public final class SgdOptimizer {
+  private static final NDIndex EVERYTHING = new NDIndex("...");
+
   private final float momentum;
   private final float weightDecay;
   private final boolean nesterov;
@@ -38,11 +41,16 @@ public final class SgdOptimizer {
     return buffers;
   }
 
-  /** Sets every parameter's gradient to zero (DJL accumulates gradients across collectors). */
+  /**
+   * Sets every parameter's gradient to zero (DJL accumulates gradients across collectors). The
+   * gradient is overwritten, not subtracted from itself: after a skipped non-finite step, NaN - NaN
+   * would stay NaN and spoil every later step.
+   */
   public void zeroGradients() {
     for (NDArray p : params) {
-      NDArray grad = p.getGradient();
-      grad.subi(grad);
+      try (NDArray grad = p.getGradient()) {
+        grad.set(EVERYTHING, 0f);
+      }
     }
   }
 
