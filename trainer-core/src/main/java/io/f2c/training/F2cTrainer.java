@@ -89,6 +89,12 @@ public final class F2cTrainer implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       NDArray x = images(batch.x(), batch.half());
       NDArray y = images(batch.y(), batch.half());
+      if (!Float.isFinite(x.sum().getFloat() + y.sum().getFloat())) {
+        // Refused before anything sees it: a forward pass alone would put NaN into the BatchNorm
+        // statistics, the gallery's features and the pool, and every later step would be lost too.
+        step++;
+        return new StepResult(step, Float.NaN, lr, 0, head.occupancy(), 2 * batch.half(), false);
+      }
       head.prepare(x, y);
       optimizer.zeroGradients();
       HeadLoss loss;
