@@ -76,8 +76,10 @@ final class DemoCommand {
       Topics.ensure(
           bootstrap,
           List.of(
-              new Topics.Spec(
-                  config.get(F2cOptions.IMAGES_TOPIC), config.get(F2cOptions.IMAGES_PARTITIONS)),
+              Topics.images(
+                  config.get(F2cOptions.IMAGES_TOPIC),
+                  config.get(F2cOptions.IMAGES_PARTITIONS),
+                  config.get(F2cOptions.MAX_IMAGE_BYTES)),
               new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
               new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
       out.println("Kafka: " + bootstrap);
@@ -103,7 +105,11 @@ final class DemoCommand {
                   config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE), 20)
               : ModelWatcher.folderHeldOut(dir, 20, heldOutNames);
       if (withProducer) {
-        producer = new FaceImageProducer(bootstrap, config.get(F2cOptions.IMAGES_TOPIC));
+        producer =
+            new FaceImageProducer(
+                bootstrap,
+                config.get(F2cOptions.IMAGES_TOPIC),
+                config.get(F2cOptions.MAX_IMAGE_BYTES));
         producerThread = startProducer(producer, heldOutNames);
       }
       watcher = new DeadLetterWatcher(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC));
@@ -214,7 +220,7 @@ final class DemoCommand {
       var model = models.latest();
       out.printf(
           Locale.ROOT,
-          "[%5.0fs] %s | images %d (%.1f/s) | identities %d | rejected %d | sent %d | %s%n",
+          "[%5.0fs] %s | images %d (%.1f/s) | identities %d | rejected %d | sent %d%s | %s%n",
           (now - start) / 1e9,
           status,
           images,
@@ -222,6 +228,7 @@ final class DemoCommand {
           board.identities.get(),
           watcher.rejected(),
           producer == null ? 0 : producer.sent(),
+          producer == null || producer.failed() == 0 ? "" : " (not sent " + producer.failed() + ")",
           model == null
               ? "no model yet"
               : String.format(

@@ -61,7 +61,7 @@ public final class F2cCli {
     try {
       return switch (cmd.name()) {
         case "demo" -> new DemoCommand(config, out).run();
-        case "produce" -> ProduceCommand.run(config, out);
+        case "produce" -> ProduceCommand.run(config, out, err);
         case "job" -> new DemoCommand(config, out).runJobOnly();
         case "eval" -> new EvalCommand(config, out).run();
         case "subscribe" -> SubscribeCommand.run(config, out);

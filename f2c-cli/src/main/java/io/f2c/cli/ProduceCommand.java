@@ -14,22 +14,39 @@ import java.util.List;
 final class ProduceCommand {
   private ProduceCommand() {}
 
-  static int run(F2cConfig config, PrintStream out) throws InterruptedException {
+  static int run(F2cConfig config, PrintStream out, PrintStream err) throws InterruptedException {
     FaceSource source = faceSource(config, false);
     String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
     String topic = config.get(F2cOptions.IMAGES_TOPIC);
     Topics.ensure(
-        bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
+        bootstrap,
+        List.of(
+            Topics.images(
+                topic,
+                config.get(F2cOptions.IMAGES_PARTITIONS),
+                config.get(F2cOptions.MAX_IMAGE_BYTES))));
     long start = System.nanoTime();
     long sent;
-    try (FaceImageProducer producer = new FaceImageProducer(bootstrap, topic)) {
-      sent = producer.run(source, config.get(F2cOptions.RATE), 0);
+    long failed;
+    List<FaceImageProducer.Failure> failures;
+    try (FaceImageProducer producer =
+        new FaceImageProducer(bootstrap, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
+      producer.run(source, config.get(F2cOptions.RATE), 0);
+      sent = producer.sent();
+      failed = producer.failed();
+      failures = producer.failures();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    failures.forEach(f -> err.println("not sent: " + f));
     out.printf(
-        "sent %d images to %s on %s in %.1f s (%.0f images/s)%n",
-        sent, topic, bootstrap, seconds, sent / Math.max(seconds, 1e-9));
-    return 0;
+        "sent %d images to %s on %s in %.1f s (%.0f images/s)%s%n",
+        sent,
+        topic,
+        bootstrap,
+        seconds,
+        sent / Math.max(seconds, 1e-9),
+        failed == 0 ? "" : "; " + failed + " not sent (listed above)");
+    return failed == 0 ? 0 : 1;
   }
 
   /** The folder named by --images, or synthetic identities. */

@@ -7,6 +7,7 @@ import static io.f2c.config.OptionParsers.positiveInt;
 import static io.f2c.config.OptionParsers.positiveLong;
 import static io.f2c.config.OptionParsers.string;
 
+import io.f2c.kafka.StartFrom;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.training.F2cLoss;
 import io.f2c.training.TrainerConfig;
@@ -59,6 +60,14 @@ public final class F2cOptions {
           "f2c-trainer",
           "ID",
           "Kafka consumer group of the job's source (offsets are also kept in Flink checkpoints).");
+
+  public static final Option<StartFrom> START_FROM =
+      enumOption(
+          "start-from",
+          StartFrom.COMMITTED,
+          "Where a job without saved state starts reading the images topic: committed (the group's offsets,"
+              + " else the earliest), earliest (all the topic holds: retrain after lost state) or latest.",
+          StartFrom.class);
 
   // --- Flink runtime ---
   public static final Option<Integer> DASHBOARD_PORT =

@@ -18,6 +18,7 @@ public final class JobOptions {
           F2cOptions.MODELS_TOPIC,
           F2cOptions.IMAGES_PARTITIONS,
           F2cOptions.GROUP_ID,
+          F2cOptions.START_FROM,
           F2cOptions.CHECKPOINT_DIR,
           F2cOptions.CHECKPOINT_INTERVAL_MS,
           F2cOptions.PARALLELISM,

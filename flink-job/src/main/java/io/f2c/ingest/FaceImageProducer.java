@@ -1,10 +1,13 @@
 package io.f2c.ingest;
 
+import io.f2c.kafka.Topics;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.FaceImage;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,20 +18,44 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Sends {@link FaceImage} records to Kafka (key: identity id, value: {@link AvroCodec} bytes),
  * optionally at a fixed rate, until the source ends or {@link #stop()} is called.
+ *
+ * <p>Nothing is dropped silently: every send's result is checked, and an image that cannot be sent
+ * (larger than the job accepts, or refused by Kafka) is counted and kept as a {@link Failure} with
+ * its image id, source and reason. The producer's request limit and the images topic's message s
+ * limit are both {@link Topics#maxImageRecordBytes} of the job's {@code --max-image-bytes}, so what
+ * the job accepts can be sent and what it would reject is refused here, before sending.
  */
 public final class FaceImageProducer implements AutoCloseable {
+  /** Failures kept for reporting; later ones are only counted. */
+  static final int MAX_KEPT_FAILURES = 1000;
+
+  /** An image that was not sent, and why. */
+  public record Failure(String imageId, String source, String reason) {
+    @Override
+    public String toString() {
+      return imageId + (source.isEmpty() ? "" : " (" + source + ")") + ": " + reason;
+    }
+  }
+
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
+  private final int maxImageBytes;
   private final AvroCodec<FaceImage> codec = AvroCodec.faceImage();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final List<Failure> failures = new CopyOnWriteArrayList<>();
 
-  public FaceImageProducer(String bootstrapServers, String topic) {
-    this.producer = new KafkaProducer<>(producerProperties(bootstrapServers));
+  /**
+   * @param maxImageBytes the job's {@code --max-image-bytes}: larger images are refused here
+   */
+  public FaceImageProducer(String bootstrapServers, String topic, int maxImageBytes) {
+    this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, maxImageBytes));
     this.topic = topic;
+    this.maxImageBytes = maxImageBytes;
   }
 
-  public static Properties producerProperties(String bootstrapServers) {
+  public static Properties producerProperties(String bootstrapServers, int maxImageBytes) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -36,27 +63,63 @@ public final class FaceImageProducer implements AutoCloseable {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        String.valueOf(Topics.maxImageRecordBytes(maxImageBytes)));
     return props;
   }
 
   /**
-   * Sends one record as it is (used to send raw bytes, e.g. by tests sending malformed records).
+   * Sends one record as it is (e.g. tests sending malformed records); its result is checked too.
    */
   public void sendRaw(String key, byte[] value) {
-    producer.send(
-        new ProducerRecord<>(
-            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    send(key, value, key == null ? "(no key)" : key, "");
   }
 
   public void send(FaceImage image) {
-    sendRaw(image.getIdentityId(), codec.encode(image));
-    sent.incrementAndGet();
+    int size = image.getImage() == null ? 0 : image.getImage().remaining();
+    if (size > maxImageBytes) {
+      fail(
+          new Failure(
+              image.getImageId(),
+              image.getSource(),
+              "the image is "
+                  + size
+                  + " bytes, over the job's limit of "
+                  + maxImageBytes
+                  + " (--max-image-bytes): not sent"));
+      return;
+    }
+    send(image.getIdentityId(), codec.encode(image), image.getImageId(), image.getSource());
+  }
+
+  private void send(String key, byte[] value, String imageId, String source) {
+    producer.send(
+        new ProducerRecord<>(
+            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
+        (metadata, error) -> {
+          if (error == null) {
+            sent.incrementAndGet();
+          } else {
+            fail(
+                new Failure(
+                    imageId, source, error.getClass().getSimpleName() + ": " + error.getMessage()));
+          }
+        });
+  }
+
+  private void fail(Failure failure) {
+    failed.incrementAndGet();
+    if (failures.size() < MAX_KEPT_FAILURES) {
+      failures.add(failure);
+    }
   }
 
   /**
    * Sends records from {@code source} until it ends, {@code limit} records were sent (0 = no limit)
-   * or {@link #stop()}; {@code ratePerSecond} 0 sends as fast as possible. Returns the number sent
-   * by this call.
+   * or {@link #stop()}; {@code ratePerSecond} 0 sends as fast as possible. Returns the number of
+   * images handed to the producer by this call; after it, {@link #sent} and {@link #failed} count
+   * every result.
    */
   public long run(Iterator<FaceImage> source, double ratePerSecond, long limit)
       throws InterruptedException {
@@ -77,8 +140,19 @@ public final class FaceImageProducer implements AutoCloseable {
     return count;
   }
 
+  /** Images Kafka acknowledged. */
   public long sent() {
     return sent.get();
+  }
+
+  /** Images not sent: refused here or by Kafka. */
+  public long failed() {
+    return failed.get();
+  }
+
+  /** The first {@value #MAX_KEPT_FAILURES} failures, in order. */
+  public List<Failure> failures() {
+    return List.copyOf(failures);
   }
 
   public void stop() {

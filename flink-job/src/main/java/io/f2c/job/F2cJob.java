@@ -13,6 +13,7 @@ import io.f2c.ingest.DecodeAndValidate;
 import io.f2c.ingest.DecodedFace;
 import io.f2c.ingest.FaceValidator;
 import io.f2c.kafka.KafkaConnectors;
+import io.f2c.kafka.PublishedVersions;
 import io.f2c.kafka.RawRecord;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.publishing.ModelUpdateSplitter;
@@ -132,7 +133,8 @@ public final class F2cJob {
             trainerConfig,
             config.get(F2cOptions.MODEL_NAME),
             config.get(F2cOptions.IDENTITY_BATCH),
-            config.get(F2cOptions.PUBLISH_EVERY_STEPS));
+            config.get(F2cOptions.PUBLISH_EVERY_STEPS),
+            publishedBefore(config));
     SingleOutputStreamOperator<PublishedModel> models =
         samples
             .keyBy(sample -> TrainingFunction.TRAINER_KEY)
@@ -148,6 +150,15 @@ public final class F2cJob {
         .name("models")
         .uid("sink-models");
     return counts;
+  }
+
+  /** The latest version of this model on the models topic (0 without Kafka or versions). */
+  static long publishedBefore(F2cConfig config) {
+    String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
+    return bootstrap.isEmpty()
+        ? 0
+        : PublishedVersions.latest(
+            bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME));
   }
 
   /**
@@ -178,7 +189,8 @@ public final class F2cJob {
     return KafkaConnectors.rawSource(
         config.get(F2cOptions.BOOTSTRAP_SERVERS),
         config.get(F2cOptions.IMAGES_TOPIC),
-        config.get(F2cOptions.GROUP_ID));
+        config.get(F2cOptions.GROUP_ID),
+        config.get(F2cOptions.START_FROM));
   }
 
   /**

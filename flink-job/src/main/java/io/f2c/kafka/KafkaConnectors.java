@@ -9,8 +9,6 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The job's Kafka source and sinks, built from plain settings so tests and the CLI wire them the
@@ -20,11 +18,11 @@ public final class KafkaConnectors {
   private KafkaConnectors() {}
 
   /**
-   * Reads the images topic undecoded. Starts from the committed group offsets, or the earliest
-   * record for a new group; after a failure Flink restores the offsets from the checkpoint.
+   * Reads the images topic undecoded. Without saved state it starts where {@code startFrom} says;
+   * after a failure, or from a savepoint, Flink restores the offsets saved with the state.
    */
   public static KafkaSource<RawRecord> rawSource(
-      String bootstrapServers, String topic, String groupId) {
+      String bootstrapServers, String topic, String groupId, StartFrom startFrom) {
     Properties props = new Properties();
     props.put("partition.discovery.interval.ms", "10000");
     props.put("isolation.level", "read_committed");
@@ -32,7 +30,7 @@ public final class KafkaConnectors {
         .setBootstrapServers(bootstrapServers)
         .setTopics(topic)
         .setGroupId(groupId)
-        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setStartingOffsets(startFrom.offsets())
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(props)
         .build();

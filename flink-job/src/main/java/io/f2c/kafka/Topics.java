@@ -21,8 +21,32 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class Topics {
   private Topics() {}
 
-  /** A topic to ensure: name and partition count. */
-  public record Spec(String name, int partitions) {}
+  /** Kafka's default message limit, for topics of small records. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+  /** Room for the ids, the Avro header and Kafka's record and batch headers above an image. */
+  static final int IMAGE_RECORD_OVERHEAD = 64 * 1024;
+
+  /**
+   * The largest record of an image of {@code maxImageBytes} (the job's --max-image-bytes): the
+   * producer's request limit and the images topic's message limit, so that what the job accepts can
+   * be sent.
+   */
+  public static int maxImageRecordBytes(int maxImageBytes) {
+    return maxImageBytes + IMAGE_RECORD_OVERHEAD;
+  }
+
+  /** The images topic, taking images up to {@code maxImageBytes}. */
+  public static Spec images(String name, int partitions, int maxImageBytes) {
+    return new Spec(name, partitions, maxImageRecordBytes(maxImageBytes));
+  }
+
+  /** A topic to ensure: name, partition count and the largest message it takes. */
+  public record Spec(String name, int partitions, int maxMessageBytes) {
+    public Spec(String name, int partitions) {
+      this(name, partitions, DEFAULT_MAX_MESSAGE_BYTES);
+    }
+  }
 
   public static void ensure(String bootstrapServers, List<Spec> specs) {
     Properties props = new Properties();
@@ -36,7 +60,7 @@ public final class Topics {
         if (!existing.contains(spec.name())) {
           missing.add(
               new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
-                  .configs(Map.of("max.message.bytes", String.valueOf(1024 * 1024))));
+                  .configs(Map.of("max.message.bytes", String.valueOf(spec.maxMessageBytes()))));
         }
       }
       if (!missing.isEmpty()) {

@@ -54,9 +54,15 @@ public final class TrainingFunction
    *
    * @param identityBatch identity samples per step
    * @param publishEverySteps a model version every this many steps
+   * @param publishedBefore the latest version already on the models topic when the job was built: a
+   *     job without saved state numbers its versions after it
    */
   public record Settings(
-      TrainerConfig trainer, String modelName, int identityBatch, long publishEverySteps)
+      TrainerConfig trainer,
+      String modelName,
+      int identityBatch,
+      long publishEverySteps,
+      long publishedBefore)
       implements Serializable {}
 
   private final Settings settings;
@@ -90,7 +96,11 @@ public final class TrainingFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     state = new TrainerState(context.getOperatorStateStore());
     restoredCore = state.core();
-    counters = state.counters();
+    // Saved counters continue; a job without state continues after what is already published.
+    counters =
+        context.isRestored()
+            ? state.counters()
+            : new TrainerCounters(settings.publishedBefore(), 0);
     pendingSamples = new ArrayDeque<>();
     pendingBatches = new ArrayDeque<>();
     state.pendingInto(pendingSamples, pendingBatches);

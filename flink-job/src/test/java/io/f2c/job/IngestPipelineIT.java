@@ -76,7 +76,8 @@ class IngestPipelineIT {
         config);
     JobClient job = env.executeAsync("ingest-it");
     try (FaceImageProducer producer =
-            new FaceImageProducer(SharedKafka.bootstrapServers(), images);
+            new FaceImageProducer(
+                SharedKafka.bootstrapServers(), images, F2cOptions.MAX_IMAGE_BYTES.defaultValue());
         TopicReader<RejectedRecord> deadLetters =
             new TopicReader<>(SharedKafka.bootstrapServers(), dlq, AvroCodec.rejectedRecord())) {
       for (int id = 0; id < 4; id++) {

@@ -89,7 +89,8 @@ class TrainingPipelineIT {
     JobClient job = env.executeAsync("training-it");
     List<ModelUpdate> chunks = new ArrayList<>();
     try (FaceImageProducer producer =
-            new FaceImageProducer(SharedKafka.bootstrapServers(), images);
+            new FaceImageProducer(
+                SharedKafka.bootstrapServers(), images, F2cOptions.MAX_IMAGE_BYTES.defaultValue());
         TopicReader<ModelUpdate> reader =
             new TopicReader<>(SharedKafka.bootstrapServers(), models, AvroCodec.modelUpdate())) {
       // Slowly enough that checkpoints complete before the failure at step 12.

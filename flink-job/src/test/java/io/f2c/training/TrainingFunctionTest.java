@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -31,7 +32,7 @@ class TrainingFunctionTest {
       harness() throws Exception {
     return new KeyedTwoInputStreamOperatorTestHarness<>(
         new KeyedCoProcessOperator<>(
-            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2))),
+            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2, 0))),
         s -> TrainingFunction.TRAINER_KEY,
         b -> TrainingFunction.TRAINER_KEY,
         Types.STRING);
@@ -92,39 +93,67 @@ class TrainingFunctionTest {
   @Test
   void restoredStateEqualsTheCheckpointAndTrainingContinuesIdentically() throws Exception {
     List<Object> inputs = inputs(8);
-    List<Object> first = inputs.subList(0, 16); // 4 steps
-    List<Object> rest = inputs.subList(16, 32); // 4 more
+    // Four steps, then step 5's instance batch and one of its samples: the checkpoint holds a
+    // pending batch and a pending sample besides the trainer.
+    List<Object> first = new ArrayList<>(inputs.subList(0, 16));
+    first.add(inputs.get(19));
+    first.add(inputs.get(16));
+    List<Object> rest = new ArrayList<>(inputs.subList(17, 19));
+    rest.addAll(inputs.subList(20, 32));
     OperatorSubtaskState checkpoint;
     byte[] checkpointedState;
     byte[] finalState;
     List<Long> versions = new ArrayList<>();
     try (var original = harness()) {
+      original.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       original.open();
       feed(original, first);
       assertEquals(4, trainer(original).steps());
       checkpoint = original.snapshot(1L, 1L);
       checkpointedState = trainer(original).snapshot();
       feed(original, rest);
+      assertEquals(8, trainer(original).steps());
       finalState = trainer(original).snapshot();
       original.extractOutputValues().forEach(m -> versions.add(m.version));
     }
     assertEquals(List.of(1L, 2L, 3L, 4L), versions, "a version every 2 steps");
 
     try (var restored = harness()) {
+      restored.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       restored.initializeState(checkpoint);
       restored.open();
-      // The first element rebuilds the hot pool from RocksDB; 1 sample alone does not make a step.
+      // The first element rebuilds the hot pool from RocksDB. With the restored pending sample it
+      // makes two of step 5's three samples: no step yet.
       restored.processElement1(new StreamRecord<>((IdentitySample) rest.get(0)));
       assertEquals(4, trainer(restored).steps());
       assertArrayEquals(
           checkpointedState,
           trainer(restored).snapshot(),
           "pool rows, LRU order, toggles, step, P, G and momentum as checkpointed");
-      feed(restored, rest.subList(1, rest.size()));
+      // The third sample completes step 5 with the restored pending sample and batch.
+      restored.processElement1(new StreamRecord<>((IdentitySample) rest.get(1)));
+      assertEquals(5, trainer(restored).steps(), "the pending sample and batch came back");
+      feed(restored, rest.subList(2, rest.size()));
       assertArrayEquals(finalState, trainer(restored).snapshot(), "training continues bit for bit");
       List<Long> after = restored.extractOutputValues().stream().map(m -> m.version).toList();
       assertEquals(List.of(3L, 4L), after, "model versions continue from the checkpoint");
       assertTrue(trainer(restored).pool().occupancy() > 0);
+    }
+  }
+
+  @Test
+  void aJobWithoutSavedStateNumbersItsVersionsAfterThosePublishedBefore() throws Exception {
+    try (var fresh =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(
+                new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2, 41))),
+            (IdentitySample s) -> TrainingFunction.TRAINER_KEY,
+            (InstanceBatchRecord b) -> TrainingFunction.TRAINER_KEY,
+            Types.STRING)) {
+      fresh.open();
+      feed(fresh, inputs(4));
+      assertEquals(
+          List.of(42L, 43L), fresh.extractOutputValues().stream().map(m -> m.version).toList());
     }
   }
 }

@@ -126,8 +126,14 @@ public final class PipelineBenchmark {
   /** Fills a topic with {@code count} synthetic face images (sent before any timing starts). */
   public void fill(String topic, int count) throws InterruptedException {
     Topics.ensure(
-        bootstrap, List.of(new Topics.Spec(topic, config.get(F2cOptions.IMAGES_PARTITIONS))));
-    try (FaceImageProducer producer = new FaceImageProducer(bootstrap, topic)) {
+        bootstrap,
+        List.of(
+            Topics.images(
+                topic,
+                config.get(F2cOptions.IMAGES_PARTITIONS),
+                config.get(F2cOptions.MAX_IMAGE_BYTES))));
+    try (FaceImageProducer producer =
+        new FaceImageProducer(bootstrap, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
       producer.run(
           FaceSource.synthetic(
               new SyntheticFaces(config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE)),
