@@ -17,9 +17,11 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real Kafka broker (KRaft, combined broker + controller) running inside this JVM, on 127.0.0.1
- * and free ports, with its data in a temporary directory that {@link #close()} deletes. For the
- * demo and the tests; production uses an external cluster through {@code --bootstrap-servers}.
+ * A real Kafka broker (KRaft, combined broker + controller) on 127.0.0.1. {@link #start()} runs one
+ * inside this JVM on free ports, with its data in a temporary directory that {@link #close()}
+ * deletes (the demo and the tests). {@link #main} runs one as a process of its own on fixed ports
+ * and a kept data directory, so that it can be killed and started again on the same data (the local
+ * cluster). Production uses an external cluster through {@code --bootstrap-servers}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
@@ -27,19 +29,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final int brokerPort;
   private final KafkaRaftServer server;
+  private final boolean deleteOnClose;
   private boolean closed;
 
-  private EmbeddedKafkaBroker(Path dataDir, int brokerPort, KafkaRaftServer server) {
+  private EmbeddedKafkaBroker(
+      Path dataDir, int brokerPort, KafkaRaftServer server, boolean deleteOnClose) {
     this.dataDir = dataDir;
     this.brokerPort = brokerPort;
     this.server = server;
+    this.deleteOnClose = deleteOnClose;
   }
 
-  /** Formats storage and starts the broker; returns once it accepts connections. */
+  /** A broker on free ports and a temporary data directory; returns once it accepts connections. */
   public static EmbeddedKafkaBroker start() throws IOException {
-    Path dataDir = Files.createTempDirectory("f2c-kafka-");
-    int brokerPort = LoopbackPorts.free();
-    int controllerPort = LoopbackPorts.free();
+    return start(
+        Files.createTempDirectory("f2c-kafka-"), LoopbackPorts.free(), LoopbackPorts.free(), true);
+  }
+
+  /**
+   * Formats storage (unless {@code dataDir} already holds a broker's data) and starts the broker;
+   * returns once it accepts connections.
+   */
+  public static EmbeddedKafkaBroker start(
+      Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) throws IOException {
+    Files.createDirectories(dataDir);
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
@@ -76,6 +89,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       props.store(out, "f2c embedded broker");
     }
 
+    if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+      format(config);
+    }
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    return new EmbeddedKafkaBroker(dataDir, brokerPort, server, deleteOnClose);
+  }
+
+  /**
+   * A broker as a process of its own: {@code PORT CONTROLLER_PORT DATA_DIR}; it runs until the
+   * process is stopped, and keeps its data.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length != 3) {
+      System.err.println("usage: EmbeddedKafkaBroker PORT CONTROLLER_PORT DATA_DIR");
+      System.exit(2);
+    }
+    EmbeddedKafkaBroker broker =
+        start(Path.of(args[2]), Integer.parseInt(args[0]), Integer.parseInt(args[1]), false);
+    Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-shutdown"));
+    System.out.println("Kafka broker on " + broker.bootstrapServers());
+    broker.server.awaitShutdown();
+  }
+
+  /** Formats fresh storage (a broker started again on its data keeps its cluster id). */
+  private static void format(Path config) throws IOException {
     ByteArrayOutputStream formatLog = new ByteArrayOutputStream();
     int rc =
         StorageTool.execute(
@@ -92,9 +131,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new IOException(
           "formatting Kafka storage failed: " + formatLog.toString(StandardCharsets.UTF_8));
     }
-    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
-    return new EmbeddedKafkaBroker(dataDir, brokerPort, server);
   }
 
   public String bootstrapServers() {
@@ -111,7 +147,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       server.shutdown();
       server.awaitShutdown();
     } finally {
-      deleteRecursively(dataDir);
+      if (deleteOnClose) {
+        deleteRecursively(dataDir);
+      }
     }
   }
 

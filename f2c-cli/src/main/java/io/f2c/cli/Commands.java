@@ -164,6 +164,50 @@ public final class Commands {
               SECONDS,
               HELP));
 
+  public static final Command CLUSTER_UP =
+      new Command(
+          "cluster up",
+          "[--cluster-dir DIR]",
+          "Starts a cluster of separate processes on 127.0.0.1: a Kafka broker (port 39092, data kept in\n"
+              + "DIR/kafka), a Flink JobManager (dashboard on port 38081) and two TaskManagers whose classpath is\n"
+              + "what a real cluster's lib/ holds (Flink, DJL, libtorch); creates the topics. They run until\n"
+              + "f2c cluster down.",
+          List.of(
+              F2cOptions.CLUSTER_DIR,
+              IMAGES_TOPIC,
+              IMAGES_PARTITIONS,
+              F2cOptions.MAX_IMAGE_BYTES,
+              MODELS_TOPIC,
+              F2cOptions.DEAD_LETTER_TOPIC,
+              HELP));
+
+  public static final Command CLUSTER_DOWN =
+      new Command(
+          "cluster down",
+          "[--cluster-dir DIR]",
+          "Stops the processes of the local cluster (its data, checkpoints and savepoints stay).",
+          List.of(F2cOptions.CLUSTER_DIR, HELP));
+
+  public static final Command CLUSTER_SUBMIT =
+      new Command(
+          "cluster submit",
+          "[--from-savepoint PATH] [job options]",
+          "Submits the shaded job jar to the local cluster through Flink's REST API, as flink run does, with\n"
+              + "the job's options (Kafka: the cluster's broker unless --bootstrap-servers).",
+          JobOptions.with(
+              List.of(F2cOptions.CLUSTER_DIR, F2cOptions.FROM_SAVEPOINT, BOOTSTRAP_SERVERS, SEED),
+              JobOptions.TRAINING));
+
   public static final List<Command> ALL =
-      List.of(DEMO, PRODUCE, JOB, SUBSCRIBE, EVAL, BENCH_HEAD, BENCH_PIPELINE);
+      List.of(
+          DEMO,
+          PRODUCE,
+          JOB,
+          SUBSCRIBE,
+          EVAL,
+          BENCH_HEAD,
+          BENCH_PIPELINE,
+          CLUSTER_UP,
+          CLUSTER_DOWN,
+          CLUSTER_SUBMIT);
 }

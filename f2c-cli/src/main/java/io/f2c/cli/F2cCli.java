@@ -32,7 +32,7 @@ public final class F2cCli {
       return 0;
     }
     // Two-word commands ("bench head") are matched first.
-    int words = args.length > 1 && args[0].equals("bench") ? 2 : 1;
+    int words = args.length > 1 && (args[0].equals("bench") || args[0].equals("cluster")) ? 2 : 1;
     String name = String.join(" ", Arrays.copyOfRange(args, 0, words));
     Optional<Command> command =
         Commands.ALL.stream().filter(c -> c.name().equals(name)).findFirst();
@@ -67,6 +67,9 @@ public final class F2cCli {
         case "subscribe" -> SubscribeCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
+        case "cluster up" -> ClusterCommand.up(config, out);
+        case "cluster down" -> ClusterCommand.down(config, out);
+        case "cluster submit" -> ClusterCommand.submit(config, out);
         default -> throw new IllegalStateException("no runner for " + cmd.name());
       };
     } catch (F2cConfig.UsageException e) {

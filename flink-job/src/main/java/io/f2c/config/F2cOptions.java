@@ -83,7 +83,11 @@ public final class F2cOptions {
   public static final Option<Long> CHECKPOINT_INTERVAL_MS =
       positiveLong("checkpoint-interval-ms", 10_000L, "MS", "Checkpoint interval in milliseconds.");
   public static final Option<Integer> PARALLELISM =
-      positiveInt("parallelism", 1, "N", "Parallelism of the job (one trainer per device).");
+      positiveInt(
+          "parallelism",
+          1,
+          "N",
+          "Parallelism of the source, decoding and the loaders; the trainer is always one task.");
 
   // --- Images and preprocessing (shared by training, subscribers and evaluation) ---
   public static final Option<Integer> INPUT_SIZE =
@@ -386,6 +390,20 @@ public final class F2cOptions {
           "plot",
           Path.of("f2c-work", "bench-head.png"),
           "bench head: where to write the PNG plot (time and memory vs N).");
+
+  // --- Local cluster ---
+  public static final Option<Path> CLUSTER_DIR =
+      path(
+          "cluster-dir",
+          Path.of("f2c-work", "cluster"),
+          "cluster: where the local cluster keeps its configuration, Kafka data, checkpoints, savepoints and logs.");
+  public static final Option<String> FROM_SAVEPOINT =
+      new Option<>(
+          "from-savepoint",
+          "",
+          "PATH",
+          "cluster submit: start the job from this savepoint (as flink run -s).",
+          String::trim);
 
   public static final Option<Boolean> HELP =
       new Option<>("help", false, "", "Show the usage of the command.", Boolean::parseBoolean);

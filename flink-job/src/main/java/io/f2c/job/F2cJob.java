@@ -59,6 +59,9 @@ public final class F2cJob {
   public static final String INSTANCE_LOADER_NAME = "instance-loader";
   public static final String TRAINER_NAME = "trainer";
 
+  /** The trainer runs as one task (see {@link #build}). */
+  public static final int TRAINER_PARALLELISM = 1;
+
   private F2cJob() {}
 
   /** Where the job's results go. */
@@ -141,14 +144,22 @@ public final class F2cJob {
             .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
             .process(new TrainingFunction(training, stepHook))
             .name(TRAINER_NAME)
-            .uid(TRAINER_NAME);
+            .uid(TRAINER_NAME)
+            // One model, trained in one place: --parallelism scales decoding and the loaders only.
+            // A second trainer would need its gradients all-reduced with the first (DJL has no
+            // all-reduce) or its model averaged in; until then the trainer and its key group stay
+            // on one subtask whatever the job's parallelism, so its state always finds it.
+            .setParallelism(TRAINER_PARALLELISM)
+            .setMaxParallelism(TRAINER_PARALLELISM);
     models
         .flatMap(new ModelUpdateSplitter())
         .name("model-chunks")
         .uid("model-chunks")
+        .setParallelism(TRAINER_PARALLELISM)
         .sinkTo(sinks.models())
         .name("models")
-        .uid("sink-models");
+        .uid("sink-models")
+        .setParallelism(TRAINER_PARALLELISM);
     return counts;
   }
 

@@ -8,11 +8,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -46,6 +48,12 @@ public final class TrainingFunction
   /** All samples and batches go to the one trainer under this key. */
   public static final String TRAINER_KEY = "trainer";
 
+  /**
+   * The trainer's state reports (job accumulator): "restored ..." after a restore, "closed ..."
+   * when the task ends, each with step, model version and {@link F2cTrainer#stateDigest}.
+   */
+  public static final String STATE_ACCUMULATOR = "trainer-state";
+
   /** Identity samples kept waiting for instance batches, in identity batches. */
   static final int MAX_PENDING_IDENTITY_BATCHES = 4;
 
@@ -75,6 +83,7 @@ public final class TrainingFunction
   private transient ArrayDeque<InstanceBatchRecord> pendingBatches;
   private transient TrainerCounters counters;
   private transient TrainerMetrics metrics;
+  private transient ListAccumulator<String> stateReports;
 
   /**
    * The restored core until the first element brings a key to read the pool rows with; then null.
@@ -96,11 +105,19 @@ public final class TrainingFunction
   public void initializeState(FunctionInitializationContext context) throws Exception {
     state = new TrainerState(context.getOperatorStateStore());
     restoredCore = state.core();
-    // Saved counters continue; a job without state continues after what is already published.
-    counters =
-        context.isRestored()
-            ? state.counters()
-            : new TrainerCounters(settings.publishedBefore(), 0);
+    if (restoredCore != null) {
+      try {
+        TrainerSnapshot.requireRestorable(restoredCore, settings.trainer());
+      } catch (IllegalArgumentException e) {
+        // Restarting cannot change a saved state that does not fit: fail once, with the reason.
+        throw new SuppressRestartsException(e);
+      }
+    }
+    // Versions continue after the saved counter or after what the topic already holds, whichever
+    // is later: a job started without state, or from an older savepoint than the last job's, must
+    // not publish a version number again (subscribers ignore versions they already passed).
+    counters = context.isRestored() ? state.counters() : new TrainerCounters();
+    counters.modelVersion = Math.max(counters.modelVersion, settings.publishedBefore());
     pendingSamples = new ArrayDeque<>();
     pendingBatches = new ArrayDeque<>();
     state.pendingInto(pendingSamples, pendingBatches);
@@ -115,6 +132,8 @@ public final class TrainingFunction
                 new MapStateDescriptor<>(
                     "pool-rows", Types.INT, TypeInformation.of(PoolRow.class)));
     boolean dcp = settings.trainer().head() == TrainerConfig.Head.DCP;
+    stateReports = new ListAccumulator<>();
+    getRuntimeContext().addAccumulator(STATE_ACCUMULATOR, stateReports);
     metrics =
         new TrainerMetrics(
             getRuntimeContext().getMetricGroup(),
@@ -156,6 +175,7 @@ public final class TrainingFunction
       poolRows.values().forEach(rows::add);
       trainer.restoreWithoutPoolFeatures(restoredCore, rows);
       restoredCore = null;
+      stateReports.add(stateReport("restored"));
     }
   }
 
@@ -233,9 +253,24 @@ public final class TrainingFunction
     return trainer;
   }
 
+  /** "EVENT step=S version=V digest=D": what the trainer holds, for operators and tests. */
+  private String stateReport(String event) {
+    return event
+        + " step="
+        + trainer.steps()
+        + " version="
+        + counters.modelVersion
+        + " digest="
+        + trainer.stateDigest();
+  }
+
   @Override
   public void close() {
     if (trainer != null) {
+      if (restoredCore == null && stateReports != null) {
+        // After stop-with-savepoint this is the state the savepoint holds.
+        stateReports.add(stateReport("closed"));
+      }
       trainer.close();
     }
   }

@@ -9,7 +9,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.f2c.model.ModelBlob;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -152,6 +155,19 @@ public final class F2cTrainer implements AutoCloseable {
    */
   public byte[] snapshot() {
     return TrainerSnapshot.write(this, true);
+  }
+
+  /**
+   * A short fingerprint of the whole state (P, G, momentum, pool, LRU order, toggles, step): equal
+   * for two trainers exactly when one continues as the other would.
+   */
+  public String stateDigest() {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(snapshot());
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public void restore(byte[] snapshot) {

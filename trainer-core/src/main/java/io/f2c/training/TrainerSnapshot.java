@@ -24,7 +24,7 @@ import java.util.zip.InflaterInputStream;
  * continues bit for bit. The trainer draws no random numbers after it is built (batches arrive
  * composed), so no generator state is needed.
  */
-final class TrainerSnapshot {
+public final class TrainerSnapshot {
   static final int MAGIC = 0x46324354; // "F2CT"
   static final int VERSION = 2;
 
@@ -62,20 +62,7 @@ final class TrainerSnapshot {
   static void read(F2cTrainer trainer, byte[] snapshot, boolean poolFeatures) {
     try (DataInputStream in =
         new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
-      if (in.readInt() != MAGIC) {
-        throw new IllegalArgumentException("not a trainer snapshot (bad magic)");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new IllegalArgumentException(
-            "snapshot format v" + version + " is not supported (this is v" + VERSION + ")");
-      }
-      Map<String, String> snapshotStructure = new LinkedHashMap<>();
-      int settings = in.readInt();
-      for (int i = 0; i < settings; i++) {
-        snapshotStructure.put(in.readUTF(), in.readUTF());
-      }
-      requireSameStructure(snapshotStructure, trainer.config().structure());
+      requireSameStructure(readHeader(in), trainer.config().structure());
       long steps = in.readLong();
       readArrays(in, trainer.networks().probeArrays());
       readArrays(in, trainer.networks().galleryArrays());
@@ -85,6 +72,37 @@ final class TrainerSnapshot {
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt trainer snapshot: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Refuses a snapshot that cannot restore into a trainer of {@code config}, without building one:
+   * the message names the first structural setting that differs.
+   */
+  public static void requireRestorable(byte[] snapshot, TrainerConfig config) {
+    try (DataInputStream in =
+        new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
+      requireSameStructure(readHeader(in), config.structure());
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt trainer snapshot: " + e.getMessage(), e);
+    }
+  }
+
+  /** Magic, format version and the structural settings the snapshot was taken with. */
+  private static Map<String, String> readHeader(DataInputStream in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IllegalArgumentException("not a trainer snapshot (bad magic)");
+    }
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IllegalArgumentException(
+          "snapshot format v" + version + " is not supported (this is v" + VERSION + ")");
+    }
+    Map<String, String> structure = new LinkedHashMap<>();
+    int settings = in.readInt();
+    for (int i = 0; i < settings; i++) {
+      structure.put(in.readUTF(), in.readUTF());
+    }
+    return structure;
   }
 
   /**

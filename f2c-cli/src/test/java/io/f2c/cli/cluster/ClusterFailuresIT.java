@@ -1,0 +1,309 @@
+package io.f2c.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.f2c.cli.runtime.LocalRest;
+import io.f2c.job.F2cJob;
+import io.f2c.subscribing.ModelSubscriber;
+import io.f2c.testing.Await;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The failures a production cluster meets, on a cluster of separate processes ({@link
+ * LocalCluster}): a Kafka broker in its own JVM, a Flink JobManager and two TaskManagers with DJL
+ * in their classpath as in {@code lib/}, the job submitted as the shaded jar over REST. Each case
+ * checks that the failure really happened (restart count, exception history or the trainer's state
+ * reports), that the job runs again, that a read_committed consumer sees model versions strictly
+ * increasing, complete and not repeated, and the README's rule for the input: once the producer
+ * stopped and a checkpoint completed, the job's committed offsets reach the end of the images topic
+ * and nothing valid was dead-lettered.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFailuresIT {
+  private static final Pattern REPORT =
+      Pattern.compile("(restored|closed) step=(\\d+) version=(\\d+) digest=([0-9a-f]+)");
+
+  @TempDir static Path tmp;
+  private static LocalCluster cluster;
+  private static JobSubmitter flink;
+  private static String jar;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    ClusterLayout layout =
+        new ClusterLayout(tmp.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
+    cluster = LocalCluster.start(layout, LocalCluster.Settings.defaults());
+    flink = new JobSubmitter(cluster.restPort());
+    jar = flink.upload(layout.jobJar());
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** Stop-with-savepoint; retried once the job runs again if a failover got in its way. */
+  private static String stopWithSavepoint(String job) throws Exception {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Await.until(
+          "job " + job + " RUNNING with a completed checkpoint",
+          Duration.ofSeconds(90),
+          () ->
+              flink.state(job).orElse("").equals("RUNNING") && flink.checkpointCounts(job)[0] >= 1);
+      try {
+        return flink.stopWithSavepoint(job, cluster.layout().savepoints(), Duration.ofSeconds(120));
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static void awaitVersion(ClusterRun run, long version, Duration timeout)
+      throws InterruptedException {
+    Await.until(
+        "model version " + version + " on " + run.models(),
+        timeout,
+        () -> run.versions.maxVersion() >= version,
+        () -> " (versions " + run.versions.versions() + ")");
+  }
+
+  /** The trainer's state reports ("restored ..." / "closed ...") of a job, parsed. */
+  private static List<String[]> reports(String job) {
+    List<String[]> reports = new ArrayList<>();
+    Matcher m = REPORT.matcher(flink.accumulator(job, "trainer-state").orElse(""));
+    while (m.find()) {
+      reports.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
+    }
+    return reports;
+  }
+
+  private static String trainerVertex(String job) {
+    return LocalRest.vertexId(cluster.restPort(), job, F2cJob.TRAINER_NAME);
+  }
+
+  @Test
+  @Order(1)
+  void killingTheTaskManagerOfTheTrainerMovesTheJobToTheOther() throws Exception {
+    try (ClusterRun run = new ClusterRun(cluster, flink, jar, "tmkill")) {
+      String job = run.submit(run.jobArgs(), null);
+      awaitVersion(run, 2, Duration.ofSeconds(120));
+      List<String> before = flink.taskManagersOf(job, trainerVertex(job));
+      assertEquals(1, before.size(), before.toString());
+      long versionBefore = run.versions.maxVersion();
+
+      long killedAt = System.nanoTime();
+      cluster.kill(before.get(0));
+      try {
+        checkTheJobMoved(run, job, before.get(0), killedAt, versionBefore);
+      } finally {
+        cluster.startTaskManager(Integer.parseInt(before.get(0).substring(3)));
+        cluster.awaitTaskManagers(2, Duration.ofSeconds(90));
+      }
+    }
+  }
+
+  private static void checkTheJobMoved(
+      ClusterRun run, String job, String killed, long killedAt, long versionBefore)
+      throws Exception {
+    List<String> before = List.of(killed);
+    Await.until("a restart", Duration.ofSeconds(60), () -> flink.restarts(job) >= 1);
+    Await.until(
+        "RUNNING on the other TaskManager",
+        Duration.ofSeconds(90),
+        () ->
+            flink.state(job).orElse("").equals("RUNNING")
+                && !flink.taskManagersOf(job, trainerVertex(job)).isEmpty()
+                && !flink.taskManagersOf(job, trainerVertex(job)).contains(before.get(0)));
+    double secondsToRunning = (System.nanoTime() - killedAt) / 1e9;
+    assertNotEquals(before, flink.taskManagersOf(job, trainerVertex(job)));
+    awaitVersion(run, versionBefore + 2, Duration.ofSeconds(120));
+    run.versions.assertExactlyOnce();
+    run.assertInputAccountedFor(job);
+    System.out.printf(
+        "tm kill: %s killed, restarts %d, RUNNING again after %.1f s on %s, versions %s%n",
+        before.get(0),
+        flink.restarts(job),
+        secondsToRunning,
+        flink.taskManagersOf(job, trainerVertex(job)),
+        run.versions.versions());
+    flink.cancel(job);
+  }
+
+  @Test
+  @Order(2)
+  void killingTheBrokerAndStartingItAgainOnItsDataLosesNothing() throws Exception {
+    try (ClusterRun run = new ClusterRun(cluster, flink, jar, "brokerkill")) {
+      String job = run.submit(run.jobArgs(), null);
+      awaitVersion(run, 2, Duration.ofSeconds(120));
+      long versionBefore = run.versions.maxVersion();
+      long killedAt = System.nanoTime();
+      cluster.kill("kafka");
+      long[] atKill = flink.checkpointCounts(job);
+      try {
+        Thread.sleep(20_000); // twice the cluster's checkpoint timeout
+        assertFalse(cluster.running().contains("kafka"), "the broker is down");
+      } finally {
+        cluster.startBroker(); // on the same port and data directory
+      }
+      Await.until(
+          "the failure in the job's history",
+          Duration.ofSeconds(90),
+          () -> flink.restarts(job) >= 1 || !flink.exceptions(job).isEmpty(),
+          () ->
+              " (restarts "
+                  + flink.restarts(job)
+                  + ", checkpoints completed/failed "
+                  + Arrays.toString(flink.checkpointCounts(job))
+                  + ")");
+      Await.until(
+          "RUNNING again",
+          Duration.ofSeconds(120),
+          () -> flink.state(job).orElse("").equals("RUNNING"));
+      awaitVersion(run, versionBefore + 2, Duration.ofSeconds(180));
+      double seconds = (System.nanoTime() - killedAt) / 1e9;
+      run.versions.assertExactlyOnce();
+      run.assertInputAccountedFor(job);
+      System.out.printf(
+          "broker kill: down 20 s, restarts %d, failures %s, checkpoints completed/failed %s at the"
+              + " kill, %s after; two new versions %.1f s after the kill, versions %s%n",
+          flink.restarts(job),
+          flink.exceptions(job),
+          Arrays.toString(atKill),
+          Arrays.toString(flink.checkpointCounts(job)),
+          seconds,
+          run.versions.versions());
+      flink.cancel(job);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aSavepointResumesTheSameStateAndRefusesAStructuralChange() throws Exception {
+    try (ClusterRun run = new ClusterRun(cluster, flink, jar, "savepoint")) {
+      String job = run.submit(run.jobArgs(), null);
+      awaitVersion(run, 2, Duration.ofSeconds(120));
+      String savepoint = stopWithSavepoint(job);
+      Await.until(
+          "the job FINISHED",
+          Duration.ofSeconds(60),
+          () -> flink.state(job).orElse("").equals("FINISHED"));
+      String[] closed =
+          reports(job).stream()
+              .filter(r -> r[0].equals("closed"))
+              .reduce((a, b) -> b)
+              .orElseThrow();
+
+      // Resumed as it was: the same step, model version and state digest (P, G, momentum, pool).
+      String resumed = run.submit(run.jobArgs(), savepoint);
+      Await.until(
+          "the trainer restored", Duration.ofSeconds(60), () -> !reports(resumed).isEmpty());
+      String[] restored = reports(resumed).get(0);
+      assertEquals("restored", restored[0]);
+      assertEquals(
+          List.of(closed[1], closed[2], closed[3]), List.of(restored[1], restored[2], restored[3]));
+      awaitVersion(run, Long.parseLong(closed[2]) + 1, Duration.ofSeconds(120));
+      flink.cancel(resumed);
+
+      // The same savepoint, two upstream subtasks and other non-structural options: it works.
+      String rescaled =
+          run.submit(
+              run.jobArgs(
+                  "--parallelism",
+                  "2",
+                  "--torch-threads",
+                  "2",
+                  "--checkpoint-interval-ms",
+                  "3000",
+                  "--lr",
+                  "0.02",
+                  "--lr-decay-steps",
+                  "200"),
+              savepoint);
+      Await.until(
+          "the trainer restored", Duration.ofSeconds(60), () -> !reports(rescaled).isEmpty());
+      assertEquals(closed[3], reports(rescaled).get(0)[3], "the same state at parallelism 2");
+      long before = run.versions.maxVersion();
+      awaitVersion(run, before + 1, Duration.ofSeconds(120));
+      flink.cancel(rescaled);
+
+      // A structural change is refused once, naming the option; no restart loop.
+      String changed =
+          flink.run(jar, F2cJob.class.getName(), run.jobArgs("--pool-size", "30"), null, savepoint);
+      Await.until(
+          "the job FAILED",
+          Duration.ofSeconds(90),
+          () -> flink.state(changed).orElse("").equals("FAILED"));
+      assertEquals(0, flink.restarts(changed), "no restart loop");
+      assertTrue(
+          flink.exceptions(changed).stream()
+              .anyMatch(e -> e.contains("--pool-size 24, this job has --pool-size 30")),
+          flink.exceptions(changed).toString());
+      run.versions.assertExactlyOnce();
+      System.out.printf(
+          "savepoint: closed at step %s version %s digest %s; restored the same; at parallelism 2 the same;"
+              + " --pool-size 30 FAILED with 0 restarts; versions %s%n",
+          closed[1], closed[2], closed[3], run.versions.versions());
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aJobWithoutStateContinuesTheVersionsAndARunningSubscriberFollows() throws Exception {
+    try (ClusterRun run = new ClusterRun(cluster, flink, jar, "stateless")) {
+      String first = run.submit(run.jobArgs(), null);
+      awaitVersion(run, 2, Duration.ofSeconds(120));
+      List<Long> seen = new CopyOnWriteArrayList<>();
+      try (ModelSubscriber subscriber =
+          ModelSubscriber.start(
+              cluster.bootstrapServers(), run.models(), "f2c", v -> seen.add(v.version()))) {
+        subscriber.awaitFirst(Duration.ofSeconds(60)).orElseThrow();
+        flink.cancel(first);
+        Await.until(
+            "cancelled",
+            Duration.ofSeconds(60),
+            () -> flink.state(first).orElse("").equals("CANCELED"));
+        long last = run.versions.maxVersion();
+
+        // No state, and the committed offsets are at the end: --start-from earliest retrains on
+        // all.
+        String second = run.submit(run.jobArgs("--start-from", "earliest"), null);
+        Await.until(
+            "the subscriber follows the new job",
+            Duration.ofSeconds(180),
+            () -> seen.stream().anyMatch(v -> v > last),
+            () -> " (seen " + seen + ", last of the first job " + last + ")");
+        assertTrue(
+            reports(second).stream().noneMatch(r -> r[0].equals("restored")),
+            "started without state");
+        run.versions.assertExactlyOnce();
+        run.assertInputAccountedFor(second);
+        System.out.printf(
+            "stateless start: first job's last version %d; the subscriber saw %s without a restart%n",
+            last, seen);
+        flink.cancel(second);
+      }
+    }
+  }
+}

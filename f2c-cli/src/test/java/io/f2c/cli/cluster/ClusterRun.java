@@ -1,0 +1,179 @@
+package io.f2c.cli.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.f2c.config.F2cOptions;
+import io.f2c.ingest.FaceImageProducer;
+import io.f2c.ingest.FaceSource;
+import io.f2c.job.F2cJob;
+import io.f2c.kafka.Topics;
+import io.f2c.synthetic.SyntheticFaces;
+import io.f2c.testing.Await;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One failure case's topics, consumer group, producer (synthetic faces at 40 images/s, in a loop),
+ * model-version log and jobs on the local cluster; closing it cancels the jobs still running.
+ */
+final class ClusterRun implements AutoCloseable {
+  private final LocalCluster cluster;
+  private final JobSubmitter flink;
+  private final String jar;
+
+  final String name;
+  final FaceImageProducer producer;
+  final Thread producing;
+  final ModelVersionLog versions;
+  final List<String> jobs = new ArrayList<>();
+
+  ClusterRun(LocalCluster cluster, JobSubmitter flink, String jar, String name) throws Exception {
+    this.cluster = cluster;
+    this.flink = flink;
+    this.jar = jar;
+    this.name = name;
+    Topics.ensure(
+        cluster.bootstrapServers(),
+        List.of(
+            Topics.images(images(), 2, F2cOptions.MAX_IMAGE_BYTES.defaultValue()),
+            new Topics.Spec(models(), 1),
+            new Topics.Spec(deadLetters(), 1)));
+    producer =
+        new FaceImageProducer(
+            cluster.bootstrapServers(), images(), F2cOptions.MAX_IMAGE_BYTES.defaultValue());
+    versions = new ModelVersionLog(cluster.bootstrapServers(), models());
+    producing =
+        new Thread(
+            () -> {
+              try {
+                producer.run(
+                    FaceSource.synthetic(new SyntheticFaces(7, 32), 40, 6, true, 7), 40, 0);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "producer-" + name);
+    producing.start();
+  }
+
+  String images() {
+    return name + "-images";
+  }
+
+  String models() {
+    return name + "-models";
+  }
+
+  String deadLetters() {
+    return name + "-dlq";
+  }
+
+  List<String> jobArgs(String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap-servers", cluster.bootstrapServers(),
+                "--images-topic", images(),
+                "--models-topic", models(),
+                "--dead-letter-topic", deadLetters(),
+                "--group-id", name,
+                "--input-size", "32",
+                "--embedding-dim", "32",
+                "--pool-size", "24",
+                "--identity-batch", "4",
+                "--instance-batch", "8",
+                "--shuffle-buffer", "16",
+                "--reservoir", "3",
+                "--publish-every-steps", "5",
+                "--checkpoint-interval-ms", "1000",
+                "--torch-threads", "1"));
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  /** Stops the producer and checks the input rule: nothing left unread, nothing rejected. */
+  void assertInputAccountedFor(String jobId) throws Exception {
+    producer.stop();
+    producing.join(10_000);
+    producer.flush();
+    assertEquals(0, producer.failed(), "every image was sent: " + producer.failures());
+    Await.until(
+        "the job's committed offsets reach the end of " + images(),
+        Duration.ofSeconds(60),
+        () -> lag() == 0,
+        () -> " (lag " + lag() + ")");
+    assertEquals("RUNNING", flink.state(jobId).orElse(""));
+    assertEquals(0, endOffsets(deadLetters()), "no image was dead-lettered");
+  }
+
+  long lag() {
+    try (Admin admin = admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin.listConsumerGroupOffsets(name).partitionsToOffsetAndMetadata().get();
+      long lag = 0;
+      for (int p = 0; p < 2; p++) {
+        TopicPartition partition = new TopicPartition(images(), p);
+        long end =
+            admin
+                .listOffsets(Map.of(partition, OffsetSpec.latest()))
+                .all()
+                .get()
+                .get(partition)
+                .offset();
+        OffsetAndMetadata at = committed.get(partition);
+        lag += end - (at == null ? 0 : at.offset());
+      }
+      return lag;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Submits the job and waits until it runs; it is cancelled when this run closes. */
+  String submit(List<String> args, String savepoint) throws Exception {
+    String job = flink.run(jar, F2cJob.class.getName(), args, null, savepoint);
+    jobs.add(job);
+    Await.until(
+        "job " + job + " RUNNING",
+        Duration.ofSeconds(90),
+        () -> flink.state(job).orElse("").equals("RUNNING"),
+        () -> " (state " + flink.state(job) + ", exceptions " + flink.exceptions(job) + ")");
+    return job;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (String job : jobs) {
+      if (List.of("RUNNING", "RESTARTING", "CREATED", "INITIALIZING")
+          .contains(flink.state(job).orElse(""))) {
+        flink.cancel(job);
+      }
+    }
+    producer.stop();
+    producing.join(10_000);
+    producer.close();
+    versions.close();
+  }
+
+  private Admin admin() {
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+  }
+
+  private long endOffsets(String topic) throws Exception {
+    try (Admin admin = admin()) {
+      TopicPartition partition = new TopicPartition(topic, 0);
+      ListOffsetsResult.ListOffsetsResultInfo info =
+          admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition);
+      return info.offset();
+    }
+  }
+}
