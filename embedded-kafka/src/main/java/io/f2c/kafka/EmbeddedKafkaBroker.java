@@ -78,11 +78,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // Model versions are up to a few MiB in chunks well below this; keep the default message limit
     // explicit.
     props.put("message.max.bytes", String.valueOf(1024 * 1024));
-    // No idle no-op records in the metadata log: with its default of two a second, the controller's
-    // raft thread
-    // alone used 3% of a core of an idle broker, taken from training, which shares the machine in
-    // the demo and the
-    // benchmark. They only let other brokers tell a stale controller, and this one is alone.
+    // No idle no-op records in the metadata log: written twice a second by default, they keep the
+    // controller's raft thread busy on a machine it shares with training (see docs/performance.md),
+    // and they only let other brokers tell a stale controller; this one is alone.
     props.put("metadata.max.idle.interval.ms", "0");
     Path config = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(config)) {

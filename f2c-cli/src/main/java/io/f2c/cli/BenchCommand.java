@@ -57,16 +57,16 @@ final class BenchCommand {
               .with(F2cOptions.IMAGES_TOPIC, topic)
               .with(F2cOptions.DEAD_LETTER_TOPIC, topic + "-dlq");
       // Throughput runs with the job's own checkpoint interval; the checkpoint-cost runs checkpoint
-      // every 2 s (unless
-      // --checkpoint-interval-ms says otherwise), to see several checkpoints within a run.
+      // every 2 s (unless --checkpoint-interval-ms says otherwise), to see several checkpoints
+      // within a run.
       long checkpointRuns =
           config.isSet(F2cOptions.CHECKPOINT_INTERVAL_MS)
               ? config.get(F2cOptions.CHECKPOINT_INTERVAL_MS)
               : 2_000L;
       PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps);
       // Enough input for every run to keep training through its measurement (each run reads the
-      // topic anew), with
-      // room for the warm-up steps and those a fast configuration takes while the job starts.
+      // topic anew), with room for the warm-up steps and those a fast configuration takes while the
+      // job starts.
       int images =
           (3 * steps + 200) * c.get(F2cOptions.INSTANCE_BATCH) + c.get(F2cOptions.SHUFFLE_BUFFER);
       err.printf(
@@ -89,10 +89,8 @@ final class BenchCommand {
       err.println("ingest only ...");
       double ingest = bench.ingestImagesPerSecond(topic, images);
       // Bare loop and job alternate, --rounds times each, and the best of each is compared:
-      // interference on a shared
-      // 2-core machine only ever slows a run down (single runs of either spread by 10-25%, in
-      // phases of minutes), so
-      // the best run is the closest to what each can do, as timeit takes the best of its repeats.
+      // interference on a shared 2-core machine only ever slows a run down, so the best run is the
+      // closest to what each can do, as timeit takes the best of its repeats.
       List<Double> bares = new ArrayList<>();
       List<Double> jobs = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {

@@ -95,8 +95,7 @@ final class DemoCommand {
               + ")");
 
       // Held-out identities for the built-in subscriber: synthetic ones the producer never makes,
-      // or every tenth
-      // identity of --images, which the producer then leaves out.
+      // or every tenth identity of --images, which the producer then leaves out.
       Set<String> heldOutNames = new HashSet<>(pairsHeldOut());
       var dir = config.get(F2cOptions.IMAGES_DIR);
       var heldOut =

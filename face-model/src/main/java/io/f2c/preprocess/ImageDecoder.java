@@ -290,8 +290,8 @@ public final class ImageDecoder implements Serializable {
       int h = image.getHeight();
       if (isPlainRgb(image)) {
         // 8-bit sRGB without alpha (what PNG and JPEG colour images decode to): the raster's bands
-        // are R, G, B
-        // already, exactly what getRGB would give, without its per-pixel colour-model calls.
+        // are R, G, B already, exactly what getRGB would give, without its per-pixel colour-model
+        // calls.
         return new Pixels(w, h, image.getRaster().getPixels(0, 0, w, h, (int[]) null));
       }
       int[] argb = image.getRGB(0, 0, w, h, null, 0, w);

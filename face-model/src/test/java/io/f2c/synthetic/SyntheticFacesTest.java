@@ -24,8 +24,7 @@ class SyntheticFacesTest {
   @Test
   void imagesOfOneIdentityDifferButResembleEachOtherMoreThanOthers() throws Exception {
     // Nearest-neighbour identification on raw pixels: far above chance means identity is visible in
-    // the pixels,
-    // while images still vary (no two images of an identity are identical).
+    // the pixels, while images still vary (no two images of an identity are identical).
     int identities = 20;
     int images = 5;
     SyntheticFaces faces = new SyntheticFaces(42, 64);

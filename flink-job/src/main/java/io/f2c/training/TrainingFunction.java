@@ -148,8 +148,7 @@ public final class TrainingFunction
     restoreRowsOnce();
     pendingSamples.addLast(sample);
     // Identity samples can arrive faster than instance batches; keep the freshest few batches'
-    // worth. Their
-    // images stay in the identity loader's reservoirs and come back through replays.
+    // worth. Their images stay in the identity loader's reservoirs and come back through replays.
     while (pendingSamples.size() > MAX_PENDING_IDENTITY_BATCHES * settings.identityBatch()) {
       pendingSamples.removeFirst();
       metrics.sampleDropped();

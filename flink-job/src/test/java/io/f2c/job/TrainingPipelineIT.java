@@ -148,8 +148,8 @@ class TrainingPipelineIT {
               + " (restored from a checkpoint before the failure)");
 
       // No input lost across the restore: every identity's registry count reaches its number of
-      // images; none
-      // counted twice: no count goes past it (the registry is restored with the source offsets).
+      // images; none counted twice: no count goes past it (the registry is restored with the source
+      // offsets).
       Await.until(
           "every image counted",
           Duration.ofSeconds(60),

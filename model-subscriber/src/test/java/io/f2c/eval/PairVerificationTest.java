@@ -22,9 +22,8 @@ class PairVerificationTest {
   void thresholdComesFromTheOtherFolds() {
     PairVerification.FoldAccuracy r = PairVerification.nFold(SCORES, SAME, FOLD);
     // Fold 2 alone is best split at 0.3 (3 of 4 right; the first of two ties): on fold 1 that gets
-    // 0.9, 0.6 and
-    // 0.1 right, 0.5 wrong -> 0.75. Fold 1 alone is split perfectly at 0.55: on fold 2, 0.8 and 0.2
-    // right -> 0.5.
+    // 0.9, 0.6 and 0.1 right, 0.5 wrong -> 0.75. Fold 1 alone is split perfectly at 0.55: on fold
+    // 2, 0.8 and 0.2 right -> 0.5.
     assertArrayEquals(new double[] {0.3, 0.55}, r.thresholds(), 1e-9);
     assertArrayEquals(new double[] {0.75, 0.5}, r.accuracies(), 1e-9);
     assertEquals(0.625, r.mean(), 1e-9);
@@ -50,8 +49,7 @@ class PairVerificationTest {
   @Test
   void tiedScoresShareOneThreshold() {
     // Two pairs with the same score cannot be split: the best is to call both the same (2 of 3
-    // right) or to split
-    // below the tie; never between them.
+    // right) or to split below the tie; never between them.
     double t =
         PairVerification.bestThreshold(
             new double[] {0.5, 0.5, 0.1}, new boolean[] {true, false, false});

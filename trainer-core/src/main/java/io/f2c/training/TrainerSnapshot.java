@@ -33,9 +33,7 @@ public final class TrainerSnapshot {
   static byte[] write(F2cTrainer trainer, boolean poolFeatures) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     // Stored, not compressed: this runs in the checkpoint's synchronous phase on the trainer's
-    // thread, and weights
-    // barely compress (even the fastest level cost the trainer ~5% of its time at a checkpoint
-    // every 2 s).
+    // thread, and weights barely compress, so even the fastest level costs training time.
     Deflater deflater = new Deflater(Deflater.NO_COMPRESSION);
     try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes, deflater))) {
       out.writeInt(MAGIC);

@@ -71,8 +71,16 @@ final class ModelVersionLog implements AutoCloseable {
     return new ArrayList<>(new TreeSet<>(chunks.stream().map(ModelUpdate::getVersion).toList()));
   }
 
-  /** Versions strictly increasing in arrival order, each complete, none repeated. */
-  void assertExactlyOnce() {
+  /**
+   * Versions strictly increasing in arrival order, each complete, none repeated. The newest
+   * version's chunks may still be arriving (one poll can end inside a transaction's records): its
+   * last chunk is waited for first.
+   */
+  void assertExactlyOnce() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!newestComplete() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
     Map<Long, List<ModelUpdate>> byVersion = new LinkedHashMap<>();
     long previous = 0;
     for (ModelUpdate chunk : chunks) {
@@ -93,6 +101,12 @@ final class ModelVersionLog implements AutoCloseable {
               parts.stream().map(ModelUpdate::getChunkIndex).distinct().count(),
               "no chunk of version " + version + " repeated");
         });
+  }
+
+  private boolean newestComplete() {
+    long newest = maxVersion();
+    List<ModelUpdate> parts = chunks.stream().filter(c -> c.getVersion() == newest).toList();
+    return parts.isEmpty() || parts.size() >= parts.get(0).getChunkCount();
   }
 
   private List<Long> arrival() {

@@ -23,9 +23,8 @@ final class Backbones {
       side = i == 0 ? side : (side + 1) / 2;
     }
     // A global depthwise convolution (as MobileFaceNet's) rather than average pooling: it weighs
-    // each position of
-    // the final map, so the embedding keeps where on the face a feature is (pooling would keep only
-    // what).
+    // each position of the final map, so the embedding keeps where on the face a feature is
+    // (pooling would keep only what).
     return net.add(
             new SequentialBlock()
                 .add(
