@@ -34,15 +34,7 @@ final class ClusterCommand {
           "a cluster already runs from " + layout.root() + ": f2c cluster down first");
     }
     LocalCluster cluster = LocalCluster.start(layout, LocalCluster.Settings.defaults());
-    Topics.ensure(
-        cluster.bootstrapServers(),
-        List.of(
-            Topics.images(
-                config.get(F2cOptions.IMAGES_TOPIC),
-                config.get(F2cOptions.IMAGES_PARTITIONS),
-                config.get(F2cOptions.MAX_IMAGE_BYTES)),
-            new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1),
-            new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1)));
+    Topics.ensure(cluster.bootstrapServers(), F2cJob.topics(config));
     out.println("Kafka: " + cluster.bootstrapServers());
     out.println("Flink dashboard: http://127.0.0.1:" + cluster.restPort() + "/");
     out.println("processes: " + cluster.running() + " (logs in " + layout.logs() + ")");

@@ -73,15 +73,7 @@ final class DemoCommand {
       if (config.get(F2cOptions.DASHBOARD_PORT) == 0) {
         config = config.with(F2cOptions.DASHBOARD_PORT, LoopbackPorts.free());
       }
-      Topics.ensure(
-          bootstrap,
-          List.of(
-              Topics.images(
-                  config.get(F2cOptions.IMAGES_TOPIC),
-                  config.get(F2cOptions.IMAGES_PARTITIONS),
-                  config.get(F2cOptions.MAX_IMAGE_BYTES)),
-              new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
-              new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
+      Topics.ensure(bootstrap, F2cJob.topics(config));
       out.println("Kafka: " + bootstrap);
 
       StreamExecutionEnvironment env = FlinkSettings.localEnvironment(config);

@@ -4,6 +4,7 @@ import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
+import io.f2c.job.F2cJob;
 import io.f2c.kafka.Topics;
 import io.f2c.synthetic.SyntheticFaces;
 import java.io.PrintStream;
@@ -18,13 +19,7 @@ final class ProduceCommand {
     FaceSource source = faceSource(config, false);
     String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
     String topic = config.get(F2cOptions.IMAGES_TOPIC);
-    Topics.ensure(
-        bootstrap,
-        List.of(
-            Topics.images(
-                topic,
-                config.get(F2cOptions.IMAGES_PARTITIONS),
-                config.get(F2cOptions.MAX_IMAGE_BYTES))));
+    Topics.ensure(bootstrap, List.of(F2cJob.imagesTopic(config)));
     long start = System.nanoTime();
     long sent;
     long failed;

@@ -15,6 +15,7 @@ import io.f2c.ingest.FaceValidator;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.PublishedVersions;
 import io.f2c.kafka.RawRecord;
+import io.f2c.kafka.Topics;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.publishing.ModelUpdateSplitter;
 import io.f2c.publishing.PublishedModel;
@@ -24,6 +25,7 @@ import io.f2c.schema.RejectedRecord;
 import io.f2c.training.StepHook;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainingFunction;
+import java.util.List;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -161,6 +163,25 @@ public final class F2cJob {
         .uid("sink-models")
         .setParallelism(TRAINER_PARALLELISM);
     return counts;
+  }
+
+  /**
+   * The images topic as the options describe it (partitions, and messages as large as
+   * --max-image-bytes allows).
+   */
+  public static Topics.Spec imagesTopic(F2cConfig config) {
+    return Topics.images(
+        config.get(F2cOptions.IMAGES_TOPIC),
+        config.get(F2cOptions.IMAGES_PARTITIONS),
+        config.get(F2cOptions.MAX_IMAGE_BYTES));
+  }
+
+  /** The job's three topics: images, dead letters and models. */
+  public static List<Topics.Spec> topics(F2cConfig config) {
+    return List.of(
+        imagesTopic(config),
+        new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
+        new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1));
   }
 
   /** The latest version of this model on the models topic (0 without Kafka or versions). */

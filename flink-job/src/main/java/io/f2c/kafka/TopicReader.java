@@ -22,18 +22,24 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
   private final AvroCodec<T> codec;
 
   public TopicReader(String bootstrapServers, String topic, AvroCodec<T> codec) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = readCommitted(bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "f2c-reader-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    this.consumer = new KafkaConsumer<>(props);
+    this.codec = codec;
+    consumer.subscribe(List.of(topic));
+  }
+
+  /** A byte-array consumer that sees committed records only and commits no offsets. */
+  public static Properties readCommitted(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    this.consumer = new KafkaConsumer<>(props);
-    this.codec = codec;
-    consumer.subscribe(List.of(topic));
+    return props;
   }
 
   /** Polls once and decodes what arrived. */

@@ -126,12 +126,7 @@ public final class PipelineBenchmark {
   /** Fills a topic with {@code count} synthetic face images (sent before any timing starts). */
   public void fill(String topic, int count) throws InterruptedException {
     Topics.ensure(
-        bootstrap,
-        List.of(
-            Topics.images(
-                topic,
-                config.get(F2cOptions.IMAGES_PARTITIONS),
-                config.get(F2cOptions.MAX_IMAGE_BYTES))));
+        bootstrap, List.of(F2cJob.imagesTopic(config.with(F2cOptions.IMAGES_TOPIC, topic))));
     try (FaceImageProducer producer =
         new FaceImageProducer(bootstrap, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
       producer.run(

@@ -74,12 +74,7 @@ public final class JobSubmitter {
       request.addProperty("savepointPath", savepoint);
       request.addProperty("allowNonRestoredState", false);
     }
-    JsonObject answer =
-        send(
-            HttpRequest.newBuilder(uri("/jars/" + jarId + "/run"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString())));
-    return answer.get("jobid").getAsString();
+    return postJson("/jars/" + jarId + "/run", request).get("jobid").getAsString();
   }
 
   /** Stops the job with a savepoint into {@code directory}; returns the savepoint's path. */
@@ -88,12 +83,8 @@ public final class JobSubmitter {
     JsonObject request = new JsonObject();
     request.addProperty("targetDirectory", directory.toUri().toString());
     request.addProperty("drain", false);
-    JsonObject trigger =
-        send(
-            HttpRequest.newBuilder(uri("/jobs/" + jobId + "/stop"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString())));
-    String triggerId = trigger.get("request-id").getAsString();
+    String triggerId =
+        postJson("/jobs/" + jobId + "/stop", request).get("request-id").getAsString();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       JsonObject status =
@@ -192,6 +183,14 @@ public final class JobSubmitter {
     if (response.statusCode() >= 300) {
       throw new IOException("cancel of " + jobId + ": Flink answered " + response.statusCode());
     }
+  }
+
+  private JsonObject postJson(String path, JsonObject request)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(request.toString())));
   }
 
   private URI uri(String path) {

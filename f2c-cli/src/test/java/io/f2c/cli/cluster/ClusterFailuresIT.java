@@ -80,15 +80,6 @@ class ClusterFailuresIT {
     throw last;
   }
 
-  private static void awaitVersion(ClusterRun run, long version, Duration timeout)
-      throws InterruptedException {
-    Await.until(
-        "model version " + version + " on " + run.models(),
-        timeout,
-        () -> run.versions.maxVersion() >= version,
-        () -> " (versions " + run.versions.versions() + ")");
-  }
-
   /** The trainer's state reports ("restored ..." / "closed ...") of a job, parsed. */
   private static List<String[]> reports(String job) {
     List<String[]> reports = new ArrayList<>();
@@ -107,8 +98,7 @@ class ClusterFailuresIT {
   @Order(1)
   void killingTheTaskManagerOfTheTrainerMovesTheJobToTheOther() throws Exception {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "tmkill")) {
-      String job = run.submit(run.jobArgs(), null);
-      awaitVersion(run, 2, Duration.ofSeconds(120));
+      String job = run.startTraining();
       List<String> before = flink.taskManagersOf(job, trainerVertex(job));
       assertEquals(1, before.size(), before.toString());
       long versionBefore = run.versions.maxVersion();
@@ -138,7 +128,7 @@ class ClusterFailuresIT {
                 && !flink.taskManagersOf(job, trainerVertex(job)).contains(before.get(0)));
     double secondsToRunning = (System.nanoTime() - killedAt) / 1e9;
     assertNotEquals(before, flink.taskManagersOf(job, trainerVertex(job)));
-    awaitVersion(run, versionBefore + 2, Duration.ofSeconds(120));
+    run.awaitVersion(versionBefore + 2, Duration.ofSeconds(120));
     run.versions.assertExactlyOnce();
     run.assertInputAccountedFor(job);
     System.out.printf(
@@ -155,8 +145,7 @@ class ClusterFailuresIT {
   @Order(2)
   void killingTheBrokerAndStartingItAgainOnItsDataLosesNothing() throws Exception {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "brokerkill")) {
-      String job = run.submit(run.jobArgs(), null);
-      awaitVersion(run, 2, Duration.ofSeconds(120));
+      String job = run.startTraining();
       long versionBefore = run.versions.maxVersion();
       long killedAt = System.nanoTime();
       cluster.kill("kafka");
@@ -181,7 +170,7 @@ class ClusterFailuresIT {
           "RUNNING again",
           Duration.ofSeconds(120),
           () -> flink.state(job).orElse("").equals("RUNNING"));
-      awaitVersion(run, versionBefore + 2, Duration.ofSeconds(180));
+      run.awaitVersion(versionBefore + 2, Duration.ofSeconds(180));
       double seconds = (System.nanoTime() - killedAt) / 1e9;
       run.versions.assertExactlyOnce();
       run.assertInputAccountedFor(job);
@@ -202,8 +191,7 @@ class ClusterFailuresIT {
   @Order(3)
   void aSavepointResumesTheSameStateAndRefusesAStructuralChange() throws Exception {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "savepoint")) {
-      String job = run.submit(run.jobArgs(), null);
-      awaitVersion(run, 2, Duration.ofSeconds(120));
+      String job = run.startTraining();
       String savepoint = stopWithSavepoint(job);
       Await.until(
           "the job FINISHED",
@@ -223,7 +211,7 @@ class ClusterFailuresIT {
       assertEquals("restored", restored[0]);
       assertEquals(
           List.of(closed[1], closed[2], closed[3]), List.of(restored[1], restored[2], restored[3]));
-      awaitVersion(run, Long.parseLong(closed[2]) + 1, Duration.ofSeconds(120));
+      run.awaitVersion(Long.parseLong(closed[2]) + 1, Duration.ofSeconds(120));
       flink.cancel(resumed);
 
       // The same savepoint, two upstream subtasks and other non-structural options: it works.
@@ -245,7 +233,7 @@ class ClusterFailuresIT {
           "the trainer restored", Duration.ofSeconds(60), () -> !reports(rescaled).isEmpty());
       assertEquals(closed[3], reports(rescaled).get(0)[3], "the same state at parallelism 2");
       long before = run.versions.maxVersion();
-      awaitVersion(run, before + 1, Duration.ofSeconds(120));
+      run.awaitVersion(before + 1, Duration.ofSeconds(120));
       flink.cancel(rescaled);
 
       // A structural change is refused once, naming the option; no restart loop.
@@ -272,8 +260,7 @@ class ClusterFailuresIT {
   @Order(4)
   void aJobWithoutStateContinuesTheVersionsAndARunningSubscriberFollows() throws Exception {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "stateless")) {
-      String first = run.submit(run.jobArgs(), null);
-      awaitVersion(run, 2, Duration.ofSeconds(120));
+      String first = run.startTraining();
       List<Long> seen = new CopyOnWriteArrayList<>();
       try (ModelSubscriber subscriber =
           ModelSubscriber.start(

@@ -137,6 +137,21 @@ final class ClusterRun implements AutoCloseable {
     }
   }
 
+  /** The job with this run's topics, trained until it published two versions. */
+  String startTraining() throws Exception {
+    String job = submit(jobArgs(), null);
+    awaitVersion(2, Duration.ofSeconds(120));
+    return job;
+  }
+
+  void awaitVersion(long version, Duration timeout) throws InterruptedException {
+    Await.until(
+        "model version " + version + " on " + models(),
+        timeout,
+        () -> versions.maxVersion() >= version,
+        () -> " (versions " + versions.versions() + ")");
+  }
+
   /** Submits the job and waits until it runs; it is cancelled when this run closes. */
   String submit(List<String> args, String savepoint) throws Exception {
     String job = flink.run(jar, F2cJob.class.getName(), args, null, savepoint);
