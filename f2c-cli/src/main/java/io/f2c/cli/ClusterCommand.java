@@ -10,7 +10,6 @@ import io.f2c.config.Option;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.Topics;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ final class ClusterCommand {
 
   static int up(F2cConfig config, PrintStream out) throws Exception {
     ClusterLayout layout = layout(config);
-    if (Files.isDirectory(layout.pids()) && Files.list(layout.pids()).findAny().isPresent()) {
+    if (LocalCluster.started(layout)) {
       throw new IllegalArgumentException(
           "a cluster already runs from " + layout.root() + ": f2c cluster down first");
     }

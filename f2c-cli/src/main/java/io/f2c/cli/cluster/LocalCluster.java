@@ -264,6 +264,18 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Whether a cluster started from this layout left process ids that {@link #stop} has not removed.
+   */
+  public static boolean started(ClusterLayout layout) throws IOException {
+    if (!Files.isDirectory(layout.pids())) {
+      return false;
+    }
+    try (var files = Files.list(layout.pids())) {
+      return files.findAny().isPresent();
+    }
+  }
+
+  /**
    * Stops the processes of a cluster started by another JVM ({@code f2c cluster up}), by the
    * process ids it left in its layout; returns their names.
    */
