@@ -94,7 +94,7 @@ final class DcpHead implements ClassificationHead {
     rowsUsed = in.readInt();
     useClock = in.readLong();
     if (features) {
-      pool.features().set(TrainerSnapshot.readFloats(in));
+      InPlace.copy(pool.features(), TrainerSnapshot.readFloats(in));
       int capacity = in.readInt();
       List<PoolRow> rows = new ArrayList<>(capacity);
       for (int row = 0; row < capacity; row++) {

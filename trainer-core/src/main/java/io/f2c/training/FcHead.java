@@ -91,7 +91,7 @@ public final class FcHead implements ClassificationHead {
 
   @Override
   public void readState(DataInputStream in, boolean features) throws IOException {
-    weights.set(TrainerSnapshot.readFloats(in));
+    InPlace.copy(weights, TrainerSnapshot.readFloats(in));
     classOf.clear();
     identities.clear();
     int n = in.readInt();

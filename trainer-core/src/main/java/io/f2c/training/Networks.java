@@ -33,7 +33,7 @@ final class Networks {
       List<NDArray> p = arrays(probe, false);
       List<NDArray> g = arrays(gallery, false);
       for (int i = 0; i < p.size(); i++) {
-        g.get(i).set(p.get(i).toFloatArray());
+        InPlace.copy(g.get(i), p.get(i).toFloatArray());
       }
     } else {
       gallery = null;

@@ -142,7 +142,7 @@ public final class TrainerSnapshot {
         throw new IOException(
             "array of " + array.getShape() + " cannot take " + values.length + " values");
       }
-      array.set(values);
+      InPlace.copy(array, values);
     }
   }
 

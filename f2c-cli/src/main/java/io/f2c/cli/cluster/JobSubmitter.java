@@ -103,7 +103,10 @@ public final class JobSubmitter {
 
   /** The job's state (RUNNING, RESTARTING, FAILED, FINISHED, ...), or empty when unknown. */
   public Optional<String> state(String jobId) {
-    return LocalRest.object(restPort, "/jobs/" + jobId).map(job -> job.get("state").getAsString());
+    // An answer without the field (an {"errors": [...]} while the JobManager is busy) is no answer.
+    return LocalRest.object(restPort, "/jobs/" + jobId)
+        .filter(job -> job.has("state"))
+        .map(job -> job.get("state").getAsString());
   }
 
   /** How often the job restarted (Flink's numRestarts metric), or -1 when unknown. */
@@ -118,6 +121,7 @@ public final class JobSubmitter {
   /** The root cause of each failure in the job's exception history, one line each, newest first. */
   public List<String> exceptions(String jobId) {
     return LocalRest.object(restPort, "/jobs/" + jobId + "/exceptions")
+        .filter(body -> body.has("exceptionHistory"))
         .map(body -> body.getAsJsonObject("exceptionHistory").getAsJsonArray("entries"))
         .map(
             entries ->
@@ -163,6 +167,7 @@ public final class JobSubmitter {
   /** The resource ids of the TaskManagers that run vertex {@code vertexId} of the job. */
   public List<String> taskManagersOf(String jobId, String vertexId) {
     return LocalRest.object(restPort, "/jobs/" + jobId + "/vertices/" + vertexId + "/taskmanagers")
+        .filter(body -> body.has("taskmanagers"))
         .map(
             body ->
                 body.getAsJsonArray("taskmanagers").asList().stream()

@@ -156,6 +156,7 @@ public final class LocalCluster implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       int registered =
           LocalRest.object(restPort(), "/taskmanagers")
+              .filter(body -> body.has("taskmanagers"))
               .map(body -> body.getAsJsonArray("taskmanagers").size())
               .orElse(0);
       if (registered >= count) {

@@ -56,7 +56,8 @@ public final class LocalRest {
 
   /** The id of the running job called {@code name}, from /jobs/overview. */
   public static Optional<String> runningJob(int port, String name) {
-    return object(port, "/jobs/overview").stream()
+    // While the dispatcher starts, the REST server answers with {"errors": [...]}: no job yet.
+    return object(port, "/jobs/overview").filter(overview -> overview.has("jobs")).stream()
         .flatMap(overview -> overview.getAsJsonArray("jobs").asList().stream())
         .map(JsonElement::getAsJsonObject)
         .filter(job -> name.equals(job.get("name").getAsString()))
