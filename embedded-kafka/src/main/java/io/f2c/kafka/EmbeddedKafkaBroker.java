@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -52,6 +53,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(
       Path dataDir, int brokerPort, int controllerPort, boolean deleteOnClose) throws IOException {
+    return start(dataDir, brokerPort, controllerPort, deleteOnClose, "PLAINTEXT", Map.of());
+  }
+
+  /**
+   * The same with a client listener of another security protocol (SASL_SSL, SSL, ...) configured by
+   * {@code listenerSettings} (ssl.*, sasl.*, listener.name.*); the broker talks to itself over that
+   * listener too. The controller's listener stays plaintext on 127.0.0.1.
+   */
+  public static EmbeddedKafkaBroker start(
+      Path dataDir,
+      int brokerPort,
+      int controllerPort,
+      boolean deleteOnClose,
+      String protocol,
+      Map<String, String> listenerSettings)
+      throws IOException {
     Files.createDirectories(dataDir);
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
@@ -59,11 +76,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
     props.put(
         "listeners",
-        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        protocol
+            + "://"
+            + HOST
+            + ":"
+            + brokerPort
+            + ",CONTROLLER://"
+            + HOST
+            + ":"
+            + controllerPort);
+    props.put("advertised.listeners", protocol + "://" + HOST + ":" + brokerPort);
+    props.put(
+        "listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("inter.broker.listener.name", protocol);
     props.put("log.dirs", dataDir.resolve("logs").toString());
     props.put("num.partitions", "1");
     props.put("offsets.topic.replication.factor", "1");
@@ -82,6 +108,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     // controller's raft thread busy on a machine it shares with training (see docs/performance.md),
     // and they only let other brokers tell a stale controller; this one is alone.
     props.put("metadata.max.idle.interval.ms", "0");
+    props.putAll(listenerSettings);
     Path config = dataDir.resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(config)) {
       props.store(out, "f2c embedded broker");

@@ -5,10 +5,13 @@ import com.google.gson.JsonObject;
 import io.f2c.cli.bench.PipelineBenchmark;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.ToolOptions;
 import io.f2c.config.TrainerSettings;
+import io.f2c.job.F2cJob;
 import io.f2c.kafka.EmbeddedKafkaBroker;
 import io.f2c.kafka.LoopbackPorts;
 import io.f2c.kafka.Topics;
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.training.bench.HeadBenchmark;
 import io.f2c.training.bench.HeadBenchmarkReport;
 import java.io.IOException;
@@ -30,8 +33,8 @@ final class BenchCommand {
    * 100k.
    */
   static int pipeline(F2cConfig config, PrintStream out, PrintStream err) throws Exception {
-    int steps = config.get(F2cOptions.BENCH_STEPS);
-    int rounds = config.get(F2cOptions.BENCH_ROUNDS);
+    int steps = config.get(ToolOptions.BENCH_STEPS);
+    int rounds = config.get(ToolOptions.BENCH_ROUNDS);
     if (config.get(F2cOptions.PUBLISH_EVERY_STEPS) > steps) {
       // The job is timed between two of its model versions, so at least one must fall within the
       // timed steps.
@@ -63,7 +66,8 @@ final class BenchCommand {
           config.isSet(F2cOptions.CHECKPOINT_INTERVAL_MS)
               ? config.get(F2cOptions.CHECKPOINT_INTERVAL_MS)
               : 2_000L;
-      PipelineBenchmark bench = new PipelineBenchmark(c, bootstrap, steps);
+      KafkaClientConfig kafka = F2cJob.kafka(c);
+      PipelineBenchmark bench = new PipelineBenchmark(c, kafka, steps);
       // Enough input for every run to keep training through its measurement (each run reads the
       // topic anew), with room for the warm-up steps and those a fast configuration takes while the
       // job starts.
@@ -85,7 +89,7 @@ final class BenchCommand {
           tuningFlags());
       err.printf("filling %s with %d images ...%n", topic, images);
       bench.fill(topic, images);
-      Topics.ensure(bootstrap, List.of(new Topics.Spec(topic + "-dlq", 1)));
+      Topics.ensure(kafka, List.of(new Topics.Spec(topic + "-dlq", 1)));
       err.println("ingest only ...");
       double ingest = bench.ingestImagesPerSecond(topic, images);
       // Bare loop and job alternate, --rounds times each, and the best of each is compared:
@@ -126,7 +130,7 @@ final class BenchCommand {
                 HeadBenchmark.median(cps.stream().mapToDouble(x -> x[1]).toArray()) / 1024.0,
                 HeadBenchmark.median(cps.stream().mapToDouble(x -> x[3]).toArray()) / 1024.0));
       }
-      if (!config.get(F2cOptions.JSON)) {
+      if (!config.get(ToolOptions.JSON)) {
         out.printf(
             Locale.ROOT,
             "training images/s: job %.1f, bare loop %.1f (best runs), ratio %.2f%n",
@@ -200,24 +204,24 @@ final class BenchCommand {
 
   static int head(F2cConfig config, PrintStream out, PrintStream err) throws IOException {
     List<Long> ids =
-        Arrays.stream(config.get(F2cOptions.BENCH_IDS).split(",")).map(Long::parseLong).toList();
-    List<String> pools = List.of(config.get(F2cOptions.BENCH_POOL).split(","));
+        Arrays.stream(config.get(ToolOptions.BENCH_IDS).split(",")).map(Long::parseLong).toList();
+    List<String> pools = List.of(config.get(ToolOptions.BENCH_POOL).split(","));
     HeadBenchmark bench =
         new HeadBenchmark(
             TrainerSettings.from(config),
             config.get(F2cOptions.BATCH),
-            config.get(F2cOptions.BENCH_STEPS));
+            config.get(ToolOptions.BENCH_STEPS));
     err.printf(
         "bench head: D=%d, batch %d per step, %d timed DCP steps per point (median), torch threads %s%n",
         config.get(F2cOptions.EMBEDDING_DIM),
         config.get(F2cOptions.BATCH),
-        config.get(F2cOptions.BENCH_STEPS),
+        config.get(ToolOptions.BENCH_STEPS),
         System.getProperty("ai.djl.pytorch.num_threads", "2"));
     List<HeadBenchmark.Point> points = bench.run(ids, pools, err);
-    if (!config.get(F2cOptions.JSON)) {
+    if (!config.get(ToolOptions.JSON)) {
       HeadBenchmarkReport.printTable(points, out);
-      HeadBenchmarkReport.plot(points, config.get(F2cOptions.PLOT));
-      out.println("plot: " + config.get(F2cOptions.PLOT).toAbsolutePath());
+      HeadBenchmarkReport.plot(points, config.get(ToolOptions.PLOT));
+      out.println("plot: " + config.get(ToolOptions.PLOT).toAbsolutePath());
     }
     points.forEach(p -> out.println(p.json()));
     return 0;

@@ -7,6 +7,7 @@ import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
 import io.f2c.config.JobOptions;
 import io.f2c.config.Option;
+import io.f2c.config.ToolOptions;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.Topics;
 import java.io.PrintStream;
@@ -23,7 +24,7 @@ final class ClusterCommand {
 
   private static ClusterLayout layout(F2cConfig config) {
     return new ClusterLayout(
-        config.get(F2cOptions.CLUSTER_DIR).toAbsolutePath(), Path.of("").toAbsolutePath());
+        config.get(ToolOptions.CLUSTER_DIR).toAbsolutePath(), Path.of("").toAbsolutePath());
   }
 
   static int up(F2cConfig config, PrintStream out) throws Exception {
@@ -60,13 +61,18 @@ final class ClusterCommand {
                 ? config.get(F2cOptions.BOOTSTRAP_SERVERS)
                 : "127.0.0.1:" + ports.kafkaPort();
         args.addAll(List.of(option.flag(), bootstrap));
+      } else if (option.equals(F2cOptions.KAFKA_CONFIG) && config.isSet(option)) {
+        // The job's main runs in the JobManager's working directory.
+        args.addAll(
+            List.of(
+                option.flag(), config.get(F2cOptions.KAFKA_CONFIG).toAbsolutePath().toString()));
       } else if (config.isSet(option) && !option.isSwitch()) {
         args.addAll(List.of(option.flag(), String.valueOf(config.get(option))));
       }
     }
     JobSubmitter flink = new JobSubmitter(ports.restPort());
     String jar = flink.upload(layout.jobJar());
-    String savepoint = config.get(F2cOptions.FROM_SAVEPOINT);
+    String savepoint = config.get(ToolOptions.FROM_SAVEPOINT);
     String job =
         flink.run(jar, F2cJob.class.getName(), args, null, savepoint.isEmpty() ? null : savepoint);
     out.println(

@@ -1,10 +1,6 @@
 package io.f2c.cli;
 
 import static io.f2c.config.F2cOptions.BATCH;
-import static io.f2c.config.F2cOptions.BENCH_IDS;
-import static io.f2c.config.F2cOptions.BENCH_POOL;
-import static io.f2c.config.F2cOptions.BENCH_ROUNDS;
-import static io.f2c.config.F2cOptions.BENCH_STEPS;
 import static io.f2c.config.F2cOptions.BOOTSTRAP_SERVERS;
 import static io.f2c.config.F2cOptions.CHANNELS;
 import static io.f2c.config.F2cOptions.CROP_FRACTION;
@@ -15,18 +11,23 @@ import static io.f2c.config.F2cOptions.IMAGES_DIR;
 import static io.f2c.config.F2cOptions.IMAGES_PARTITIONS;
 import static io.f2c.config.F2cOptions.IMAGES_TOPIC;
 import static io.f2c.config.F2cOptions.INPUT_SIZE;
-import static io.f2c.config.F2cOptions.JSON;
 import static io.f2c.config.F2cOptions.MODELS_TOPIC;
-import static io.f2c.config.F2cOptions.PLOT;
 import static io.f2c.config.F2cOptions.PROGRESS_INTERVAL_MS;
 import static io.f2c.config.F2cOptions.RATE;
 import static io.f2c.config.F2cOptions.SECONDS;
 import static io.f2c.config.F2cOptions.SEED;
 import static io.f2c.config.F2cOptions.SYNTHETIC_IDENTITIES;
 import static io.f2c.config.F2cOptions.SYNTHETIC_IMAGES;
+import static io.f2c.config.ToolOptions.BENCH_IDS;
+import static io.f2c.config.ToolOptions.BENCH_POOL;
+import static io.f2c.config.ToolOptions.BENCH_ROUNDS;
+import static io.f2c.config.ToolOptions.BENCH_STEPS;
+import static io.f2c.config.ToolOptions.JSON;
+import static io.f2c.config.ToolOptions.PLOT;
 
 import io.f2c.config.F2cOptions;
 import io.f2c.config.JobOptions;
+import io.f2c.config.ToolOptions;
 import java.util.List;
 
 /** The launcher's subcommands and the options each accepts. */
@@ -45,17 +46,19 @@ public final class Commands {
           JobOptions.with(
               List.of(
                   BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
                   SECONDS,
                   IMAGES_DIR,
-                  F2cOptions.PAIRS,
-                  F2cOptions.FOLDS,
+                  ToolOptions.PAIRS,
+                  ToolOptions.FOLDS,
                   F2cOptions.UNTIL_STEP,
-                  F2cOptions.SAVE_DIR,
+                  ToolOptions.SAVE_DIR,
                   RATE,
                   SYNTHETIC_IDENTITIES,
                   SYNTHETIC_IMAGES,
                   SEED,
                   DASHBOARD_PORT,
+                  F2cOptions.METRICS_PORT,
                   PROGRESS_INTERVAL_MS,
                   JSON),
               JobOptions.TRAINING));
@@ -68,6 +71,7 @@ public final class Commands {
               + "once. Without --images it sends synthetic identities.",
           List.of(
               BOOTSTRAP_SERVERS,
+              F2cOptions.KAFKA_CONFIG,
               IMAGES_DIR,
               IMAGES_TOPIC,
               IMAGES_PARTITIONS,
@@ -84,7 +88,14 @@ public final class Commands {
           "Runs the job against an external Kafka in a local Flink cluster with the dashboard (the same "
               + "main class runs\n"
               + "under 'flink run' on a cluster).",
-          JobOptions.with(List.of(BOOTSTRAP_SERVERS, DASHBOARD_PORT, SEED), JobOptions.TRAINING));
+          JobOptions.with(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  DASHBOARD_PORT,
+                  F2cOptions.METRICS_PORT,
+                  SEED),
+              JobOptions.TRAINING));
 
   public static final Command BENCH_HEAD =
       new Command(
@@ -117,7 +128,13 @@ public final class Commands {
               + "trainer and batches, ingest-only throughput (Kafka -> decoded batches), and checkpoint duration and\n"
               + "incremental size at pool sizes 1k, 10k and 100k. Embedded broker unless --bootstrap-servers.",
           JobOptions.with(
-              List.of(BOOTSTRAP_SERVERS, BENCH_STEPS, BENCH_ROUNDS, JSON, SEED),
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  BENCH_STEPS,
+                  BENCH_ROUNDS,
+                  JSON,
+                  SEED),
               JobOptions.TRAINING));
 
   public static final Command EVAL =
@@ -131,17 +148,18 @@ public final class Commands {
               + "identification on one folder per identity (first half of each identity's images is the gallery).\n"
               + "Images are preprocessed exactly as in training. The last line is JSON.",
           List.of(
-              F2cOptions.MODEL_FILE,
+              ToolOptions.MODEL_FILE,
               BOOTSTRAP_SERVERS,
+              F2cOptions.KAFKA_CONFIG,
               MODELS_TOPIC,
               F2cOptions.MODEL_NAME,
-              F2cOptions.RAW_PIXELS,
-              F2cOptions.PAIRS,
+              ToolOptions.RAW_PIXELS,
+              ToolOptions.PAIRS,
               IMAGES_DIR,
-              F2cOptions.FOLDS,
-              F2cOptions.IDENTIFY_DIR,
-              F2cOptions.ROC_PLOT,
-              F2cOptions.LABEL,
+              ToolOptions.FOLDS,
+              ToolOptions.IDENTIFY_DIR,
+              ToolOptions.ROC_PLOT,
+              ToolOptions.LABEL,
               INPUT_SIZE,
               CHANNELS,
               CROP_FRACTION,
@@ -158,9 +176,10 @@ public final class Commands {
               + "to DIR/<model>-v<version>.f2cm for f2c eval --model. Runs until Ctrl-C or --seconds.",
           List.of(
               BOOTSTRAP_SERVERS,
+              F2cOptions.KAFKA_CONFIG,
               MODELS_TOPIC,
               F2cOptions.MODEL_NAME,
-              F2cOptions.SAVE_DIR,
+              ToolOptions.SAVE_DIR,
               SECONDS,
               HELP));
 
@@ -173,7 +192,7 @@ public final class Commands {
               + "what a real cluster's lib/ holds (Flink, DJL, libtorch); creates the topics. They run until\n"
               + "f2c cluster down.",
           List.of(
-              F2cOptions.CLUSTER_DIR,
+              ToolOptions.CLUSTER_DIR,
               IMAGES_TOPIC,
               IMAGES_PARTITIONS,
               F2cOptions.MAX_IMAGE_BYTES,
@@ -186,7 +205,7 @@ public final class Commands {
           "cluster down",
           "[--cluster-dir DIR]",
           "Stops the processes of the local cluster (its data, checkpoints and savepoints stay).",
-          List.of(F2cOptions.CLUSTER_DIR, HELP));
+          List.of(ToolOptions.CLUSTER_DIR, HELP));
 
   public static final Command CLUSTER_SUBMIT =
       new Command(
@@ -195,7 +214,12 @@ public final class Commands {
           "Submits the shaded job jar to the local cluster through Flink's REST API, as flink run does, with\n"
               + "the job's options (Kafka: the cluster's broker unless --bootstrap-servers).",
           JobOptions.with(
-              List.of(F2cOptions.CLUSTER_DIR, F2cOptions.FROM_SAVEPOINT, BOOTSTRAP_SERVERS, SEED),
+              List.of(
+                  ToolOptions.CLUSTER_DIR,
+                  ToolOptions.FROM_SAVEPOINT,
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  SEED),
               JobOptions.TRAINING));
 
   public static final List<Command> ALL =

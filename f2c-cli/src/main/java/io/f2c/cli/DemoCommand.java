@@ -2,9 +2,11 @@ package io.f2c.cli;
 
 import com.google.gson.JsonObject;
 import io.f2c.cli.runtime.LocalJobs;
+import io.f2c.cli.runtime.LocalMetrics;
 import io.f2c.cli.runtime.LocalRest;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.ToolOptions;
 import io.f2c.eval.LfwPairs;
 import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
@@ -13,6 +15,7 @@ import io.f2c.kafka.EmbeddedKafkaBroker;
 import io.f2c.kafka.LoopbackPorts;
 import io.f2c.kafka.TopicReader;
 import io.f2c.kafka.Topics;
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.runtime.FlinkSettings;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.RejectedRecord;
@@ -73,10 +76,12 @@ final class DemoCommand {
       if (config.get(F2cOptions.DASHBOARD_PORT) == 0) {
         config = config.with(F2cOptions.DASHBOARD_PORT, LoopbackPorts.free());
       }
-      Topics.ensure(bootstrap, F2cJob.topics(config));
-      out.println("Kafka: " + bootstrap);
+      KafkaClientConfig kafka = F2cJob.kafka(config);
+      Topics.ensure(kafka, F2cJob.topics(config));
+      out.println("Kafka: " + kafka);
 
-      StreamExecutionEnvironment env = FlinkSettings.localEnvironment(config);
+      StreamExecutionEnvironment env =
+          FlinkSettings.localEnvironment(config, LocalMetrics.reporter(config));
       F2cJob.build(env, F2cJob.kafkaSource(config), F2cJob.kafkaSinks(config, progress), config);
       job = env.executeAsync(F2cJob.JOB_NAME);
       out.println(
@@ -98,22 +103,20 @@ final class DemoCommand {
       if (withProducer) {
         producer =
             new FaceImageProducer(
-                bootstrap,
-                config.get(F2cOptions.IMAGES_TOPIC),
-                config.get(F2cOptions.MAX_IMAGE_BYTES));
+                kafka, config.get(F2cOptions.IMAGES_TOPIC), config.get(F2cOptions.MAX_IMAGE_BYTES));
         producerThread = startProducer(producer, heldOutNames);
       }
-      watcher = new DeadLetterWatcher(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC));
+      watcher = new DeadLetterWatcher(kafka, config.get(F2cOptions.DEAD_LETTER_TOPIC));
       watcher.start();
       if (!heldOutNames.isEmpty()) {
         out.println("held out of training: " + heldOutNames.size() + " identities");
       }
       models =
           new ModelWatcher(
-              bootstrap,
+              kafka,
               config.get(F2cOptions.MODELS_TOPIC),
               heldOut,
-              config.get(F2cOptions.SAVE_DIR),
+              config.get(ToolOptions.SAVE_DIR),
               out);
       return reportUntilStopped(job, stop, progress.board(), producer, watcher, models);
     } finally {
@@ -145,7 +148,7 @@ final class DemoCommand {
 
   /** With --pairs: the identities of its --folds, which training must not see. */
   private Set<String> pairsHeldOut() throws IOException {
-    var pairsFile = config.get(F2cOptions.PAIRS);
+    var pairsFile = config.get(ToolOptions.PAIRS);
     if (pairsFile == null) {
       return Set.of();
     }
@@ -154,7 +157,7 @@ final class DemoCommand {
           "--pairs holds out identities of --images DIR: give --images too");
     }
     var pairs = LfwPairs.read(pairsFile);
-    return pairs.identitiesOf(pairs.selectFolds(config.get(F2cOptions.FOLDS)));
+    return pairs.identitiesOf(pairs.selectFolds(config.get(ToolOptions.FOLDS)));
   }
 
   private Thread startProducer(FaceImageProducer producer, Set<String> heldOut) {
@@ -237,7 +240,7 @@ final class DemoCommand {
         out.printf(
             "demo finished after %.0f s: %d images processed, %d identities, %d rejected%n",
             (System.nanoTime() - start) / 1e9, images, board.identities.get(), watcher.rejected());
-        if (config.get(F2cOptions.JSON)) {
+        if (config.get(ToolOptions.JSON)) {
           out.println(summary(job, models));
         }
         return 0;
@@ -284,8 +287,8 @@ final class DemoCommand {
     private final Thread thread;
     private volatile boolean running = true;
 
-    DeadLetterWatcher(String bootstrap, String topic) {
-      reader = new TopicReader<>(bootstrap, topic, AvroCodec.rejectedRecord());
+    DeadLetterWatcher(KafkaClientConfig kafka, String topic) {
+      reader = new TopicReader<>(kafka, topic, AvroCodec.rejectedRecord());
       thread =
           new Thread(
               () -> {

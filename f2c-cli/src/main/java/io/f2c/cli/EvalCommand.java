@@ -3,11 +3,13 @@ package io.f2c.cli;
 import com.google.gson.JsonObject;
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.ToolOptions;
 import io.f2c.config.TrainerSettings;
 import io.f2c.eval.ImageEmbeddings;
 import io.f2c.eval.LfwPairs;
 import io.f2c.eval.PairVerification;
 import io.f2c.eval.RocPlot;
+import io.f2c.job.F2cJob;
 import io.f2c.model.Embedder;
 import io.f2c.model.FaceEmbedding;
 import io.f2c.model.Verification;
@@ -56,8 +58,8 @@ final class EvalCommand {
       int probes) {}
 
   int run() throws IOException, InterruptedException {
-    Path pairsFile = config.get(F2cOptions.PAIRS);
-    Path identify = config.get(F2cOptions.IDENTIFY_DIR);
+    Path pairsFile = config.get(ToolOptions.PAIRS);
+    Path identify = config.get(ToolOptions.IDENTIFY_DIR);
     if (pairsFile == null && identify == null) {
       throw new F2cConfig.UsageException(
           "nothing to evaluate: give --pairs FILE --images DIR and/or --identify DIR");
@@ -86,15 +88,15 @@ final class EvalCommand {
       if (result.roc() != null) {
         curves.put(result.label(), result.roc());
       }
-      if (!config.get(F2cOptions.JSON)) {
+      if (!config.get(ToolOptions.JSON)) {
         printTable(result);
       }
     }
     if (!curves.isEmpty()) {
-      RocPlot.write(curves, config.get(F2cOptions.ROC_PLOT));
-      if (!config.get(F2cOptions.JSON)) {
+      RocPlot.write(curves, config.get(ToolOptions.ROC_PLOT));
+      if (!config.get(ToolOptions.JSON)) {
         out.println(
-            "ROC curve" + (curves.size() > 1 ? "s: " : ": ") + config.get(F2cOptions.ROC_PLOT));
+            "ROC curve" + (curves.size() > 1 ? "s: " : ": ") + config.get(ToolOptions.ROC_PLOT));
       }
     }
     results.forEach(r -> out.println(json(r)));
@@ -106,12 +108,12 @@ final class EvalCommand {
 
   private List<Candidate> candidates() throws IOException, InterruptedException {
     List<String> labels =
-        config.get(F2cOptions.LABEL).isEmpty()
+        config.get(ToolOptions.LABEL).isEmpty()
             ? List.of()
-            : List.of(config.get(F2cOptions.LABEL).split(","));
+            : List.of(config.get(ToolOptions.LABEL).split(","));
     List<Candidate> candidates = new ArrayList<>();
-    if (!config.get(F2cOptions.MODEL_FILE).isEmpty()) {
-      for (String name : config.get(F2cOptions.MODEL_FILE).split(",")) {
+    if (!config.get(ToolOptions.MODEL_FILE).isEmpty()) {
+      for (String name : config.get(ToolOptions.MODEL_FILE).split(",")) {
         Path file = Path.of(name.trim());
         if (!Files.isRegularFile(file)) {
           throw new IllegalArgumentException(
@@ -140,7 +142,7 @@ final class EvalCommand {
                   + config.get(F2cOptions.BOOTSTRAP_SERVERS),
               latest.blob()));
     }
-    if (config.get(F2cOptions.RAW_PIXELS)) {
+    if (config.get(ToolOptions.RAW_PIXELS)) {
       candidates.add(
           new Candidate(
               "raw pixels", "raw pixels " + config.get(F2cOptions.INPUT_SIZE) + "px", null));
@@ -168,7 +170,7 @@ final class EvalCommand {
   private ModelSubscriber.ModelVersion latestOnKafka() throws InterruptedException {
     try (ModelSubscriber subscriber =
         ModelSubscriber.start(
-            config.get(F2cOptions.BOOTSTRAP_SERVERS),
+            F2cJob.kafka(config),
             config.get(F2cOptions.MODELS_TOPIC),
             config.get(F2cOptions.MODEL_NAME),
             v -> {})) {
@@ -192,9 +194,9 @@ final class EvalCommand {
     Arrays.fill(tars, Double.NaN);
     List<Integer> folds = List.of();
     int pairCount = 0;
-    if (config.get(F2cOptions.PAIRS) != null) {
-      LfwPairs pairs = LfwPairs.read(config.get(F2cOptions.PAIRS));
-      List<Integer> selected = pairs.selectFolds(config.get(F2cOptions.FOLDS));
+    if (config.get(ToolOptions.PAIRS) != null) {
+      LfwPairs pairs = LfwPairs.read(config.get(ToolOptions.PAIRS));
+      List<Integer> selected = pairs.selectFolds(config.get(ToolOptions.FOLDS));
       folds = selected;
       List<LfwPairs.Pair> chosen = pairs.pairsOf(selected);
       Path dir = config.get(F2cOptions.IMAGES_DIR);
@@ -225,8 +227,8 @@ final class EvalCommand {
     }
     double rank1 = Double.NaN;
     int probes = 0;
-    if (config.get(F2cOptions.IDENTIFY_DIR) != null) {
-      Identification id = Identification.split(config.get(F2cOptions.IDENTIFY_DIR));
+    if (config.get(ToolOptions.IDENTIFY_DIR) != null) {
+      Identification id = Identification.split(config.get(ToolOptions.IDENTIFY_DIR));
       ImageEmbeddings embeddings =
           ImageEmbeddings.of(
               Stream.concat(id.gallery().stream(), id.probes().stream()).toList(), embedding);

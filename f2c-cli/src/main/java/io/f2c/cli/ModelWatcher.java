@@ -1,5 +1,6 @@
 package io.f2c.cli;
 
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.model.Verification;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
@@ -43,11 +44,15 @@ final class ModelWatcher implements AutoCloseable {
    * file.
    */
   ModelWatcher(
-      String bootstrap, String topic, List<HeldOutImage> heldOut, Path saveDir, PrintStream out) {
+      KafkaClientConfig kafka,
+      String topic,
+      List<HeldOutImage> heldOut,
+      Path saveDir,
+      PrintStream out) {
     this.out = out;
     this.heldOut = heldOut;
     this.saveDir = saveDir;
-    this.subscriber = ModelSubscriber.start(bootstrap, topic, null, this::evaluate);
+    this.subscriber = ModelSubscriber.start(kafka, topic, null, this::evaluate);
   }
 
   ModelSubscriber.ModelVersion latest() {

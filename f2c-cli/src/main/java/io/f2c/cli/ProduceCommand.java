@@ -6,6 +6,7 @@ import io.f2c.ingest.FaceImageProducer;
 import io.f2c.ingest.FaceSource;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.Topics;
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.synthetic.SyntheticFaces;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,15 +18,15 @@ final class ProduceCommand {
 
   static int run(F2cConfig config, PrintStream out, PrintStream err) throws InterruptedException {
     FaceSource source = faceSource(config, false);
-    String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
+    KafkaClientConfig kafka = F2cJob.kafka(config);
     String topic = config.get(F2cOptions.IMAGES_TOPIC);
-    Topics.ensure(bootstrap, List.of(F2cJob.imagesTopic(config)));
+    Topics.ensure(kafka, List.of(F2cJob.imagesTopic(config)));
     long start = System.nanoTime();
     long sent;
     long failed;
     List<FaceImageProducer.Failure> failures;
     try (FaceImageProducer producer =
-        new FaceImageProducer(bootstrap, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
+        new FaceImageProducer(kafka, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
       producer.run(source, config.get(F2cOptions.RATE), 0);
       sent = producer.sent();
       failed = producer.failed();
@@ -37,7 +38,7 @@ final class ProduceCommand {
         "sent %d images to %s on %s in %.1f s (%.0f images/s)%s%n",
         sent,
         topic,
-        bootstrap,
+        kafka.bootstrapServers(),
         seconds,
         sent / Math.max(seconds, 1e-9),
         failed == 0 ? "" : "; " + failed + " not sent (listed above)");

@@ -2,6 +2,8 @@ package io.f2c.cli;
 
 import io.f2c.config.F2cConfig;
 import io.f2c.config.F2cOptions;
+import io.f2c.config.ToolOptions;
+import io.f2c.job.F2cJob;
 import io.f2c.subscribing.ModelFiles;
 import io.f2c.subscribing.ModelSubscriber;
 import java.io.IOException;
@@ -20,7 +22,7 @@ final class SubscribeCommand {
   private SubscribeCommand() {}
 
   static int run(F2cConfig config, PrintStream out) throws InterruptedException {
-    Path saveDir = config.get(F2cOptions.SAVE_DIR);
+    Path saveDir = config.get(ToolOptions.SAVE_DIR);
     CountDownLatch stop = new CountDownLatch(1);
     ShutdownSignals.onInterrupt(stop::countDown);
     String topic = config.get(F2cOptions.MODELS_TOPIC);
@@ -34,7 +36,7 @@ final class SubscribeCommand {
             + "); Ctrl-C stops");
     try (ModelSubscriber subscriber =
         ModelSubscriber.start(
-            config.get(F2cOptions.BOOTSTRAP_SERVERS),
+            F2cJob.kafka(config),
             topic,
             config.get(F2cOptions.MODEL_NAME),
             version -> print(version, saveDir, out))) {

@@ -33,6 +33,14 @@ public final class F2cOptions {
           "",
           "H:P",
           "Kafka bootstrap servers; empty in the demo means: start an embedded broker on 127.0.0.1.");
+  public static final Option<Path> KAFKA_CONFIG =
+      new Option<>(
+          "kafka-config",
+          Path.of(""),
+          "FILE",
+          "Kafka client properties (Kafka's own format: security.protocol, sasl.*, ssl.*) for every client:"
+              + " the job's source and sinks, producer, subscriber, admin. Secrets are never printed.",
+          text -> Path.of(text.trim()));
   public static final Option<String> IMAGES_TOPIC =
       string(
           "images-topic",
@@ -75,6 +83,11 @@ public final class F2cOptions {
           "dashboard-port",
           8081,
           "Port of the local Flink web dashboard and REST API (bound to 127.0.0.1).");
+  public static final Option<Integer> METRICS_PORT =
+      port(
+          "metrics-port",
+          0,
+          "Port of Flink's Prometheus reporter (/metrics on 127.0.0.1 locally); 0 turns it off.");
   public static final Option<Path> CHECKPOINT_DIR =
       path(
           "checkpoint-dir",
@@ -296,127 +309,20 @@ public final class F2cOptions {
           "demo: stop once a model version of training step S or later has arrived (0: no step limit).",
           OptionParsers::parseNonNegativeLong);
 
-  // --- Subscribing and evaluation ---
-  public static final Option<Path> SAVE_DIR =
-      path(
-          "save",
-          null,
-          "Write every complete model version to DIR/<model>-v<version>.f2cm (read by eval --model).");
-  public static final Option<String> MODEL_FILE =
-      string(
-          "model",
-          "",
-          "FILE[,FILE...]",
-          "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
-  public static final Option<Path> PAIRS =
-      new Option<>(
-          "pairs",
-          null,
-          "FILE",
-          "LFW-format pairs file (header 'folds pairs-per-fold'); demo: its --folds' identities are held "
-              + "out of training.",
-          text -> Path.of(text.trim()));
-  public static final Option<String> FOLDS =
-      new Option<>(
-          "folds",
-          "all",
-          "all|F[,F...]",
-          "Which folds of --pairs to use (1-based).",
-          OptionParsers::parseFolds);
-  public static final Option<Path> IDENTIFY_DIR =
-      path(
-          "identify",
-          null,
-          "eval: rank-1 identification on DIR/<identity>/<images> (first half of each identity's images as gallery).");
-  public static final Option<Boolean> RAW_PIXELS =
-      new Option<>(
-          "raw-pixels",
-          false,
-          "",
-          "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.",
-          Boolean::parseBoolean);
-  public static final Option<Path> ROC_PLOT =
-      new Option<>(
-          "roc",
-          Path.of("f2c-work", "roc.png"),
-          "FILE",
-          "eval: where to write the ROC curve (PNG).",
-          text -> Path.of(text.trim()));
-  public static final Option<String> LABEL =
-      string(
-          "label",
-          "",
-          "TEXT[,TEXT...]",
-          "eval: names of the models (in --model order, then the raw-pixel baseline) in the table, JSON and plot.");
-
-  // --- Benchmarks ---
-  public static final Option<String> BENCH_IDS =
-      new Option<>(
-          "ids",
-          "10000,100000,1000000,10000000",
-          "N[,N...]",
-          "bench head: numbers of identities N to measure.",
-          OptionParsers::parseCountList);
-  public static final Option<String> BENCH_POOL =
-      new Option<>(
-          "pool",
-          "10000,1%",
-          "Q[,Q%...]",
-          "bench head: pool sizes Q, as a count or a percentage of N.",
-          OptionParsers::parseCountList);
-  public static final Option<Integer> BENCH_STEPS =
-      positiveInt(
-          "steps",
-          20,
-          "S",
-          "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
-              + "(at least --publish-every-steps: the job is timed between its model versions).");
-  public static final Option<Integer> BENCH_ROUNDS =
-      positiveInt(
-          "rounds",
-          3,
-          "R",
-          "bench pipeline: timed runs of the bare loop and of the job each, alternating; the best of "
-              + "each is compared.");
-  public static final Option<Boolean> JSON =
-      new Option<>(
-          "json",
-          false,
-          "",
-          "Print only the machine-readable JSON line(s).",
-          Boolean::parseBoolean);
-  public static final Option<Path> PLOT =
-      path(
-          "plot",
-          Path.of("f2c-work", "bench-head.png"),
-          "bench head: where to write the PNG plot (time and memory vs N).");
-
-  // --- Local cluster ---
-  public static final Option<Path> CLUSTER_DIR =
-      path(
-          "cluster-dir",
-          Path.of("f2c-work", "cluster"),
-          "cluster: where the local cluster keeps its configuration, Kafka data, checkpoints, savepoints and logs.");
-  public static final Option<String> FROM_SAVEPOINT =
-      new Option<>(
-          "from-savepoint",
-          "",
-          "PATH",
-          "cluster submit: start the job from this savepoint (as flink run -s).",
-          String::trim);
-
   public static final Option<Boolean> HELP =
       new Option<>("help", false, "", "Show the usage of the command.", Boolean::parseBoolean);
 
-  /** Every option, for documentation and the README check. */
+  /** Every option (these and the {@link ToolOptions}), for documentation and the README check. */
   public static List<Option<?>> all() {
     List<Option<?>> all = new ArrayList<>();
-    for (Field field : F2cOptions.class.getFields()) {
-      if (Modifier.isStatic(field.getModifiers()) && field.getType() == Option.class) {
-        try {
-          all.add((Option<?>) field.get(null));
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException(e);
+    for (Class<?> holder : List.of(F2cOptions.class, ToolOptions.class)) {
+      for (Field field : holder.getFields()) {
+        if (Modifier.isStatic(field.getModifiers()) && field.getType() == Option.class) {
+          try {
+            all.add((Option<?>) field.get(null));
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+          }
         }
       }
     }

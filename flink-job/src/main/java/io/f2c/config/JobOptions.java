@@ -54,7 +54,7 @@ public final class JobOptions {
 
   /** What {@code flink run ... F2cJob} accepts: Kafka, the seed and the training options. */
   public static final List<Option<?>> CLUSTER_JOB =
-      with(List.of(BOOTSTRAP_SERVERS, SEED), TRAINING);
+      with(List.of(BOOTSTRAP_SERVERS, F2cOptions.KAFKA_CONFIG, SEED), TRAINING);
 
   /** {@code first} then {@code second}, and --help. */
   public static List<Option<?>> with(List<Option<?>> first, List<Option<?>> second) {

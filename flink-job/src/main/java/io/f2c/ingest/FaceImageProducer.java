@@ -1,6 +1,7 @@
 package io.f2c.ingest;
 
 import io.f2c.kafka.Topics;
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.FaceImage;
 import java.nio.charset.StandardCharsets;
@@ -50,14 +51,21 @@ public final class FaceImageProducer implements AutoCloseable {
    * @param maxImageBytes the job's {@code --max-image-bytes}: larger images are refused here
    */
   public FaceImageProducer(String bootstrapServers, String topic, int maxImageBytes) {
-    this.producer = new KafkaProducer<>(producerProperties(bootstrapServers, maxImageBytes));
+    this(KafkaClientConfig.of(bootstrapServers), topic, maxImageBytes);
+  }
+
+  /**
+   * @param kafka where Kafka is and how to reach it (the user's client settings)
+   * @param maxImageBytes the job's {@code --max-image-bytes}: larger images are refused here
+   */
+  public FaceImageProducer(KafkaClientConfig kafka, String topic, int maxImageBytes) {
+    this.producer = new KafkaProducer<>(producerProperties(kafka, maxImageBytes));
     this.topic = topic;
     this.maxImageBytes = maxImageBytes;
   }
 
-  public static Properties producerProperties(String bootstrapServers, int maxImageBytes) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  public static Properties producerProperties(KafkaClientConfig kafka, int maxImageBytes) {
+    Properties props = kafka.properties();
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -16,6 +16,7 @@ import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.PublishedVersions;
 import io.f2c.kafka.RawRecord;
 import io.f2c.kafka.Topics;
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.publishing.ModelUpdateSplitter;
 import io.f2c.publishing.PublishedModel;
@@ -186,11 +187,19 @@ public final class F2cJob {
 
   /** The latest version of this model on the models topic (0 without Kafka or versions). */
   static long publishedBefore(F2cConfig config) {
-    String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
-    return bootstrap.isEmpty()
+    return config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()
         ? 0
         : PublishedVersions.latest(
-            bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME));
+            kafka(config), config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME));
+  }
+
+  /**
+   * How the job's clients reach Kafka: --bootstrap-servers and the client properties of
+   * --kafka-config (read here, on the client; the source and sinks carry them to the cluster).
+   */
+  public static KafkaClientConfig kafka(F2cConfig config) {
+    return KafkaClientConfig.load(
+        config.get(F2cOptions.BOOTSTRAP_SERVERS), config.get(F2cOptions.KAFKA_CONFIG));
   }
 
   /**
@@ -209,17 +218,17 @@ public final class F2cJob {
   }
 
   public static Sinks kafkaSinks(F2cConfig config, Sink<IdentityCount> identityCounts) {
-    String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
+    KafkaClientConfig kafka = kafka(config);
     return new Sinks(
-        KafkaConnectors.deadLetterSink(bootstrap, config.get(F2cOptions.DEAD_LETTER_TOPIC)),
+        KafkaConnectors.deadLetterSink(kafka, config.get(F2cOptions.DEAD_LETTER_TOPIC)),
         identityCounts,
         KafkaConnectors.modelSink(
-            bootstrap, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME)));
+            kafka, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME)));
   }
 
   public static Source<RawRecord, ?, ?> kafkaSource(F2cConfig config) {
     return KafkaConnectors.rawSource(
-        config.get(F2cOptions.BOOTSTRAP_SERVERS),
+        kafka(config),
         config.get(F2cOptions.IMAGES_TOPIC),
         config.get(F2cOptions.GROUP_ID),
         config.get(F2cOptions.START_FROM));

@@ -1,9 +1,11 @@
 package io.f2c.kafka;
 
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -22,12 +24,13 @@ public final class KafkaConnectors {
    * after a failure, or from a savepoint, Flink restores the offsets saved with the state.
    */
   public static KafkaSource<RawRecord> rawSource(
-      String bootstrapServers, String topic, String groupId, StartFrom startFrom) {
-    Properties props = new Properties();
-    props.put("partition.discovery.interval.ms", "10000");
-    props.put("isolation.level", "read_committed");
+      KafkaClientConfig kafka, String topic, String groupId, StartFrom startFrom) {
+    Properties props =
+        kafka.properties(
+            Map.of(
+                "partition.discovery.interval.ms", "10000", "isolation.level", "read_committed"));
     return KafkaSource.<RawRecord>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
         .setTopics(topic)
         .setGroupId(groupId)
         .setStartingOffsets(startFrom.offsets())
@@ -42,13 +45,17 @@ public final class KafkaConnectors {
    * even across a failure and restore.
    */
   public static KafkaSink<ModelUpdate> modelSink(
-      String bootstrapServers, String topic, String modelName) {
-    Properties props = new Properties();
-    // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
-    props.put("transaction.timeout.ms", "600000");
-    props.put("max.request.size", String.valueOf(1024 * 1024));
+      KafkaClientConfig kafka, String topic, String modelName) {
+    Properties props =
+        kafka.properties(
+            Map.of(
+                // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
+                "transaction.timeout.ms",
+                "600000",
+                "max.request.size",
+                String.valueOf(1024 * 1024)));
     return KafkaSink.<ModelUpdate>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
         .setKafkaProducerConfig(props)
         .setRecordSerializer(
             KafkaRecordSerializationSchema.<ModelUpdate>builder()
@@ -66,9 +73,10 @@ public final class KafkaConnectors {
    * Dead letters, at least once: a rejected record may be reported twice after a failure, but never
    * lost.
    */
-  public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic) {
+  public static KafkaSink<RejectedRecord> deadLetterSink(KafkaClientConfig kafka, String topic) {
     return KafkaSink.<RejectedRecord>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setBootstrapServers(kafka.bootstrapServers())
+        .setKafkaProducerConfig(kafka.properties())
         .setRecordSerializer(
             KafkaRecordSerializationSchema.<RejectedRecord>builder()
                 .setTopic(topic)

@@ -1,5 +1,6 @@
 package io.f2c.kafka;
 
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,12 +29,12 @@ public final class PublishedVersions {
   private PublishedVersions() {}
 
   /** The highest committed version of {@code modelName} on {@code topic}; 0 when there is none. */
-  public static long latest(String bootstrapServers, String topic, String modelName) {
-    List<TopicPartition> partitions = partitions(bootstrapServers, topic);
+  public static long latest(KafkaClientConfig kafka, String topic, String modelName) {
+    List<TopicPartition> partitions = partitions(kafka, topic);
     if (partitions.isEmpty()) {
       return 0;
     }
-    Properties props = TopicReader.readCommitted(bootstrapServers);
+    Properties props = TopicReader.readCommitted(kafka);
     AvroCodec<ModelUpdate> codec = AvroCodec.modelUpdate();
     long latest = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
@@ -67,10 +67,8 @@ public final class PublishedVersions {
     return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
   }
 
-  private static List<TopicPartition> partitions(String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+  private static List<TopicPartition> partitions(KafkaClientConfig kafka, String topic) {
+    try (Admin admin = Admin.create(Topics.adminProperties(kafka))) {
       TopicDescription description =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       return description.partitions().stream()
@@ -80,18 +78,11 @@ public final class PublishedVersions {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         return List.of();
       }
-      throw new IllegalStateException(
-          "cannot read the models topic "
-              + topic
-              + " on "
-              + bootstrapServers
-              + ": "
-              + e.getCause().getMessage(),
-          e.getCause());
+      throw KafkaFailures.explain("read the models topic " + topic, kafka, e.getCause());
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "cannot reach Kafka at "
-              + bootstrapServers
+              + kafka.bootstrapServers()
               + " to read "
               + topic
               + " (check --bootstrap-servers)",

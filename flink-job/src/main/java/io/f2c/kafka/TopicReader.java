@@ -1,5 +1,6 @@
 package io.f2c.kafka;
 
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.schema.AvroCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,11 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
   private final AvroCodec<T> codec;
 
   public TopicReader(String bootstrapServers, String topic, AvroCodec<T> codec) {
-    Properties props = readCommitted(bootstrapServers);
+    this(KafkaClientConfig.of(bootstrapServers), topic, codec);
+  }
+
+  public TopicReader(KafkaClientConfig kafka, String topic, AvroCodec<T> codec) {
+    Properties props = readCommitted(kafka);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "f2c-reader-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     this.consumer = new KafkaConsumer<>(props);
@@ -32,8 +37,12 @@ public final class TopicReader<T extends SpecificRecord> implements AutoCloseabl
 
   /** A byte-array consumer that sees committed records only and commits no offsets. */
   public static Properties readCommitted(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return readCommitted(KafkaClientConfig.of(bootstrapServers));
+  }
+
+  /** The same with the user's client settings. */
+  public static Properties readCommitted(KafkaClientConfig kafka) {
+    Properties props = kafka.properties();
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

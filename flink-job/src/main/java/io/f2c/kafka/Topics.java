@@ -1,5 +1,6 @@
 package io.f2c.kafka;
 
+import io.f2c.kafka.client.KafkaClientConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,19 @@ public final class Topics {
   }
 
   public static void ensure(String bootstrapServers, List<Spec> specs) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
-    try (Admin admin = Admin.create(props)) {
+    ensure(KafkaClientConfig.of(bootstrapServers), specs);
+  }
+
+  /** An admin client's settings: the user's, with timeouts that fail within a minute. */
+  public static Properties adminProperties(KafkaClientConfig kafka) {
+    Properties props = kafka.properties();
+    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    return props;
+  }
+
+  public static void ensure(KafkaClientConfig kafka, List<Spec> specs) {
+    try (Admin admin = Admin.create(adminProperties(kafka))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (Spec spec : specs) {
@@ -74,13 +83,7 @@ public final class Topics {
       if (cause instanceof TopicExistsException) {
         return; // created concurrently by someone else: fine.
       }
-      throw new IllegalStateException(
-          "cannot create topics on "
-              + bootstrapServers
-              + ": "
-              + cause.getMessage()
-              + " (is Kafka reachable there? check --bootstrap-servers)",
-          cause);
+      throw KafkaFailures.explain("create topics", kafka, cause);
     }
   }
 }

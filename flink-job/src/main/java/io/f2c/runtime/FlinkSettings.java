@@ -46,7 +46,13 @@ public final class FlinkSettings {
 
   /** A local cluster in this JVM with the dashboard and REST API on 127.0.0.1:{dashboard-port}. */
   public static StreamExecutionEnvironment localEnvironment(F2cConfig config) {
+    return localEnvironment(config, new Configuration());
+  }
+
+  /** The same with {@code extra} settings (metric reporters, for one) on top. */
+  public static StreamExecutionEnvironment localEnvironment(F2cConfig config, Configuration extra) {
     Configuration conf = jobConfiguration(config, true);
+    conf.addAll(extra);
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     conf.set(RestOptions.ADDRESS, "127.0.0.1");
     conf.set(RestOptions.BIND_PORT, String.valueOf(config.get(F2cOptions.DASHBOARD_PORT)));

@@ -70,7 +70,7 @@ class IngestPipelineIT {
         env,
         F2cJob.kafkaSource(config),
         new F2cJob.Sinks(
-            KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), dlq),
+            KafkaConnectors.deadLetterSink(F2cJob.kafka(config), dlq),
             counts,
             new DiscardingSink<>()),
         config);

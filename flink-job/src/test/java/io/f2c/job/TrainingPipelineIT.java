@@ -81,9 +81,9 @@ class TrainingPipelineIT {
         env,
         F2cJob.kafkaSource(config),
         new F2cJob.Sinks(
-            KafkaConnectors.deadLetterSink(SharedKafka.bootstrapServers(), "dlq-train"),
+            KafkaConnectors.deadLetterSink(F2cJob.kafka(config), "dlq-train"),
             counts,
-            KafkaConnectors.modelSink(SharedKafka.bootstrapServers(), models, "f2c")),
+            KafkaConnectors.modelSink(F2cJob.kafka(config), models, "f2c")),
         config,
         new FailOnceAtStep());
     JobClient job = env.executeAsync("training-it");

@@ -1,5 +1,6 @@
 package io.f2c.subscribing;
 
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.model.Embedder;
 import io.f2c.model.ModelAssembler;
 import io.f2c.preprocess.PreprocessSpec;
@@ -89,9 +90,8 @@ public final class ModelSubscriber implements AutoCloseable {
   private Embedder currentEmbedder;
 
   private ModelSubscriber(
-      String bootstrapServers, String topic, String modelName, Consumer<ModelVersion> listener) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      KafkaClientConfig kafka, String topic, String modelName, Consumer<ModelVersion> listener) {
+    Properties props = kafka.properties();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
@@ -115,7 +115,13 @@ public final class ModelSubscriber implements AutoCloseable {
    */
   public static ModelSubscriber start(
       String bootstrapServers, String topic, String modelName, Consumer<ModelVersion> listener) {
-    ModelSubscriber subscriber = new ModelSubscriber(bootstrapServers, topic, modelName, listener);
+    return start(KafkaClientConfig.of(bootstrapServers), topic, modelName, listener);
+  }
+
+  /** {@link #start(String, String, String, Consumer)} with the user's Kafka client settings. */
+  public static ModelSubscriber start(
+      KafkaClientConfig kafka, String topic, String modelName, Consumer<ModelVersion> listener) {
+    ModelSubscriber subscriber = new ModelSubscriber(kafka, topic, modelName, listener);
     subscriber.thread.start();
     return subscriber;
   }

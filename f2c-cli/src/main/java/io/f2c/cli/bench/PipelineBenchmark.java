@@ -17,6 +17,7 @@ import io.f2c.ingest.FaceValidator;
 import io.f2c.job.F2cJob;
 import io.f2c.kafka.KafkaConnectors;
 import io.f2c.kafka.Topics;
+import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
@@ -50,14 +51,14 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  */
 public final class PipelineBenchmark {
   private final F2cConfig config;
-  private final String bootstrap;
+  private final KafkaClientConfig kafka;
   private final int steps;
   private final int identities = 300;
   private final int imagesEach = 6;
 
-  public PipelineBenchmark(F2cConfig config, String bootstrap, int steps) {
+  public PipelineBenchmark(F2cConfig config, KafkaClientConfig kafka, int steps) {
     this.config = config;
-    this.bootstrap = bootstrap;
+    this.kafka = kafka;
     this.steps = steps;
   }
 
@@ -125,10 +126,9 @@ public final class PipelineBenchmark {
 
   /** Fills a topic with {@code count} synthetic face images (sent before any timing starts). */
   public void fill(String topic, int count) throws InterruptedException {
-    Topics.ensure(
-        bootstrap, List.of(F2cJob.imagesTopic(config.with(F2cOptions.IMAGES_TOPIC, topic))));
+    Topics.ensure(kafka, List.of(F2cJob.imagesTopic(config.with(F2cOptions.IMAGES_TOPIC, topic))));
     try (FaceImageProducer producer =
-        new FaceImageProducer(bootstrap, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
+        new FaceImageProducer(kafka, topic, config.get(F2cOptions.MAX_IMAGE_BYTES))) {
       producer.run(
           FaceSource.synthetic(
               new SyntheticFaces(config.get(F2cOptions.SEED), config.get(F2cOptions.INPUT_SIZE)),
@@ -157,7 +157,7 @@ public final class PipelineBenchmark {
         env,
         F2cJob.kafkaSource(c),
         new F2cJob.Sinks(
-            KafkaConnectors.deadLetterSink(bootstrap, c.get(F2cOptions.DEAD_LETTER_TOPIC)),
+            KafkaConnectors.deadLetterSink(kafka, c.get(F2cOptions.DEAD_LETTER_TOPIC)),
             new DiscardingSink<>(),
             new ModelClockSink()),
         c);
