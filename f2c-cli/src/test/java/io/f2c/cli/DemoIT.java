@@ -32,10 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  * afterwards it exits 0 and the dashboard is gone.
  */
 class DemoIT {
+  private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
+  private static final String TRAINER = OPERATOR + "trainer_";
 
   @Test
   void demoServesTheDashboardWithTheJobRunningAndStopsCleanly(@TempDir Path tmp) throws Exception {
     int port = LoopbackPorts.free();
+    int metricsPort = LoopbackPorts.free();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> demo =
@@ -48,6 +51,8 @@ class DemoIT {
                       "25",
                       "--dashboard-port",
                       String.valueOf(port),
+                      "--metrics-port",
+                      String.valueOf(metricsPort),
                       "--rate",
                       "40",
                       "--synthetic-identities",
@@ -99,6 +104,31 @@ class DemoIT {
         },
         () -> "\nlast values: steps " + values[0] + ", records in " + values[1]);
 
+    // The same metrics through Flink's Prometheus reporter, under the names the Grafana dashboard
+    // queries.
+    PrometheusText[] scrape = {PrometheusText.parse("")};
+    Await.until(
+        "trainer and ingest metrics on the Prometheus reporter",
+        Duration.ofSeconds(60),
+        () -> {
+          scrape[0] = PrometheusText.parse(LocalRest.get(metricsPort, "/metrics"));
+          return scrape[0].max(TRAINER + "steps") > 0
+              && scrape[0].max(TRAINER + "imagesPerSecond") > 0
+              && scrape[0].max(OPERATOR + "ingest_recordsIn") > 0;
+        },
+        () -> "\nscraped: " + scrape[0].names());
+    double loss = scrape[0].max(TRAINER + "loss");
+    assertTrue(loss > 0 && Double.isFinite(loss), "loss " + loss);
+    assertEquals(0.0, scrape[0].max(TRAINER + "onGpu"), "this machine trains on the CPU");
+    double occupancy = scrape[0].max(TRAINER + "poolOccupancy");
+    assertTrue(occupancy > 0 && occupancy <= 1, "pool occupancy " + occupancy);
+    assertTrue(scrape[0].max(OPERATOR + "ingest_accepted") > 0);
+    assertEquals(0.0, scrape[0].max(OPERATOR + "ingest_rejected_CORRUPT_IMAGE"));
+    for (String metric : DashboardMetrics.queried()) {
+      assertTrue(
+          scrape[0].names().stream().anyMatch(name -> DashboardMetrics.matches(metric, name)),
+          "the dashboard queries " + metric + ", which the reporter does not serve");
+    }
     int rc = demo.get(120, TimeUnit.SECONDS);
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, rc, text);

@@ -1,5 +1,6 @@
 package io.f2c.training;
 
+import ai.djl.Device;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Counter;
@@ -8,8 +9,8 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss,
- * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped and
- * skippedUpdates.
+ * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped,
+ * skippedUpdates, onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId.
  */
 final class TrainerMetrics {
   private final Counter steps;
@@ -24,8 +25,13 @@ final class TrainerMetrics {
       MetricGroup operator,
       DoubleSupplier poolOccupancy,
       LongSupplier modelVersion,
-      LongSupplier trainerStep) {
+      LongSupplier trainerStep,
+      Device device) {
     MetricGroup group = operator.addGroup("trainer");
+    // Which device the trainer uses: a label for Prometheus (device="gpu"), a number for the REST.
+    boolean gpu = device.isGpu();
+    group.addGroup("device", gpu ? "gpu" : "cpu").gauge("deviceId", device::getDeviceId);
+    group.gauge("onGpu", () -> gpu ? 1 : 0);
     steps = group.counter("steps");
     samplesDropped = group.counter("identitySamplesDropped");
     skippedUpdates = group.counter("skippedUpdates");

@@ -20,6 +20,8 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The trainer as a Flink operator: a thin shell around {@link F2cTrainer} that owns its state.
@@ -43,6 +45,7 @@ import org.apache.flink.util.Collector;
 public final class TrainingFunction
     extends KeyedCoProcessFunction<String, IdentitySample, InstanceBatchRecord, PublishedModel>
     implements CheckpointedFunction {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingFunction.class);
   private static final long serialVersionUID = 1L;
 
   /** All samples and batches go to the one trainer under this key. */
@@ -126,6 +129,8 @@ public final class TrainingFunction
   @Override
   public void open(OpenContext context) {
     trainer = new F2cTrainer(settings.trainer());
+    LOG.info(
+        "trainer runs on {} (--device {})", trainer.device(), settings.trainer().device().id());
     poolRows =
         getRuntimeContext()
             .getMapState(
@@ -139,7 +144,8 @@ public final class TrainingFunction
             getRuntimeContext().getMetricGroup(),
             () -> dcp ? trainer.pool().occupancy() : 0.0,
             () -> counters.modelVersion,
-            () -> trainer.steps());
+            () -> trainer.steps(),
+            trainer.device());
   }
 
   @Override

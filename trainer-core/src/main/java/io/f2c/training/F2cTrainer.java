@@ -1,5 +1,6 @@
 package io.f2c.training;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -60,6 +61,14 @@ public final class F2cTrainer implements AutoCloseable {
 
   public TrainerConfig config() {
     return config;
+  }
+
+  /**
+   * Where this trainer's tensors live (what {@code --device} resolved to here), e.g. cpu() or
+   * gpu(0).
+   */
+  public Device device() {
+    return manager.getDevice();
   }
 
   /** Steps taken so far (the learning-rate schedule's position). */
