@@ -41,6 +41,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 final class DemoCommand {
   private final PrintStream out;
   private F2cConfig config;
+  private long started; // System.nanoTime() when the demo began
 
   DemoCommand(F2cConfig config, PrintStream out) {
     this.config = config;
@@ -56,6 +57,7 @@ final class DemoCommand {
   }
 
   private int runSystem(boolean withProducer) throws Exception {
+    started = System.nanoTime();
     CountDownLatch stop = new CountDownLatch(1);
     ShutdownSignals.onInterrupt(stop::countDown);
     EmbeddedKafkaBroker broker = null;
@@ -265,6 +267,13 @@ final class DemoCommand {
         JsonOutput.number(
             accuracies.isEmpty() ? Double.NaN : accuracies.get(accuracies.size() - 1)[1], 4));
     json.addProperty("images_trained", latest == null ? 0 : latest.metrics().getImagesSeen());
+    double[] arrivals = models.arrivals();
+    json.add(
+        "first_model_seconds",
+        JsonOutput.number(arrivals == null ? Double.NaN : (arrivals[0] - started) / 1e9, 1));
+    json.add(
+        "training_images_per_second",
+        JsonOutput.number(arrivals == null ? Double.NaN : arrivals[1], 1));
     json.addProperty(
         "checkpoints_completed",
         LocalRest.completedCheckpoints(

@@ -34,6 +34,9 @@ final class ModelWatcher implements AutoCloseable {
   private final Path saveDir;
   private final ModelSubscriber subscriber;
   private final List<double[]> accuracies = new ArrayList<>(); // {version, accuracy}
+  // {arrival (System.nanoTime), images the trainer had seen} of the first and the latest version
+  private long[] first;
+  private long[] last;
   private volatile ModelSubscriber.ModelVersion latest;
   private String[] heldOutLabels;
   private float[] heldOutPixels;
@@ -63,7 +66,26 @@ final class ModelWatcher implements AutoCloseable {
     return List.copyOf(accuracies);
   }
 
+  /**
+   * When the first version arrived (System.nanoTime) and the training images per second between it
+   * and the latest; null until a version arrived.
+   */
+  synchronized double[] arrivals() {
+    if (first == null) {
+      return null;
+    }
+    double seconds = (last[0] - first[0]) / 1e9;
+    return new double[] {first[0], seconds > 0 ? (last[1] - first[1]) / seconds : Double.NaN};
+  }
+
   private void evaluate(ModelSubscriber.ModelVersion model) {
+    long[] arrival = {System.nanoTime(), model.metrics().getImagesSeen()};
+    synchronized (this) {
+      if (first == null) {
+        first = arrival;
+      }
+      last = arrival;
+    }
     if (saveDir != null) {
       try {
         ModelFiles.save(saveDir, model);

@@ -2,7 +2,6 @@ package io.f2c.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -40,10 +39,9 @@ final class DcpHead implements ClassificationHead {
   @Override
   public void prepare(NDArray x, NDArray y) {
     nets.emaUpdate(emaMomentum);
-    long n = x.getShape().get(0);
-    NDArray gallery = nets.forwardGallery(y.concat(x));
-    galleryY = gallery.get(new NDIndex("0:" + n));
-    galleryX = gallery.get(new NDIndex(n + ":"));
+    // G(y) and G(x) as two passes, each half with its own BatchNorm statistics (as P's).
+    galleryY = nets.forwardGallery(y);
+    galleryX = nets.forwardGallery(x);
   }
 
   @Override

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -111,9 +110,10 @@ public final class F2cTrainer implements AutoCloseable {
       optimizer.zeroGradients();
       HeadLoss loss;
       try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
-        NDArray probes = nets.forwardProbe(x.concat(y), true);
-        NDArray probeX = probes.get(new NDIndex("0:" + batch.half()));
-        NDArray probeY = probes.get(new NDIndex(batch.half() + ":"));
+        // P(x) and P(y) as two passes, as the authors run them: BatchNorm normalises each half
+        // with its own statistics (one pass over [x; y] would mix identity and instance images).
+        NDArray probeX = nets.forwardProbe(x, true);
+        NDArray probeY = nets.forwardProbe(y, true);
         loss = head.loss(probeX, probeY, batch.xLabels(), batch.yLabels());
         tape.backward(loss.total());
       }
