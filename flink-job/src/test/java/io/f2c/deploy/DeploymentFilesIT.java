@@ -21,12 +21,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.ConfigConstants;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.ResourceManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -89,22 +92,69 @@ class DeploymentFilesIT {
   }
 
   @Test
-  void composeFlinkPropertiesAreRealFlinkKeysAgreeingWithTheJob() throws IOException {
+  void composeFlinkPropertiesSurviveTheImageEntrypointAndAgreeWithTheJob() throws IOException {
     Map<String, Object> services = map(compose().get("services"));
     for (String service : List.of("jobmanager", "taskmanager")) {
-      String props =
-          (String) map(map(services.get(service)).get("environment")).get("FLINK_PROPERTIES");
-      Map<String, String> conf = new HashMap<>();
+      Map<String, Object> env = map(map(services.get(service)).get("environment"));
+      String props = (String) env.get("FLINK_PROPERTIES");
+      Map<String, String> asWritten = new HashMap<>();
       props
           .lines()
           .filter(l -> !l.isBlank())
           .forEach(
               l -> {
                 int colon = l.indexOf(':');
-                conf.put(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
+                asWritten.put(l.substring(0, colon).trim(), l.substring(colon + 1).trim());
               });
-      assertFlinkConfigAgrees(service, conf);
+      Map<String, String> asApplied = entrypointTransformation(props);
+      assertEquals(asWritten, asApplied, service + ": a FLINK_PROPERTIES value has a space");
+      assertFlinkConfigAgrees(service, asApplied);
+      // JVM options reach the JVM through Flink's scripts, one flag per option.
+      String javaOpts =
+          (String)
+              env.get(
+                  service.equals("jobmanager")
+                      ? "FLINK_ENV_JAVA_OPTS_JM"
+                      : "FLINK_ENV_JAVA_OPTS_TM");
+      List<String> flags = List.of(javaOpts.trim().split("\\s+"));
+      assertTrue(flags.contains("-Dai.djl.offline=true"), service + ": " + flags);
+      if (service.equals("taskmanager")) {
+        assertTrue(flags.contains("-Dai.djl.pytorch.num_threads=2"), flags.toString());
+        assertTrue(flags.contains("-Dai.djl.pytorch.num_interop_threads=1"), flags.toString());
+      }
+      assertTrue(
+          !env.containsKey("FLINK_ENV_JAVA_OPTS"),
+          "FLINK_ENV_JAVA_OPTS would replace the image's env.java.opts.all (Java 17's --add-opens)");
     }
+  }
+
+  /**
+   * What flink-docker's docker-entrypoint.sh (process_flink_properties, Flink 2.2 images) makes of
+   * FLINK_PROPERTIES: each line with all whitespace deleted (FLINK-38587), then split at its first
+   * colon into key and value.
+   */
+  static Map<String, String> entrypointTransformation(String flinkProperties) {
+    Map<String, String> applied = new HashMap<>();
+    for (String line : flinkProperties.split("\n")) {
+      String prop = line.replaceAll("\\s", "");
+      if (prop.isEmpty()) {
+        continue;
+      }
+      int colon = prop.indexOf(':');
+      applied.put(
+          colon < 0 ? prop : prop.substring(0, colon), colon < 0 ? "" : prop.substring(colon + 1));
+    }
+    return applied;
+  }
+
+  @Test
+  void theEntrypointTransformationIsTheOneThatGarbledJvmOptions() {
+    // The line the compose file used to carry: its flags were glued into one.
+    Map<String, String> applied =
+        entrypointTransformation(
+            "env.java.opts.all: -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2\n");
+    assertEquals(
+        "-Dai.djl.offline=true-Dai.djl.pytorch.num_threads=2", applied.get("env.java.opts.all"));
   }
 
   @Test
@@ -173,17 +223,23 @@ class DeploymentFilesIT {
     assumeTrue(
         installed,
         "SKIPPED: docker-compose is not installed; apt-get install docker-compose to validate");
-    Process process =
-        new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
-            .directory(ROOT.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String output;
-    try (InputStream in = process.getInputStream()) {
-      output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    // The CPU setup, and the GPU override on top of it.
+    for (List<String> files :
+        List.of(
+            List.of("-f", "docker-compose.yml"),
+            List.of("-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml"))) {
+      List<String> command = new ArrayList<>(List.of("docker-compose"));
+      command.addAll(files);
+      command.addAll(List.of("config", "-q"));
+      Process process =
+          new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+      String output;
+      try (InputStream in = process.getInputStream()) {
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, process.exitValue(), files + ": " + output);
     }
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, process.exitValue(), output);
   }
 
   @Test
@@ -237,7 +293,7 @@ class DeploymentFilesIT {
               && key.length()
                   > ResourceManagerOptions.CONTAINERIZED_TASK_MANAGER_ENV_PREFIX.length();
       assertTrue(
-          known.containsKey(key) || containerEnv,
+          known.containsKey(key) || containerEnv || isReporterOption(key),
           where + ": '" + key + "' is not a Flink configuration key");
     }
     Configuration fromFile = Configuration.fromMap(deployed);
@@ -249,5 +305,19 @@ class DeploymentFilesIT {
           deployed.containsKey(key), where + " does not set " + key + " (the job relies on it)");
       assertEquals(fromCode.get(option), fromFile.get(option), where + ": " + key);
     }
+  }
+
+  /** metrics.reporter.NAME.OPTION: one of Flink's reporter options, or the Prometheus port. */
+  private static boolean isReporterOption(String key) {
+    String prefix = ConfigConstants.METRICS_REPORTER_PREFIX;
+    int dot = key.startsWith(prefix) ? key.indexOf('.', prefix.length()) : -1;
+    return dot > 0
+        && Set.of(
+                MetricOptions.REPORTER_FACTORY_CLASS.key(),
+                MetricOptions.REPORTER_INTERVAL.key(),
+                MetricOptions.REPORTER_SCOPE_DELIMITER.key(),
+                MetricOptions.REPORTER_EXCLUDED_VARIABLES.key(),
+                "port") // the Prometheus reporter's own option
+            .contains(key.substring(dot + 1));
   }
 }

@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ClusterOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.HighAvailabilityOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -30,7 +32,9 @@ final class FlinkKeys {
           RestOptions.class,
           JobManagerOptions.class,
           TaskManagerOptions.class,
-          CoreOptions.class);
+          CoreOptions.class,
+          HighAvailabilityOptions.class,
+          ClusterOptions.class);
 
   static Map<String, ConfigOption<?>> all() {
     Map<String, ConfigOption<?>> byKey = new HashMap<>();
