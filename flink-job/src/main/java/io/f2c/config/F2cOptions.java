@@ -292,6 +292,13 @@ public final class F2cOptions {
           "cpu|gpu|auto",
           "Where the trainer runs: cpu, gpu (fails at start without one) or auto (a GPU when DJL finds one).",
           TrainingDevice::of);
+  public static final Option<Boolean> FLIP =
+      new Option<>(
+          "flip",
+          true,
+          "true|false",
+          "Mirror each training image with probability 1/2, as the F2C authors do (false: no augmentation).",
+          OptionParsers::parseBoolean);
   public static final Option<Integer> EMBEDDING_DIM =
       positiveInt("embedding-dim", 512, "D", "Dimension of the face embeddings.");
   public static final Option<Integer> BATCH =

@@ -143,6 +143,15 @@ final class OptionParsers {
     return value;
   }
 
+  /** true or false, nothing else (Boolean.parseBoolean would read a typo as false). */
+  static Boolean parseBoolean(String text) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("expected true or false, was '" + text + "'");
+    };
+  }
+
   static Long parseNonNegativeLong(String text) {
     long value = Long.parseLong(text.trim());
     if (value < 0) {

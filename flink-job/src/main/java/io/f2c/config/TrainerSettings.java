@@ -41,6 +41,7 @@ public final class TrainerSettings {
           .seed(config.get(F2cOptions.SEED))
           .device(config.get(F2cOptions.DEVICE))
           .torchThreads(config.get(F2cOptions.TORCH_THREADS))
+          .horizontalFlip(config.get(F2cOptions.FLIP))
           .build();
     } catch (IllegalArgumentException e) {
       throw new F2cConfig.UsageException(e.getMessage());

@@ -96,6 +96,11 @@ public final class F2cTrainer implements AutoCloseable {
     int imageLength = config.input().tensorLength();
     TrainingBatches.Composed batch = TrainingBatches.compose(identities, instances, imageLength);
     float lr = config.schedule().at(step);
+    if (config.horizontalFlip()) {
+      HorizontalFlip.apply(batch.x(), batch.half(), config.input(), config.seed(), step, 0);
+      HorizontalFlip.apply(
+          batch.y(), batch.half(), config.input(), config.seed(), step, batch.half());
+    }
     noGradOnThisThread();
     try (NDScope scope = new NDScope()) {
       NDArray x = images(batch.x(), batch.half());

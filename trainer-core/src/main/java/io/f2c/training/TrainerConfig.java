@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param nesterov Nesterov momentum
  * @param seed seed of the initial weights and the pool's initial rows
  * @param device where the trainer's tensors live
+ * @param horizontalFlip mirror each training image with probability 1/2 (decided by seed, step and
+ *     position, so a restored trainer flips as the one it continues)
  * @param torchThreads PyTorch intra-op threads (set explicitly: the default oversubscribes inside
  *     Flink)
  */
@@ -50,7 +52,8 @@ public record TrainerConfig(
     boolean nesterov,
     long seed,
     TrainingDevice device,
-    int torchThreads)
+    int torchThreads,
+    boolean horizontalFlip)
     implements Serializable {
 
   /** The classification head. */
@@ -144,6 +147,7 @@ public record TrainerConfig(
     private long seed = 42L;
     private TrainingDevice device = TrainingDevice.CPU;
     private int torchThreads = 2;
+    private boolean horizontalFlip = true;
 
     private Builder() {}
 
@@ -165,6 +169,7 @@ public record TrainerConfig(
       seed = c.seed;
       device = c.device;
       torchThreads = c.torchThreads;
+      horizontalFlip = c.horizontalFlip;
     }
 
     /** Backbone, embedding dimension and input preprocessing. */
@@ -219,6 +224,12 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Mirror each training image with probability 1/2, as the authors do (see HorizontalFlip). */
+    public Builder horizontalFlip(boolean value) {
+      horizontalFlip = value;
+      return this;
+    }
+
     public Builder torchThreads(int value) {
       torchThreads = value;
       return this;
@@ -247,7 +258,8 @@ public record TrainerConfig(
           nesterov,
           seed,
           device,
-          torchThreads);
+          torchThreads,
+          horizontalFlip);
     }
   }
 }
