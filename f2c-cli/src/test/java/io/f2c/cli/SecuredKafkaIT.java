@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.f2c.cli.runtime.LocalRest;
+import io.f2c.kafka.LoopbackPorts;
+import io.f2c.testing.Await;
 import io.f2c.testing.SecuredBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -86,40 +91,66 @@ class SecuredKafkaIT {
   }
 
   @Test
-  void demoTrainsAndPublishesThroughSaslSsl() {
-    Run demo =
-        f2c(
-            "demo",
-            "--bootstrap-servers",
-            broker.bootstrapServers(),
-            "--kafka-config",
-            broker.clientConfig().toString(),
-            "--until-step",
-            "5",
-            "--seconds",
-            "120",
-            "--dashboard-port",
-            "0",
-            "--rate",
-            "40",
-            "--synthetic-identities",
-            "30",
-            "--input-size",
-            "32",
-            "--embedding-dim",
-            "32",
-            "--identity-batch",
-            "4",
-            "--instance-batch",
-            "8",
-            "--shuffle-buffer",
-            "16",
-            "--publish-every-steps",
-            "5",
-            "--checkpoint-interval-ms",
-            "1000",
-            "--checkpoint-dir",
-            tmp.resolve("chk").toString());
+  void demoTrainsAndPublishesThroughSaslSsl() throws Exception {
+    int port = LoopbackPorts.free();
+    CompletableFuture<Run> running = CompletableFuture.supplyAsync(() -> demo(port));
+    // While it runs: what the dashboard shows of the job's and the cluster's configuration.
+    String[] shown = {""};
+    Await.until(
+        "the job's configuration on the dashboard",
+        Duration.ofSeconds(90),
+        () -> {
+          String job = LocalRest.runningJob(port, "f2c-face-training").orElse("");
+          if (job.isEmpty()) {
+            return false;
+          }
+          shown[0] =
+              LocalRest.get(port, "/jobs/" + job + "/config")
+                  + LocalRest.get(port, "/jobmanager/config")
+                  + LocalRest.get(port, "/jobs/" + job + "/plan");
+          return shown[0].contains("execution-config");
+        },
+        () -> "dashboard answers: " + shown[0]);
+    assertFalse(shown[0].contains(broker.password()), "the password is on the dashboard");
+    checkDemo(running.get(180, TimeUnit.SECONDS));
+  }
+
+  private static Run demo(int port) {
+    return f2c(
+        "demo",
+        "--bootstrap-servers",
+        broker.bootstrapServers(),
+        "--kafka-config",
+        broker.clientConfig().toString(),
+        "--until-step",
+        "5",
+        "--seconds",
+        "120",
+        "--dashboard-port",
+        String.valueOf(port),
+        "--rate",
+        "40",
+        "--synthetic-identities",
+        "30",
+        "--input-size",
+        "32",
+        "--embedding-dim",
+        "32",
+        "--identity-batch",
+        "4",
+        "--instance-batch",
+        "8",
+        "--shuffle-buffer",
+        "16",
+        "--publish-every-steps",
+        "5",
+        "--checkpoint-interval-ms",
+        "1000",
+        "--checkpoint-dir",
+        tmp.resolve("chk").toString());
+  }
+
+  private static void checkDemo(Run demo) {
     String text = demo.out() + demo.err();
     assertEquals(0, demo.rc(), text);
     text.lines()
