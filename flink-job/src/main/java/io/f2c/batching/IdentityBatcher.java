@@ -26,11 +26,11 @@ import org.apache.flink.util.OutputTag;
  * count, first seen) and a reservoir of at most K images (reservoir sampling, so every image seen
  * has the same chance to be kept).
  *
- * <p>When an identity gets a new image and has another one stored, it emits an {@link
- * IdentitySample} (the new image and a stored one), for a share of such images that matches what
- * the trainer consumes. Identities with two or more images are also replayed every {@code
- * replayIntervalMs} (continual learning: known identities keep being revisited). Identities with
- * one image only reach training through the instance loader, as F2C's negatives. Registry updates
+ * <p>When an identity gets a new image it emits an {@link IdentitySample}, for a share of images
+ * that matches what the trainer consumes: the new image and a stored one, or, for an identity's
+ * first image, the image and itself (as the authors' loader serves single-image identities; the
+ * trainer mirrors each copy on its own). Every identity is also replayed every {@code
+ * replayIntervalMs} (continual learning: known identities keep being revisited). Registry updates
  * go to the {@link #REGISTRY} side output.
  */
 public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedFace, IdentitySample>
@@ -103,16 +103,15 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     ctx.output(REGISTRY, new IdentityCount(entry.identityId, entry.images, entry.firstSeenMillis));
 
     int stored = (int) Math.min(entry.images - 1, reservoirSize); // images kept before this one
-    if (stored > 0) {
-      if (random.nextDouble() < sampleShare) {
-        out.collect(
-            new IdentitySample(
-                face.identityId, face.pixels, reservoir.get(random.nextInt(stored))));
-        samples.inc();
-      }
-      if (stored == 1 && replayIntervalMs > 0) {
-        ctx.timerService().registerProcessingTimeTimer(now + replayIntervalMs);
-      }
+    if (random.nextDouble() < sampleShare) {
+      // An identity's first image pairs with itself, as the authors' loader does: the trainer
+      // mirrors the two copies independently, so they still differ half of the time.
+      byte[] partner = stored > 0 ? reservoir.get(random.nextInt(stored)) : face.pixels;
+      out.collect(new IdentitySample(face.identityId, face.pixels, partner));
+      samples.inc();
+    }
+    if (stored == 0 && replayIntervalMs > 0) {
+      ctx.timerService().registerProcessingTimeTimer(now + replayIntervalMs);
     }
     // Reservoir sampling: the n-th image replaces a random slot with probability K / n.
     if (stored < reservoirSize) {
@@ -148,9 +147,9 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
       throws Exception {
     IdentityCount entry = registry.value();
     int stored = entry == null ? 0 : (int) Math.min(entry.images, reservoirSize);
-    if (stored >= 2) {
+    if (stored >= 1) {
       int a = random.nextInt(stored);
-      int b = (a + 1 + random.nextInt(stored - 1)) % stored;
+      int b = stored == 1 ? a : (a + 1 + random.nextInt(stored - 1)) % stored;
       out.collect(new IdentitySample(ctx.getCurrentKey(), reservoir.get(a), reservoir.get(b)));
       replays.inc();
     }

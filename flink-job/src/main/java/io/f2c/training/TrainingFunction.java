@@ -1,5 +1,6 @@
 package io.f2c.training;
 
+import io.f2c.batching.DistinctIdentities;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.publishing.PublishedModel;
@@ -186,10 +187,10 @@ public final class TrainingFunction
 
   private void trainWhileReady(Collector<PublishedModel> out) throws Exception {
     int identityBatch = settings.identityBatch();
-    while (pendingSamples.size() >= identityBatch && !pendingBatches.isEmpty()) {
-      List<IdentitySample> samples = new ArrayList<>(identityBatch);
-      for (int i = 0; i < identityBatch; i++) {
-        samples.add(pendingSamples.removeFirst());
+    while (!pendingBatches.isEmpty()) {
+      List<IdentitySample> samples = DistinctIdentities.take(pendingSamples, identityBatch);
+      if (samples == null) {
+        return;
       }
       step(samples, pendingBatches.removeFirst(), out);
     }

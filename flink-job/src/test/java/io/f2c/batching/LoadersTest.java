@@ -40,20 +40,28 @@ class LoadersTest {
     try (var harness = identityLoader()) {
       harness.open();
       harness.setProcessingTime(0);
-      harness.processElement(face("solo", 1)); // one image: negatives only, no sample
+      // An identity's first image pairs with itself (the trainer mirrors each copy on its own).
+      harness.processElement(face("solo", 1));
       harness.processElement(face("a", 1));
-      assertTrue(harness.extractOutputValues().isEmpty());
+      List<IdentitySample> firsts = harness.extractOutputValues();
+      assertEquals(List.of("solo", "a"), firsts.stream().map(s -> s.identityId).toList());
+      for (IdentitySample s : firsts) {
+        assertEquals(1, s.first[0]);
+        assertEquals(1, s.second[0]);
+      }
       harness.processElement(face("a", 2));
       List<IdentitySample> samples = harness.extractOutputValues();
-      assertEquals(1, samples.size());
-      assertEquals("a", samples.get(0).identityId);
-      assertEquals(2, samples.get(0).first[0]);
-      assertEquals(1, samples.get(0).second[0]);
+      assertEquals(3, samples.size());
+      assertEquals("a", samples.get(2).identityId);
+      assertEquals(2, samples.get(2).first[0]);
+      assertEquals(1, samples.get(2).second[0]);
       for (int k = 3; k <= 20; k++) {
         harness.processElement(face("a", k));
       }
-      // Every sample pairs two different images of "a", the second always from the reservoir.
-      for (IdentitySample s : harness.extractOutputValues()) {
+      // From its second image on, every sample pairs two different images of "a", the second
+      // always from the reservoir.
+      List<IdentitySample> all = harness.extractOutputValues();
+      for (IdentitySample s : all.subList(2, all.size())) {
         assertNotEquals(s.first[0], s.second[0]);
       }
       assertEquals(
@@ -64,12 +72,17 @@ class LoadersTest {
               .max()
               .orElse(0));
       int before = harness.extractOutputValues().size();
-      harness.setProcessingTime(1000); // the replay timer of "a" fires
+      harness.setProcessingTime(1000); // the replay timers of "solo" and "a" fire
       List<IdentitySample> after = harness.extractOutputValues();
-      assertEquals(before + 1, after.size());
-      IdentitySample replay = after.get(after.size() - 1);
-      assertEquals("a", replay.identityId);
-      assertNotEquals(replay.first[0], replay.second[0]);
+      assertEquals(before + 2, after.size());
+      for (IdentitySample replay : after.subList(before, after.size())) {
+        if (replay.identityId.equals("a")) {
+          assertNotEquals(replay.first[0], replay.second[0]);
+        } else {
+          assertEquals("solo", replay.identityId);
+          assertEquals(1, replay.second[0]); // its one image, with itself
+        }
+      }
       checkpoint = harness.snapshot(1, 1000);
     }
     try (var restored = identityLoader()) {
@@ -77,7 +90,10 @@ class LoadersTest {
       restored.open();
       restored.processElement(
           face("solo", 2)); // the restored registry knows "solo": this is its second image
-      assertEquals(1, restored.extractOutputValues().size());
+      List<IdentitySample> soloPair = restored.extractOutputValues();
+      assertEquals(1, soloPair.size());
+      assertEquals(2, soloPair.get(0).first[0]);
+      assertEquals(1, soloPair.get(0).second[0], "paired with the image kept before the restore");
       assertEquals(2L, restored.getSideOutput(IdentityBatcher.REGISTRY).peek().getValue().images);
     }
   }

@@ -45,8 +45,8 @@ class TrainingFunctionTest {
   }
 
   /**
-   * Inputs for {@code steps} steps: 3 identity samples and one instance batch each (seeded random
-   * 8-bit images).
+   * Inputs for {@code steps} steps: 3 identity samples of distinct identities and one instance
+   * batch each (seeded random 8-bit images).
    */
   private static List<Object> inputs(int steps) {
     Random random = new Random(4);
@@ -55,8 +55,9 @@ class TrainingFunctionTest {
     for (int s = 0; s < steps; s++) {
       for (int i = 0; i < 3; i++) {
         inputs.add(
+            // Three distinct identities per step: an identity batch never holds one twice.
             new IdentitySample(
-                "id-" + random.nextInt(12), image(random, length), image(random, length)));
+                "id-" + ((3 * s + i) % 12), image(random, length), image(random, length)));
       }
       String[] labels = new String[6];
       byte[] images = new byte[6 * length];
