@@ -117,37 +117,22 @@ class SecuredKafkaIT {
 
   private static Run demo(int port) {
     return f2c(
-        "demo",
-        "--bootstrap-servers",
-        broker.bootstrapServers(),
-        "--kafka-config",
-        broker.clientConfig().toString(),
-        "--until-step",
-        "5",
-        "--seconds",
-        "120",
-        "--dashboard-port",
-        String.valueOf(port),
-        "--rate",
-        "40",
-        "--synthetic-identities",
-        "30",
-        "--input-size",
-        "32",
-        "--embedding-dim",
-        "32",
-        "--identity-batch",
-        "4",
-        "--instance-batch",
-        "8",
-        "--shuffle-buffer",
-        "16",
-        "--publish-every-steps",
-        "5",
-        "--checkpoint-interval-ms",
-        "1000",
-        "--checkpoint-dir",
-        tmp.resolve("chk").toString());
+        TinyDemo.args(
+            tmp.resolve("chk"),
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--kafka-config",
+            broker.clientConfig().toString(),
+            "--until-step",
+            "5",
+            "--seconds",
+            "120",
+            "--dashboard-port",
+            String.valueOf(port),
+            "--synthetic-identities",
+            "30",
+            "--embedding-dim",
+            "32"));
   }
 
   private static void checkDemo(Run demo) {

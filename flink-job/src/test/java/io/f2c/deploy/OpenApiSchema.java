@@ -38,9 +38,10 @@ final class OpenApiSchema {
 
   @SuppressWarnings("unchecked")
   private void check(String path, Map<String, Object> schema, Object value, List<String> out) {
-    if (value == null
-        || Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))
-            && !schema.containsKey("properties")) {
+    boolean anythingGoes =
+        Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))
+            && !schema.containsKey("properties");
+    if (value == null || anythingGoes) {
       return;
     }
     if (schema.containsKey("anyOf") || schema.containsKey("oneOf")) {

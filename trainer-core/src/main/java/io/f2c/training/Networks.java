@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -17,6 +18,8 @@ import java.util.List;
  * of P), built from the same backbone so their parameter lists line up one to one.
  */
 final class Networks {
+  private static final NDIndex EVERYTHING = new NDIndex("...");
+
   private final Block probe;
   private final Block gallery;
   private final ParameterStore store;
@@ -33,7 +36,7 @@ final class Networks {
       List<NDArray> p = arrays(probe, false);
       List<NDArray> g = arrays(gallery, false);
       for (int i = 0; i < p.size(); i++) {
-        InPlace.copy(g.get(i), p.get(i).toFloatArray());
+        g.get(i).set(EVERYTHING, p.get(i)); // into G's own storage, tensor to tensor
       }
     } else {
       gallery = null;

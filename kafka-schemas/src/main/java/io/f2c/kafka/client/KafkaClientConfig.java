@@ -80,11 +80,6 @@ public final class KafkaClientConfig implements Serializable {
     return bootstrapServers;
   }
 
-  /** The user's client properties, without the bootstrap servers. */
-  public Map<String, String> clientProperties() {
-    return Map.copyOf(clientProperties);
-  }
-
   /**
    * Properties for a new client: the user's settings and the bootstrap servers, then {@code
    * required} on top (what the project's semantics depend on, such as read_committed, wins).
@@ -118,11 +113,6 @@ public final class KafkaClientConfig implements Serializable {
     Map<String, String> masked = new TreeMap<>();
     clientProperties.forEach((k, v) -> masked.put(k, isSecret(k) ? "******" : v));
     return masked;
-  }
-
-  /** The security protocol the clients use (PLAINTEXT unless the file says otherwise). */
-  public String securityProtocol() {
-    return clientProperties.getOrDefault("security.protocol", "PLAINTEXT");
   }
 
   @Override
