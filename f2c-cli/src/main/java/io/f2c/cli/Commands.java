@@ -160,6 +160,7 @@ public final class Commands {
               MODELS_TOPIC,
               F2cOptions.MODEL_NAME,
               ToolOptions.RAW_PIXELS,
+              ToolOptions.EVAL_FLIP,
               ToolOptions.PAIRS,
               IMAGES_DIR,
               ToolOptions.FOLDS,

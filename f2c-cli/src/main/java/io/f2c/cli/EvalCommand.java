@@ -55,7 +55,8 @@ final class EvalCommand {
       int pairs,
       double[] tarAtFar,
       double rank1,
-      int probes) {}
+      int probes,
+      Boolean testTimeFlip) {}
 
   int run() throws IOException, InterruptedException {
     Path pairsFile = config.get(ToolOptions.PAIRS);
@@ -72,24 +73,35 @@ final class EvalCommand {
     Map<String, PairVerification.Roc> curves = new LinkedHashMap<>();
     List<Result> results = new ArrayList<>();
     for (Candidate c : candidates) {
-      Result result;
+      List<Result> ofCandidate = new ArrayList<>();
       if (c.blob() == null) {
-        result =
+        ofCandidate.add(
             evaluate(
                 FaceEmbedding.rawPixels(TrainerSettings.preprocessSpec(config)),
                 c.label(),
-                c.source());
+                c.source(),
+                null));
       } else {
         try (Embedder embedder = Embedder.load(c.blob())) {
-          result = evaluate(embedder, c.label(), c.source());
+          ToolOptions.EvalFlip flip = config.get(ToolOptions.EVAL_FLIP);
+          for (boolean on : flipSettings(flip, embedder.testTimeFlip())) {
+            embedder.testTimeFlip(on);
+            String label =
+                flip == ToolOptions.EvalFlip.BOTH
+                    ? c.label() + (on ? ", test-time flip" : ", no test-time flip")
+                    : c.label();
+            ofCandidate.add(evaluate(embedder, label, c.source(), on));
+          }
         }
       }
-      results.add(result);
-      if (result.roc() != null) {
-        curves.put(result.label(), result.roc());
-      }
-      if (!config.get(ToolOptions.JSON)) {
-        printTable(result);
+      for (Result result : ofCandidate) {
+        results.add(result);
+        if (result.roc() != null) {
+          curves.put(result.label(), result.roc());
+        }
+        if (!config.get(ToolOptions.JSON)) {
+          printTable(result);
+        }
       }
     }
     if (!curves.isEmpty()) {
@@ -101,6 +113,16 @@ final class EvalCommand {
     }
     results.forEach(r -> out.println(json(r)));
     return 0;
+  }
+
+  /** The test-time flip settings to measure a model with, given what the model says. */
+  static List<Boolean> flipSettings(ToolOptions.EvalFlip flip, boolean modelSays) {
+    return switch (flip) {
+      case MODEL -> List.of(modelSays);
+      case ON -> List.of(true);
+      case OFF -> List.of(false);
+      case BOTH -> List.of(false, true);
+    };
   }
 
   /** What to evaluate: a model (its blob) or the raw-pixel baseline (no blob). */
@@ -187,7 +209,11 @@ final class EvalCommand {
     }
   }
 
-  Result evaluate(FaceEmbedding embedding, String label, String source) throws IOException {
+  /**
+   * @param testTimeFlip whether a model embedded with test-time flips (null: raw pixels)
+   */
+  Result evaluate(FaceEmbedding embedding, String label, String source, Boolean testTimeFlip)
+      throws IOException {
     PairVerification.FoldAccuracy accuracy = null;
     PairVerification.Roc roc = null;
     double[] tars = new double[FARS.length];
@@ -241,7 +267,8 @@ final class EvalCommand {
               embeddings.dim());
       probes = id.probes().size();
     }
-    return new Result(label, source, folds, accuracy, roc, pairCount, tars, rank1, probes);
+    return new Result(
+        label, source, folds, accuracy, roc, pairCount, tars, rank1, probes, testTimeFlip);
   }
 
   /** "[1,2]". */
@@ -250,7 +277,15 @@ final class EvalCommand {
   }
 
   private void printTable(Result r) {
-    out.println("model: " + r.source() + " (" + r.label() + ")");
+    out.println(
+        "model: "
+            + r.source()
+            + " ("
+            + r.label()
+            + (r.testTimeFlip() == null
+                ? ""
+                : r.testTimeFlip() ? "; with test-time flip" : "; no test-time flip")
+            + ")");
     if (r.accuracy() != null) {
       out.printf(
           Locale.ROOT, "LFW-protocol verification, folds %s (%d pairs):%n", foldList(r), r.pairs());
@@ -287,6 +322,9 @@ final class EvalCommand {
   static String json(Result r) {
     JsonObject json = new JsonObject();
     json.addProperty("label", r.label());
+    if (r.testTimeFlip() != null) {
+      json.addProperty("test_time_flip", r.testTimeFlip());
+    }
     if (r.accuracy() != null) {
       json.addProperty("folds", foldList(r));
       json.addProperty("pairs", r.pairs());

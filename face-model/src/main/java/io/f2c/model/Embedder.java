@@ -1,6 +1,7 @@
 package io.f2c.model;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -19,18 +20,24 @@ import java.io.IOException;
  * Loads a published model ({@link ModelBlob}) and embeds preprocessed images with it in inference
  * mode. Subscribers swap one Embedder for another when a new version arrives. Thread-safe
  * (embedding is serialized).
+ *
+ * <p>A model published with test-time flips embeds an image as the normalised sum of the embeddings
+ * of the image and of its mirror, so an image and its mirror get the same embedding; {@link
+ * #testTimeFlip(boolean)} overrides that (for comparisons).
  */
 public final class Embedder implements AutoCloseable, FaceEmbedding {
   private final ModelBlob.Header header;
   private final NDManager manager;
   private final Block net;
   private final ParameterStore store;
+  private boolean testTimeFlip;
 
   private Embedder(ModelBlob.Header header, NDManager manager, Block net) {
     this.header = header;
     this.manager = manager;
     this.net = net;
     this.store = new ParameterStore(manager, false);
+    this.testTimeFlip = header.testTimeFlip();
   }
 
   /**
@@ -74,6 +81,17 @@ public final class Embedder implements AutoCloseable, FaceEmbedding {
     return header.architecture();
   }
 
+  /** Whether {@link #embed} adds the embedding of each image's mirror. */
+  public synchronized boolean testTimeFlip() {
+    return testTimeFlip;
+  }
+
+  /** Embeds with or without the mirror, whatever the model says; returns this embedder. */
+  public synchronized Embedder testTimeFlip(boolean on) {
+    testTimeFlip = on;
+    return this;
+  }
+
   /**
    * Embeddings [count, D] (row-major, L2-normalised) of {@code count} images preprocessed by {@link
    * #input()}.
@@ -88,8 +106,19 @@ public final class Embedder implements AutoCloseable, FaceEmbedding {
     JniUtils.setGradMode(false); // per thread; see F2cTrainer
     try (NDScope scope = new NDScope()) {
       var x = manager.create(images, new Shape(count, spec.channels(), spec.size(), spec.size()));
-      return net.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+      NDArray embedding = forward(x);
+      if (testTimeFlip) {
+        // Inference-mode BatchNorm uses its running statistics, so the mirrors could share the
+        // batch; separate passes keep each pass's batch as large as the caller's.
+        NDArray sum = embedding.add(forward(x.flip(3)));
+        embedding = sum.div(sum.norm(new int[] {1}, true).maximum(1e-12f));
+      }
+      return embedding.toFloatArray();
     }
+  }
+
+  private NDArray forward(NDArray images) {
+    return net.forward(store, new NDList(images), false).singletonOrThrow();
   }
 
   @Override

@@ -13,20 +13,32 @@ import java.io.UncheckedIOException;
 
 /**
  * The bytes of a published model: a header (magic "F2CM", format version, backbone name, embedding
- * dimension, input spec) followed by the probe net's parameters in DJL's own format. A ModelUpdate
- * carries them in chunks.
+ * dimension, input spec and, from format 2 on, the test-time flip flag) followed by the probe net's
+ * parameters in DJL's own format. A ModelUpdate carries them in chunks. Format 1 blobs (no flag)
+ * are still read, as models without test-time flips.
  */
 public final class ModelBlob {
   static final int MAGIC = 0x4632434D; // "F2CM"
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  private static final int FIRST_VERSION_WITH_FLIP = 2;
 
   private ModelBlob() {}
 
-  /** The header fields of a blob. */
-  public record Header(Backbone architecture, int embeddingDim, PreprocessSpec input) {}
+  /**
+   * The header fields of a blob.
+   *
+   * @param testTimeFlip embed an image as the normalised sum of the embeddings of the image and of
+   *     its mirror
+   */
+  public record Header(
+      Backbone architecture, int embeddingDim, PreprocessSpec input, boolean testTimeFlip) {}
 
   public static byte[] write(
-      Backbone architecture, int embeddingDim, PreprocessSpec input, Block net) {
+      Backbone architecture,
+      int embeddingDim,
+      PreprocessSpec input,
+      boolean testTimeFlip,
+      Block net) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(MAGIC);
@@ -38,6 +50,7 @@ public final class ModelBlob {
       out.writeFloat(input.cropFraction());
       out.writeFloat(input.normMean());
       out.writeFloat(input.normScale());
+      out.writeBoolean(testTimeFlip);
       net.saveParameters(out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -50,7 +63,7 @@ public final class ModelBlob {
       throw new IOException("not an F2C model (bad magic)");
     }
     int version = in.readInt();
-    if (version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new IOException(
           "model format v" + version + " is not supported (this reader knows v" + VERSION + ")");
     }
@@ -59,7 +72,8 @@ public final class ModelBlob {
     PreprocessSpec spec =
         new PreprocessSpec(
             in.readInt(), in.readInt(), in.readFloat(), in.readFloat(), in.readFloat());
-    return new Header(architecture, dim, spec);
+    boolean testTimeFlip = version >= FIRST_VERSION_WITH_FLIP && in.readBoolean();
+    return new Header(architecture, dim, spec, testTimeFlip);
   }
 
   static void readParameters(Block net, NDManager manager, DataInputStream in) throws IOException {

@@ -23,12 +23,17 @@ public final class TestModels {
    * weights.
    */
   public static byte[] blob(long seed) {
+    return blob(seed, false);
+  }
+
+  /** The same, published with or without test-time flips. */
+  public static byte[] blob(long seed, boolean testTimeFlip) {
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       Engine.getEngine("PyTorch").setRandomSeed((int) seed);
       Block net = Backbone.SMALL_CNN.create(DIM, SPEC.size());
       net.initialize(
           manager, DataType.FLOAT32, new Shape(2, SPEC.channels(), SPEC.size(), SPEC.size()));
-      return ModelBlob.write(Backbone.SMALL_CNN, DIM, SPEC, net);
+      return ModelBlob.write(Backbone.SMALL_CNN, DIM, SPEC, testTimeFlip, net);
     }
   }
 }

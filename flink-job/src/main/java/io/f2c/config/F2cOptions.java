@@ -299,6 +299,14 @@ public final class F2cOptions {
           "true|false",
           "Mirror each training image with probability 1/2, as the F2C authors do (false: no augmentation).",
           OptionParsers::parseBoolean);
+  public static final Option<Boolean> TEST_TIME_FLIP =
+      new Option<>(
+          "test-time-flip",
+          true,
+          "true|false",
+          "Published models tell subscribers and f2c eval to embed an image with its mirror "
+              + "(the normalised sum of both embeddings).",
+          OptionParsers::parseBoolean);
   public static final Option<Integer> EMBEDDING_DIM =
       positiveInt("embedding-dim", 512, "D", "Dimension of the face embeddings.");
   public static final Option<Integer> BATCH =

@@ -51,6 +51,7 @@ public final class JobOptions {
           F2cOptions.MODEL_NAME,
           F2cOptions.TORCH_THREADS,
           F2cOptions.FLIP,
+          F2cOptions.TEST_TIME_FLIP,
           F2cOptions.DEVICE);
 
   /** What {@code flink run ... F2cJob} accepts: Kafka, the seed and the training options. */

@@ -52,6 +52,32 @@ public final class ToolOptions {
           "",
           "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.",
           Boolean::parseBoolean);
+  public static final Option<EvalFlip> EVAL_FLIP =
+      new Option<>(
+          "eval-flip",
+          EvalFlip.MODEL,
+          "model|on|off|both",
+          "eval: embed with the mirror (test-time flip) as each model says, always, never, or both "
+              + "ways (two results per model).",
+          EvalFlip::of);
+
+  /** Which test-time flip settings {@code f2c eval} measures a model with. */
+  public enum EvalFlip {
+    MODEL,
+    ON,
+    OFF,
+    BOTH;
+
+    static EvalFlip of(String text) {
+      for (EvalFlip value : values()) {
+        if (value.name().equalsIgnoreCase(text.trim())) {
+          return value;
+        }
+      }
+      throw new IllegalArgumentException("expected model, on, off or both, was '" + text + "'");
+    }
+  }
+
   public static final Option<Path> ROC_PLOT =
       new Option<>(
           "roc",

@@ -39,6 +39,7 @@ public final class ModelChunker {
               .setChunkCount(count)
               .setChunk(ByteBuffer.wrap(blob, from, to - from).slice())
               .setSha256(sha)
+              .setTestTimeFlip(model.testTimeFlip)
               .setMetrics(
                   new TrainingMetrics(
                       model.loss, model.poolOccupancy, model.imagesSeen, model.identitiesSeen))

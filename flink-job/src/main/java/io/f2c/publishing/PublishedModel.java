@@ -18,6 +18,7 @@ public class PublishedModel {
   public float cropFraction;
   public float normMean;
   public float normScale;
+  public boolean testTimeFlip;
   public double loss;
   public double poolOccupancy;
   public long imagesSeen;

@@ -235,6 +235,7 @@ public final class TrainingFunction
     model.architecture = config.backbone().id();
     model.embeddingDim = config.embeddingDim();
     model.setInput(config.input());
+    model.testTimeFlip = config.testTimeFlip();
     model.loss = result.loss();
     model.poolOccupancy = result.occupancy();
     model.imagesSeen = counters.imagesSeen;

@@ -28,6 +28,7 @@ class ModelChunkerTest {
     m.embeddingDim = 64;
     m.setInput(PreprocessSpec.of(32, 3, 1.0));
     m.loss = 1.5;
+    m.testTimeFlip = version % 2 == 1;
     m.blob = new byte[size];
     new Random(version).nextBytes(m.blob);
     return m;
@@ -55,6 +56,7 @@ class ModelChunkerTest {
     assertArrayEquals(m.blob, complete.blob());
     assertEquals(3, complete.header().getVersion());
     assertEquals(PreprocessSpec.of(32, 3, 1.0), PreprocessSpec.from(complete.header().getInput()));
+    assertTrue(complete.header().getTestTimeFlip(), "the model's test-time flip travels with it");
     // A repeated or older version is ignored once a newer one completed.
     assertTrue(assembler.add(chunks.get(0)).isEmpty());
   }

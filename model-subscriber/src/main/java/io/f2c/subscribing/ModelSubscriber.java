@@ -55,7 +55,10 @@ public final class ModelSubscriber implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private static final int FIRST_WINDOW = 64;
 
-  /** A complete, verified model version as received. */
+  /**
+   * A complete, verified model version as received; {@code testTimeFlip}: {@link #embed} adds each
+   * image's mirror, as the model's header says.
+   */
   public record ModelVersion(
       String modelName,
       long version,
@@ -64,6 +67,7 @@ public final class ModelSubscriber implements AutoCloseable {
       String architecture,
       int embeddingDim,
       PreprocessSpec input,
+      boolean testTimeFlip,
       TrainingMetrics metrics,
       String sha256,
       byte[] blob,
@@ -275,6 +279,7 @@ public final class ModelSubscriber implements AutoCloseable {
             h.getArchitecture(),
             h.getEmbeddingDim(),
             PreprocessSpec.from(h.getInput()),
+            embedder.testTimeFlip(),
             h.getMetrics(),
             h.getSha256(),
             complete.blob(),

@@ -48,7 +48,7 @@ class ModelSubscriberIT {
   void startsAtTheLatestCompleteVersionSkipsBadOnesAndSwapsAtomically() throws Exception {
     byte[][] blobs = new byte[6][];
     for (int v = 1; v <= 5; v++) {
-      blobs[v] = TestModels.blob(v);
+      blobs[v] = TestModels.blob(v, v == 5); // v5 is published with test-time flips
     }
     assertTrue(
         ModelTopicWriter.chunks(1, blobs[1], CHUNK_BYTES).size() >= 3,
@@ -67,6 +67,7 @@ class ModelSubscriberIT {
       assertEquals(
           2, first.version(), "starts from the latest complete version, not the beginning");
       assertArrayEquals(blobs[2], first.blob());
+      assertFalse(first.testTimeFlip());
 
       // v4: chunks of one blob with another blob's checksum -> skipped; then a good v5.
       List<ModelUpdate> corrupt = ModelTopicWriter.chunks(4, blobs[4], CHUNK_BYTES);
@@ -84,10 +85,14 @@ class ModelSubscriberIT {
       }
       ModelSubscriber.Embeddings embedded = subscriber.embed(images, 2);
       assertEquals(5, embedded.model().version());
+      assertTrue(embedded.model().testTimeFlip(), "as v5's header says");
       try (Embedder v5 = Embedder.load(blobs[5]);
           Embedder v2 = Embedder.load(blobs[2])) {
         assertArrayEquals(v5.embed(images, 2), embedded.values(), 1e-6f);
         assertFalse(Arrays.equals(v2.embed(images, 2), embedded.values()), "v5 differs from v2");
+        float[] withoutFlip = v5.testTimeFlip(false).embed(images, 2);
+        assertFalse(
+            Arrays.equals(withoutFlip, embedded.values()), "the subscriber adds the mirrors");
       }
     }
   }

@@ -211,11 +211,16 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   /**
-   * The probe net and its input spec, as published in a ModelUpdate (see {@link
-   * io.f2c.model.Embedder}).
+   * The probe net, its input spec and whether it embeds with flip test-time augmentation, as
+   * published in a ModelUpdate (see {@link io.f2c.model.Embedder}).
    */
   public byte[] exportModel() {
-    return ModelBlob.write(config.backbone(), config.embeddingDim(), config.input(), nets.probe());
+    return ModelBlob.write(
+        config.backbone(),
+        config.embeddingDim(),
+        config.input(),
+        config.testTimeFlip(),
+        nets.probe());
   }
 
   Networks networks() {

@@ -34,6 +34,8 @@ import java.util.Objects;
  *     position, so a restored trainer flips as the one it continues)
  * @param torchThreads PyTorch intra-op threads (set explicitly: the default oversubscribes inside
  *     Flink)
+ * @param testTimeFlip what published models tell their users: embed an image as the normalised sum
+ *     of the embeddings of the image and of its mirror (not structural: it changes no state)
  */
 public record TrainerConfig(
     Backbone backbone,
@@ -53,7 +55,8 @@ public record TrainerConfig(
     long seed,
     TrainingDevice device,
     int torchThreads,
-    boolean horizontalFlip)
+    boolean horizontalFlip,
+    boolean testTimeFlip)
     implements Serializable {
 
   /** The classification head. */
@@ -148,6 +151,7 @@ public record TrainerConfig(
     private TrainingDevice device = TrainingDevice.CPU;
     private int torchThreads = 2;
     private boolean horizontalFlip = true;
+    private boolean testTimeFlip = true;
 
     private Builder() {}
 
@@ -170,6 +174,7 @@ public record TrainerConfig(
       device = c.device;
       torchThreads = c.torchThreads;
       horizontalFlip = c.horizontalFlip;
+      testTimeFlip = c.testTimeFlip;
     }
 
     /** Backbone, embedding dimension and input preprocessing. */
@@ -230,6 +235,12 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Whether published models are to be used with flip test-time augmentation. */
+    public Builder testTimeFlip(boolean value) {
+      testTimeFlip = value;
+      return this;
+    }
+
     public Builder torchThreads(int value) {
       torchThreads = value;
       return this;
@@ -259,7 +270,8 @@ public record TrainerConfig(
           seed,
           device,
           torchThreads,
-          horizontalFlip);
+          horizontalFlip,
+          testTimeFlip);
     }
   }
 }
