@@ -150,7 +150,8 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     if (stored >= 1) {
       int a = random.nextInt(stored);
       int b = stored == 1 ? a : (a + 1 + random.nextInt(stored - 1)) % stored;
-      out.collect(new IdentitySample(ctx.getCurrentKey(), reservoir.get(a), reservoir.get(b)));
+      out.collect(
+          new IdentitySample(ctx.getCurrentKey(), reservoir.get(a), reservoir.get(b), true));
       replays.inc();
     }
     ctx.timerService().registerProcessingTimeTimer(timestamp + replayIntervalMs);

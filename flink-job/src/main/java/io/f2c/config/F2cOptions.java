@@ -213,6 +213,14 @@ public final class F2cOptions {
           60_000L,
           "MS",
           "How often each known identity is replayed to the trainer (continual learning).");
+  public static final Option<Double> REPLAY_SHARE =
+      new Option<>(
+          "replay-share",
+          0.5,
+          "F",
+          "Share of each identity batch given to replayed identities, the rest to new arrivals "
+              + "(either kind fills in where the other is short).",
+          OptionParsers::parseShare);
   public static final Option<Double> LEARNING_RATE =
       new Option<>(
           "lr",

@@ -37,6 +37,7 @@ public final class JobOptions {
           F2cOptions.SHUFFLE_BUFFER,
           F2cOptions.RESERVOIR,
           F2cOptions.REPLAY_INTERVAL_MS,
+          F2cOptions.REPLAY_SHARE,
           F2cOptions.LEARNING_RATE,
           F2cOptions.WARMUP_STEPS,
           F2cOptions.LR_DECAY_STEPS,

@@ -127,6 +127,14 @@ final class OptionParsers {
     return value;
   }
 
+  static Double parseShare(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException("must be in [0, 1]");
+    }
+    return value;
+  }
+
   static Double parseNonNegativeDouble(String text) {
     double value = Double.parseDouble(text.trim());
     if (!(value >= 0) || Double.isInfinite(value)) {

@@ -139,6 +139,7 @@ public final class F2cJob {
             trainerConfig,
             config.get(F2cOptions.MODEL_NAME),
             config.get(F2cOptions.IDENTITY_BATCH),
+            config.get(F2cOptions.REPLAY_SHARE),
             config.get(F2cOptions.PUBLISH_EVERY_STEPS),
             publishedBefore(config));
     SingleOutputStreamOperator<PublishedModel> models =

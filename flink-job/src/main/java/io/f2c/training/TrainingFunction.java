@@ -65,6 +65,7 @@ public final class TrainingFunction
    * What the operator needs besides the trainer's config.
    *
    * @param identityBatch identity samples per step
+   * @param replayShare share of an identity batch for replays (see {@link DistinctIdentities})
    * @param publishEverySteps a model version every this many steps
    * @param publishedBefore the latest version already on the models topic when the job was built: a
    *     job without saved state numbers its versions after it
@@ -73,6 +74,7 @@ public final class TrainingFunction
       TrainerConfig trainer,
       String modelName,
       int identityBatch,
+      double replayShare,
       long publishEverySteps,
       long publishedBefore)
       implements Serializable {}
@@ -188,7 +190,8 @@ public final class TrainingFunction
   private void trainWhileReady(Collector<PublishedModel> out) throws Exception {
     int identityBatch = settings.identityBatch();
     while (!pendingBatches.isEmpty()) {
-      List<IdentitySample> samples = DistinctIdentities.take(pendingSamples, identityBatch);
+      List<IdentitySample> samples =
+          DistinctIdentities.take(pendingSamples, identityBatch, settings.replayShare());
       if (samples == null) {
         return;
       }

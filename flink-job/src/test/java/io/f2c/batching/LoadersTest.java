@@ -64,6 +64,7 @@ class LoadersTest {
       for (IdentitySample s : all.subList(2, all.size())) {
         assertNotEquals(s.first[0], s.second[0]);
       }
+      assertTrue(all.stream().noneMatch(s -> s.replay), "new images are new arrivals");
       assertEquals(
           20L,
           harness.getSideOutput(IdentityBatcher.REGISTRY).stream()
@@ -76,6 +77,7 @@ class LoadersTest {
       List<IdentitySample> after = harness.extractOutputValues();
       assertEquals(before + 2, after.size());
       for (IdentitySample replay : after.subList(before, after.size())) {
+        assertTrue(replay.replay, "marked as a replay for the trainer's mix");
         if (replay.identityId.equals("a")) {
           assertNotEquals(replay.first[0], replay.second[0]);
         } else {

@@ -43,7 +43,8 @@ class PoolCheckpointSizeTest {
   private static long[] incrementalBytes(int poolSize) throws Exception {
     var function =
         new TrainingFunction(
-            new TrainingFunction.Settings(config(poolSize), "f2c", IDENTITY_BATCH, 1_000_000, 0));
+            new TrainingFunction.Settings(
+                config(poolSize), "f2c", IDENTITY_BATCH, 0.5, 1_000_000, 0));
     try (var harness =
         new KeyedTwoInputStreamOperatorTestHarness<
             String, IdentitySample, InstanceBatchRecord, PublishedModel>(

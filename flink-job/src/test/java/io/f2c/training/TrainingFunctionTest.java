@@ -32,7 +32,7 @@ class TrainingFunctionTest {
       harness() throws Exception {
     return new KeyedTwoInputStreamOperatorTestHarness<>(
         new KeyedCoProcessOperator<>(
-            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2, 0))),
+            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 0))),
         s -> TrainingFunction.TRAINER_KEY,
         b -> TrainingFunction.TRAINER_KEY,
         Types.STRING);
@@ -147,7 +147,7 @@ class TrainingFunctionTest {
     try (var fresh =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new KeyedCoProcessOperator<>(
-                new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 2, 41))),
+                new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 41))),
             (IdentitySample s) -> TrainingFunction.TRAINER_KEY,
             (InstanceBatchRecord b) -> TrainingFunction.TRAINER_KEY,
             Types.STRING)) {
