@@ -282,7 +282,7 @@ final class EvalCommand {
             + r.source()
             + " ("
             + r.label()
-            + (r.testTimeFlip() == null
+            + (r.testTimeFlip() == null || r.label().endsWith("test-time flip")
                 ? ""
                 : r.testTimeFlip() ? "; with test-time flip" : "; no test-time flip")
             + ")");
