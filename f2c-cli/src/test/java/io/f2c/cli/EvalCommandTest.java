@@ -1,6 +1,8 @@
 package io.f2c.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -15,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +117,51 @@ class EvalCommandTest {
     assertEquals(40.0, field(json, "pairs"), json);
     assertTrue(field(json, "accuracy_mean") >= 0 && field(json, "rank1") >= 0, json);
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("model: " + model), out.toString());
+  }
+
+  @Test
+  void evalFlipBothMeasuresAModelWithAndWithoutItsMirror() throws Exception {
+    Path lfw = tmp.resolve("lfw");
+    Path pairs = SyntheticLfw.write(lfw, 4, 12, 3, 2, 10);
+    Path model = tmp.resolve("f2c-v1.f2cm");
+    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(TrainerConfig.Head.DCP))) {
+      Files.write(model, trainer.exportModel());
+    }
+    String[] args = {
+      "eval",
+      "--model",
+      model.toString(),
+      "--label",
+      "tiny",
+      "--pairs",
+      pairs.toString(),
+      "--images",
+      lfw.toString(),
+      "--roc",
+      tmp.resolve("roc.png").toString(),
+      "--json",
+      "--eval-flip",
+      "both"
+    };
+    assertEquals(0, run(args), err.toString());
+    List<JsonObject> results =
+        out.toString(StandardCharsets.UTF_8)
+            .strip()
+            .lines()
+            .map(line -> JsonParser.parseString(line).getAsJsonObject())
+            .toList();
+    assertEquals(2, results.size(), out.toString());
+    assertEquals("tiny, no test-time flip", results.get(0).get("label").getAsString());
+    assertFalse(results.get(0).get("test_time_flip").getAsBoolean());
+    assertEquals("tiny, test-time flip", results.get(1).get("label").getAsString());
+    assertTrue(results.get(1).get("test_time_flip").getAsBoolean());
+    assertNotEquals(
+        results.get(0).get("auc").getAsDouble(),
+        results.get(1).get("auc").getAsDouble(),
+        "the mirror changes the scores");
+    args[args.length - 1] = "sideways";
+    assertEquals(2, run(args));
+    assertTrue(err.toString().contains("expected model, on, off or both"), err.toString());
   }
 
   @Test

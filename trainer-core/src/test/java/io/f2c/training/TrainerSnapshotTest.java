@@ -135,7 +135,9 @@ public class TrainerSnapshotTest {
         assertEquals(SPEC, embedder.input());
         assertEquals(16, embedder.embeddingDim());
         assertEquals(Backbone.SMALL_CNN, embedder.architecture());
-        assertArrayEquals(fromTrainer, embedder.embed(images, 6), 1e-6f);
+        assertTrue(embedder.testTimeFlip(), "the config's default, carried by the model");
+        // The trainer embeds each image alone; so does the model with its test-time flip off.
+        assertArrayEquals(fromTrainer, embedder.testTimeFlip(false).embed(images, 6), 1e-6f);
       }
       for (int i = 0; i < 6; i++) {
         double norm = 0;
