@@ -3,6 +3,7 @@ package io.f2c.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import io.f2c.model.TorchScalars;
 
 /**
  * F2C's margin loss on a matrix of cosines [B, Q] between normalised probe features and class
@@ -64,9 +65,12 @@ public final class F2cLoss {
       }
     }
     NDArray isPositive = manager.create(positive);
-    NDArray ce = crossEntropyPerRow(cos, targets).mul(isPositive).sum().div(Math.max(1, positives));
+    NDArray ce =
+        TorchScalars.div(
+            crossEntropyPerRow(cos, targets).mul(isPositive).sum(), Math.max(1, positives));
     NDArray topK =
-        topKPerRow(cos).mul(isPositive.neg().add(1f)).sum().div(Math.max(1, rows - positives));
+        TorchScalars.div(
+            topKPerRow(cos).mul(isPositive.neg().add(1f)).sum(), Math.max(1, rows - positives));
     return ce.add(topK);
   }
 
@@ -85,14 +89,14 @@ public final class F2cLoss {
   NDArray crossEntropyPerRow(NDArray cos, long[] targets) {
     NDArray index = cos.getManager().create(targets).reshape(-1, 1);
     NDArray target = cos.gather(index, 1);
-    NDArray logits = cos.scatter(index, targetWithMargin(target), 1).mul(scale);
+    NDArray logits = TorchScalars.mul(cos.scatter(index, targetWithMargin(target), 1), scale);
     return logits.logSoftmax(1).gather(index, 1).neg().reshape(-1);
   }
 
   /** Per-row mean of the k largest cosines, each clipped below at 0 [P]. */
   NDArray topKPerRow(NDArray cos) {
     int k = topK((int) cos.getShape().get(1));
-    return cos.topK(k, 1, true, false).get(0).maximum(0f).mean(new int[] {1});
+    return TorchScalars.maximum(cos.topK(k, 1, true, false).get(0), 0f).mean(new int[] {1});
   }
 
   NDArray targetWithMargin(NDArray cosTarget) {
@@ -100,7 +104,9 @@ public final class F2cLoss {
       return cosTarget.sub(m);
     }
     NDArray sin = cosTarget.square().neg().add(1f).clip(1e-7f, 1f).sqrt();
-    NDArray phi = cosTarget.mul((float) Math.cos(m)).sub(sin.mul((float) Math.sin(m)));
+    NDArray phi =
+        TorchScalars.mul(cosTarget, (float) Math.cos(m))
+            .sub(TorchScalars.mul(sin, (float) Math.sin(m)));
     float threshold = (float) Math.cos(Math.PI - m);
     NDArray fallback = cosTarget.sub((float) (Math.sin(Math.PI - m) * m));
     return NDArrays.where(cosTarget.gt(threshold), phi, fallback);

@@ -7,11 +7,10 @@ import ai.djl.ndarray.index.NDIndex;
  * Writes values into an array's own memory.
  *
  * <p>DJL's {@code NDArray.set(float[])} does not copy on the CPU: it swaps the tensor's storage for
- * the Java direct buffer holding the values. That buffer comes from malloc (16-byte aligned, at an
- * address that depends on the heap's history) where libtorch's allocator aligns to 64 bytes. A
- * restored trainer then computed on state laid out unlike the trainer it continues, and Intel MKL
- * documents results that may differ with the alignment of its inputs. Copying into the existing
- * storage keeps every state array where libtorch put it, so restoring changes values only.
+ * the Java direct buffer holding the values, memory that the JVM's garbage collector frees (not
+ * libtorch) at an address and alignment that depend on the heap's history. Copying into the
+ * existing storage keeps the trainer's state in memory that libtorch allocated and owns, laid out
+ * as in the trainer it continues, so restoring changes values only.
  */
 final class InPlace {
   private static final NDIndex EVERYTHING = new NDIndex("...");

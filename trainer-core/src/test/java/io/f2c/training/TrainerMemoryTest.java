@@ -15,9 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A restored trainer keeps its state where libtorch allocates it (64-byte aligned), not in the Java
- * direct buffers the snapshot's values arrive in: MKL sums in an order that depends on alignment,
- * so state at heap-dependent addresses made restored trainers drift (see {@link InPlace}).
+ * A restored trainer keeps its state where libtorch allocated it (64-byte aligned), not in the Java
+ * direct buffers the snapshot's values arrive in (see {@link InPlace}).
  */
 public class TrainerMemoryTest {
   @ParameterizedTest

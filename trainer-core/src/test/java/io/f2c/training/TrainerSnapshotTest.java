@@ -12,9 +12,12 @@ import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.testing.FaceSets;
 import io.f2c.testing.TinyTrainers;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -87,6 +90,62 @@ public class TrainerSnapshotTest {
       }
       assertEquals(6, fresh.steps());
     }
+  }
+
+  /**
+   * The same continuation, again and again while another thread keeps the JVM collecting garbage
+   * and reusing freed direct memory: a value libtorch still needs must never live in memory the JVM
+   * frees (see {@code TorchScalars}). Before that rule, about half of these continuations differed.
+   */
+  @ParameterizedTest
+  @EnumSource(TrainerConfig.Head.class)
+  void restoredTrainerContinuesBitForBitWhileTheJvmCollectsGarbage(TrainerConfig.Head head)
+      throws InterruptedException {
+    List<Step> steps = batches(5);
+    byte[] snapshot;
+    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(head))) {
+      trainer.step(steps.get(0).identities(), steps.get(0).instances());
+      snapshot = trainer.snapshot();
+    }
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger collections = new AtomicInteger();
+    Thread collector =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                System.gc();
+                ByteBuffer junk = ByteBuffer.allocateDirect(1 << 16);
+                while (junk.hasRemaining()) {
+                  junk.put((byte) 0x7f);
+                }
+                collections.incrementAndGet();
+              }
+            },
+            "garbage-collections");
+    collector.start();
+    try {
+      List<float[]> first = null;
+      for (int run = 0; run < 6; run++) {
+        try (F2cTrainer fresh = new F2cTrainer(TinyTrainers.tiny(head))) {
+          fresh.restore(snapshot);
+          for (Step s : steps.subList(1, 5)) {
+            fresh.step(s.identities(), s.instances());
+          }
+          List<float[]> values = fresh.probeValues();
+          if (first == null) {
+            first = values;
+          } else {
+            for (int i = 0; i < first.size(); i++) {
+              assertArrayEquals(first.get(i), values.get(i), "run " + run + ", probe array " + i);
+            }
+          }
+        }
+      }
+    } finally {
+      running.set(false);
+      collector.join();
+    }
+    assertTrue(collections.get() > 6, "the JVM collected " + collections.get() + " times");
   }
 
   @Test

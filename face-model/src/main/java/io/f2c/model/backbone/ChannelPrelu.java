@@ -8,6 +8,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.util.PairList;
+import io.f2c.model.TorchScalars;
 import java.util.Arrays;
 
 /**
@@ -43,7 +44,8 @@ public final class ChannelPrelu extends AbstractBlock {
     long[] shape = new long[x.getShape().dimension()];
     Arrays.fill(shape, 1);
     shape[1] = slope.getShape().get(0);
-    return new NDList(x.maximum(0f).add(x.minimum(0f).mul(slope.reshape(shape))));
+    return new NDList(
+        TorchScalars.maximum(x, 0f).add(TorchScalars.minimum(x, 0f).mul(slope.reshape(shape))));
   }
 
   @Override

@@ -1,0 +1,51 @@
+package io.f2c.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Arithmetic with a constant whose value lives in libtorch's memory.
+ *
+ * <p>DJL's {@code x.mul(2f)}, {@code div}, {@code maximum} and {@code minimum} with a number wrap
+ * the number in an array backed by a Java direct buffer and close it as soon as the operation
+ * returns. libtorch's autograd keeps that array for the backward pass (the gradient of x * s needs
+ * s, that of max(x, s) compares with s), but the JVM frees the buffer at its next garbage
+ * collection, so a backward pass could read reused memory and apply a wrong update. Used on every
+ * path that gradients flow through; an array made here is owned and freed by libtorch.
+ */
+public final class TorchScalars {
+  private TorchScalars() {}
+
+  /** {@code x * value}. */
+  public static NDArray mul(NDArray x, float value) {
+    try (NDArray s = scalar(x, value)) {
+      return x.mul(s);
+    }
+  }
+
+  /** {@code x / value}. */
+  public static NDArray div(NDArray x, float value) {
+    try (NDArray s = scalar(x, value)) {
+      return x.div(s);
+    }
+  }
+
+  /** Element-wise {@code max(x, value)}. */
+  public static NDArray maximum(NDArray x, float value) {
+    try (NDArray s = scalar(x, value)) {
+      return x.maximum(s);
+    }
+  }
+
+  /** Element-wise {@code min(x, value)}. */
+  public static NDArray minimum(NDArray x, float value) {
+    try (NDArray s = scalar(x, value)) {
+      return x.minimum(s);
+    }
+  }
+
+  /** A 0-dimensional float array of {@code value}, allocated by libtorch beside {@code like}. */
+  static NDArray scalar(NDArray like, float value) {
+    return like.getManager().full(new Shape(), value);
+  }
+}
