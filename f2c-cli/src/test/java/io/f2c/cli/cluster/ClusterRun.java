@@ -105,7 +105,9 @@ final class ClusterRun implements AutoCloseable {
     producing.join(10_000);
     producer.flush();
     // The rule is about what is on the topic: an image the test's producer could not send (it says
-    // which, and why) is not there to be read. Seen once on a loaded machine: one record expired.
+    // which, and why) is not there to be read. Seen in the TaskManager case: the first batches to
+    // the new topic retried through NOT_LEADER_OR_FOLLOWER and OUT_OF_ORDER_SEQUENCE until they
+    // expired.
     assertEquals(producer.failed(), producer.failures().size(), "every unsent image is reported");
     if (producer.failed() > 0) {
       System.out.println("producer " + name + ": not sent " + producer.failures());
