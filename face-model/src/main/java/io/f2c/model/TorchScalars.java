@@ -2,6 +2,7 @@ package io.f2c.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic with a constant whose value lives in libtorch's memory.
@@ -18,29 +19,28 @@ public final class TorchScalars {
 
   /** {@code x * value}. */
   public static NDArray mul(NDArray x, float value) {
-    try (NDArray s = scalar(x, value)) {
-      return x.mul(s);
-    }
+    return withScalar(x, value, NDArray::mul);
   }
 
   /** {@code x / value}. */
   public static NDArray div(NDArray x, float value) {
-    try (NDArray s = scalar(x, value)) {
-      return x.div(s);
-    }
+    return withScalar(x, value, NDArray::div);
   }
 
   /** Element-wise {@code max(x, value)}. */
   public static NDArray maximum(NDArray x, float value) {
-    try (NDArray s = scalar(x, value)) {
-      return x.maximum(s);
-    }
+    return withScalar(x, value, NDArray::maximum);
   }
 
   /** Element-wise {@code min(x, value)}. */
   public static NDArray minimum(NDArray x, float value) {
+    return withScalar(x, value, NDArray::minimum);
+  }
+
+  private static NDArray withScalar(NDArray x, float value, BinaryOperator<NDArray> operation) {
+    // Closing the wrapper is safe: autograd holds its own reference to libtorch's storage.
     try (NDArray s = scalar(x, value)) {
-      return x.minimum(s);
+      return operation.apply(x, s);
     }
   }
 
