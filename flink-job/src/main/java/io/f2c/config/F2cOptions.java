@@ -307,6 +307,13 @@ public final class F2cOptions {
           "true|false",
           "Mirror each training image with probability 1/2, as the F2C authors do (false: no augmentation).",
           OptionParsers::parseBoolean);
+  public static final Option<Integer> SHIFT =
+      new Option<>(
+          "shift",
+          0,
+          "N",
+          "Move each training image by up to N pixels each way (translation jitter, 0: none).",
+          text -> Math.toIntExact(OptionParsers.parseNonNegativeLong(text)));
   public static final Option<Boolean> TEST_TIME_FLIP =
       new Option<>(
           "test-time-flip",

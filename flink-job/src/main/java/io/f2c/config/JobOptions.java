@@ -52,6 +52,7 @@ public final class JobOptions {
           F2cOptions.MODEL_NAME,
           F2cOptions.TORCH_THREADS,
           F2cOptions.FLIP,
+          F2cOptions.SHIFT,
           F2cOptions.TEST_TIME_FLIP,
           F2cOptions.DEVICE);
 

@@ -42,6 +42,7 @@ public final class TrainerSettings {
           .device(config.get(F2cOptions.DEVICE))
           .torchThreads(config.get(F2cOptions.TORCH_THREADS))
           .horizontalFlip(config.get(F2cOptions.FLIP))
+          .shiftPixels(config.get(F2cOptions.SHIFT))
           .testTimeFlip(config.get(F2cOptions.TEST_TIME_FLIP))
           .build();
     } catch (IllegalArgumentException e) {

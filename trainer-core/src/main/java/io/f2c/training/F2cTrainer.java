@@ -101,6 +101,16 @@ public final class F2cTrainer implements AutoCloseable {
       HorizontalFlip.apply(
           batch.y(), batch.half(), config.input(), config.seed(), step, batch.half());
     }
+    RandomShift.apply(
+        batch.x(), batch.half(), config.input(), config.shiftPixels(), config.seed(), step, 0);
+    RandomShift.apply(
+        batch.y(),
+        batch.half(),
+        config.input(),
+        config.shiftPixels(),
+        config.seed(),
+        step,
+        batch.half());
     noGradOnThisThread();
     try (NDScope scope = new NDScope()) {
       NDArray x = images(batch.x(), batch.half());

@@ -13,7 +13,15 @@ final class HorizontalFlip {
 
   /** Whether image {@code position} of step {@code step} is mirrored. */
   static boolean mirrored(long seed, long step, int position) {
-    return (mix(mix(seed ^ 0x5DEECE66DL) + step * 0x9E3779B97F4A7C15L + position) & 1L) == 1L;
+    return (draw(seed ^ 0x5DEECE66DL, step, position) & 1L) == 1L;
+  }
+
+  /**
+   * 64 well-mixed bits that depend on (seed, step, position) only: the augmentations' dice, which a
+   * restored trainer rolls exactly as the one it continues.
+   */
+  static long draw(long seed, long step, int position) {
+    return mix(mix(seed) + step * 0x9E3779B97F4A7C15L + position);
   }
 
   /**

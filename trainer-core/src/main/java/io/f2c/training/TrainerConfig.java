@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param device where the trainer's tensors live
  * @param horizontalFlip mirror each training image with probability 1/2 (decided by seed, step and
  *     position, so a restored trainer flips as the one it continues)
+ * @param shiftPixels N of the translation jitter: each training image moves by up to N pixels each
+ *     way (0: none; decided like the flip, see RandomShift)
  * @param torchThreads PyTorch intra-op threads (set explicitly: the default oversubscribes inside
  *     Flink)
  * @param testTimeFlip what published models tell their users: embed an image as the normalised sum
@@ -56,6 +58,7 @@ public record TrainerConfig(
     TrainingDevice device,
     int torchThreads,
     boolean horizontalFlip,
+    int shiftPixels,
     boolean testTimeFlip)
     implements Serializable {
 
@@ -89,6 +92,10 @@ public record TrainerConfig(
         sgdMomentum >= 0 && sgdMomentum < 1,
         "SGD momentum must be in [0, 1), was " + sgdMomentum);
     check(wrong, weightDecay >= 0, "weight decay must be >= 0, was " + weightDecay);
+    check(
+        wrong,
+        shiftPixels >= 0 && shiftPixels < input.size() / 2,
+        "shift must be in [0, " + input.size() / 2 + ") pixels, was " + shiftPixels);
     if (!wrong.isEmpty()) {
       throw new IllegalArgumentException("invalid trainer config: " + String.join("; ", wrong));
     }
@@ -151,6 +158,7 @@ public record TrainerConfig(
     private TrainingDevice device = TrainingDevice.CPU;
     private int torchThreads = 2;
     private boolean horizontalFlip = true;
+    private int shiftPixels;
     private boolean testTimeFlip = true;
 
     private Builder() {}
@@ -174,6 +182,7 @@ public record TrainerConfig(
       device = c.device;
       torchThreads = c.torchThreads;
       horizontalFlip = c.horizontalFlip;
+      shiftPixels = c.shiftPixels;
       testTimeFlip = c.testTimeFlip;
     }
 
@@ -235,6 +244,12 @@ public record TrainerConfig(
       return this;
     }
 
+    /** Move each training image by up to {@code pixels} each way (see RandomShift); 0: none. */
+    public Builder shiftPixels(int pixels) {
+      shiftPixels = pixels;
+      return this;
+    }
+
     /** Whether published models are to be used with flip test-time augmentation. */
     public Builder testTimeFlip(boolean value) {
       testTimeFlip = value;
@@ -271,6 +286,7 @@ public record TrainerConfig(
           device,
           torchThreads,
           horizontalFlip,
+          shiftPixels,
           testTimeFlip);
     }
   }

@@ -49,7 +49,9 @@ public class TrainerSnapshotTest {
     float[] expectedPool = null;
     String expectedOrder = null;
     float[] expectedLosses = new float[3];
-    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(head))) {
+    // Both augmentations on: the flip (the default) and a 2-pixel shift.
+    TrainerConfig config = TinyTrainers.builder(head).shiftPixels(2).build();
+    try (F2cTrainer trainer = new F2cTrainer(config)) {
       for (Step s : steps.subList(0, 3)) {
         trainer.step(s.identities(), s.instances());
       }
@@ -66,7 +68,7 @@ public class TrainerSnapshotTest {
                 + Arrays.toString(trainer.pool().toggles());
       }
     }
-    try (F2cTrainer fresh = new F2cTrainer(TinyTrainers.tiny(head))) {
+    try (F2cTrainer fresh = new F2cTrainer(config)) {
       fresh.restore(snapshot);
       assertEquals(3, fresh.steps());
       for (int i = 3; i < 6; i++) {
