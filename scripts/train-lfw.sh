@@ -8,7 +8,7 @@
 # OUT_DIR/model.f2cm and every published version to OUT_DIR/versions/, then (unless FOLDS is none) evaluates the
 # model with the LFW protocol on those folds, writing OUT_DIR/eval.txt and OUT_DIR/eval.json.
 # Settings through the environment (defaults in brackets): HEAD [dcp], POOL [40], FC_CLASSES [4015], STEPS [3000],
-# INPUT_SIZE [64], CROP [0.7], RATE [150], EXTRA (more ./f2c demo flags), EVAL_FLIP [both] (eval's --eval-flip:
+# INPUT_SIZE [64], CROP [0.7], RATE [100], EXTRA (more ./f2c demo flags), EVAL_FLIP [both] (eval's --eval-flip:
 # both measures the model with and without its test-time flip).
 set -euo pipefail
 
@@ -21,7 +21,7 @@ images=$1 pairs=$2 folds=$3 out=$4
 [ -f "$pairs" ] || { echo "train-lfw: no pairs file $pairs (LFW pairs.txt)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 head=${HEAD:-dcp} pool=${POOL:-40} classes=${FC_CLASSES:-4015} steps=${STEPS:-3000}
-size=${INPUT_SIZE:-64} crop=${CROP:-0.7} rate=${RATE:-150} eval_flip=${EVAL_FLIP:-both}
+size=${INPUT_SIZE:-64} crop=${CROP:-0.7} rate=${RATE:-100} eval_flip=${EVAL_FLIP:-both}
 mkdir -p "$out/versions"
 out=$(cd "$out" && pwd)
 
