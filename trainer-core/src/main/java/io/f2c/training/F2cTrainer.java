@@ -91,26 +91,22 @@ public final class F2cTrainer implements AutoCloseable {
    */
   static final float MAX_GRADIENT_NORM = 20f;
 
+  /** Flips and shifts, in place, {@code count} images that start at {@code firstPosition}. */
+  private void augment(float[] pixels, int count, int firstPosition) {
+    if (config.horizontalFlip()) {
+      HorizontalFlip.apply(pixels, count, config.input(), config.seed(), step, firstPosition);
+    }
+    RandomShift.apply(
+        pixels, count, config.input(), config.shiftPixels(), config.seed(), step, firstPosition);
+  }
+
   public StepResult step(
       TrainingBatches.IdentityBatch identities, TrainingBatches.InstanceBatch instances) {
     int imageLength = config.input().tensorLength();
     TrainingBatches.Composed batch = TrainingBatches.compose(identities, instances, imageLength);
     float lr = config.schedule().at(step);
-    if (config.horizontalFlip()) {
-      HorizontalFlip.apply(batch.x(), batch.half(), config.input(), config.seed(), step, 0);
-      HorizontalFlip.apply(
-          batch.y(), batch.half(), config.input(), config.seed(), step, batch.half());
-    }
-    RandomShift.apply(
-        batch.x(), batch.half(), config.input(), config.shiftPixels(), config.seed(), step, 0);
-    RandomShift.apply(
-        batch.y(),
-        batch.half(),
-        config.input(),
-        config.shiftPixels(),
-        config.seed(),
-        step,
-        batch.half());
+    augment(batch.x(), batch.half(), 0);
+    augment(batch.y(), batch.half(), batch.half());
     noGradOnThisThread();
     try (NDScope scope = new NDScope()) {
       NDArray x = images(batch.x(), batch.half());

@@ -5,10 +5,11 @@ import java.util.Arrays;
 
 /**
  * Translation jitter: every training image is moved by (dx, dy), each drawn uniformly from [-N, N]
- * pixels, and the uncovered border is filled with 0 (mid-grey after the normalisation). LFW's faces
- * are centred by a detector, not aligned, so a model that has seen them a few pixels off
- * generalises better to new faces. Like {@link HorizontalFlip}, the shift follows from (seed, step,
- * position) alone, so a restored trainer shifts exactly what the one it continues would have.
+ * pixels, and the uncovered border is filled with 0 (mid-grey after the normalisation): LFW's faces
+ * are centred by a detector, not aligned, so new faces arrive a few pixels off (whether it pays off
+ * within a run's length: docs/accuracy.md). Like {@link HorizontalFlip}, the shift follows from
+ * (seed, step, position) alone, so a restored trainer shifts exactly what the one it continues
+ * would have.
  */
 final class RandomShift {
   private static final long SALT = 0x2545F4914F6CDD1DL;
@@ -55,15 +56,12 @@ final class RandomShift {
       float[] pixels, int offset, int channels, int size, int dx, int dy, float[] scratch) {
     int plane = size * size;
     Arrays.fill(scratch, 0, channels * plane, 0f);
-    for (int c = 0; c < channels; c++) {
+    int first = Math.max(0, -dx); // the columns whose source column lies inside the image
+    int width = Math.min(size, size - dx) - first;
+    for (int c = 0; c < channels && width > 0; c++) {
       for (int row = Math.max(0, -dy); row < Math.min(size, size - dy); row++) {
-        int from = offset + c * plane + (row + dy) * size;
-        int to = c * plane + row * size;
-        int first = Math.max(0, -dx);
-        int last = Math.min(size, size - dx);
-        if (last > first) {
-          System.arraycopy(pixels, from + first + dx, scratch, to + first, last - first);
-        }
+        int from = offset + c * plane + (row + dy) * size + first + dx;
+        System.arraycopy(pixels, from, scratch, c * plane + row * size + first, width);
       }
     }
     System.arraycopy(scratch, 0, pixels, offset, channels * plane);
