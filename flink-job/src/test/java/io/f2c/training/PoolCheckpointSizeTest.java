@@ -8,7 +8,6 @@ import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.publishing.PublishedModel;
 import io.f2c.testing.TinyTrainers;
-import java.util.Arrays;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -112,13 +111,18 @@ class PoolCheckpointSizeTest {
             + "changed): pool 1k %d / %d / %d, pool 100k %d / %d / %d%n",
         small[1], small[2], small[3], large[1], large[2], large[3]);
     for (long[] sizes : new long[][] {small, large}) {
-      // 16x the rows changed: the new bytes grow with them (not exactly 16x: per-file overhead is
-      // fixed) ...
+      // Each checkpoint carries a fixed part (the backbone's weights, file metadata) plus the rows
+      // written since the last one. The slope between two checkpoints cancels the fixed part, whose
+      // size varies a little from run to run with RocksDB's file layout, so a ratio of totals is
+      // not a stable measure. A changed row holds 1 KiB of features, plus its key and recency.
+      double slope = (sizes[3] - sizes[1]) / (double) (128 - 8);
+      double earlySlope = (sizes[2] - sizes[1]) / (double) (32 - 8);
       assertTrue(
-          sizes[3] > 6 * sizes[1], "128 rows vs 8 rows changed: " + sizes[3] + " vs " + sizes[1]);
-      assertTrue(sizes[2] > 2 * sizes[1] && sizes[3] > 2 * sizes[2], Arrays.toString(sizes));
-      // ... and stay near the rows' own bytes (1 KiB of features each, plus key and recency).
-      assertTrue(sizes[3] < 128 * 2 * 1024 + 64 * 1024, "128 rows cost " + sizes[3] + " bytes");
+          slope >= 1024 && slope < 3 * 1024,
+          "bytes per changed row between 8 and 128 rows changed: " + slope);
+      assertTrue(
+          earlySlope > 0.7 * slope && earlySlope < 1.4 * slope,
+          "bytes per changed row, 8 to 32 rows: " + earlySlope + ", 8 to 128 rows: " + slope);
     }
     for (int c = 1; c < small.length; c++) {
       // 100 times the rows in the pool, the same rows changed: the same size within 25%.
