@@ -19,7 +19,12 @@ public enum Backbone {
    * Four conv-BN-PReLU stages and a global depthwise convolution: fast enough for tests and CPU
    * demos.
    */
-  SMALL_CNN("small-cnn");
+  SMALL_CNN("small-cnn"),
+  /**
+   * small-cnn with a 256-channel last stage and a second convolution in each of its last two
+   * stages: more capacity on CPU at about 1.5 times small-cnn's step time.
+   */
+  MEDIUM_CNN("medium-cnn");
 
   private final String id;
 
@@ -37,6 +42,7 @@ public enum Backbone {
     return switch (this) {
       case MOBILEFACENET -> MobileFaceNet.create(embeddingDim, inputSize);
       case SMALL_CNN -> Backbones.smallCnn(embeddingDim, inputSize);
+      case MEDIUM_CNN -> Backbones.mediumCnn(embeddingDim, inputSize);
     };
   }
 
@@ -56,7 +62,7 @@ public enum Backbone {
                     "unknown backbone '" + id + "'; choose one of " + choices()));
   }
 
-  /** "mobilefacenet, small-cnn". */
+  /** "mobilefacenet, small-cnn, medium-cnn". */
   public static String choices() {
     return Arrays.stream(values()).map(Backbone::id).collect(Collectors.joining(", "));
   }
