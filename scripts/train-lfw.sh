@@ -7,9 +7,10 @@
 # except those named in folds FOLDS of PAIRS_FILE ("1,2"; "none" holds nobody out), writes the final model to
 # OUT_DIR/model.f2cm and every published version to OUT_DIR/versions/, then (unless FOLDS is none) evaluates the
 # model with the LFW protocol on those folds, writing OUT_DIR/eval.txt and OUT_DIR/eval.json.
-# Settings through the environment (defaults in brackets): HEAD [dcp], POOL [40], FC_CLASSES [4015], STEPS [3000],
-# INPUT_SIZE [64], CROP [0.7], RATE [100], EXTRA (more ./f2c demo flags), EVAL_FLIP [both] (eval's --eval-flip:
-# both measures the model with and without its test-time flip).
+# Settings through the environment (defaults in brackets, the recipe of docs/accuracy.md): HEAD [dcp],
+# BACKBONE [medium-cnn], POOL [400], FC_CLASSES [4015], STEPS [4000], INPUT_SIZE [64], CROP [0.8], RATE [100],
+# EXTRA (more ./f2c demo flags), EVAL_FLIP [both] (eval's --eval-flip: both measures the model with and without its
+# test-time flip).
 set -euo pipefail
 
 if [ "$#" -ne 4 ]; then
@@ -20,8 +21,8 @@ images=$1 pairs=$2 folds=$3 out=$4
 [ -d "$images" ] || { echo "train-lfw: no folder $images (give one folder per identity)" >&2; exit 2; }
 [ -f "$pairs" ] || { echo "train-lfw: no pairs file $pairs (LFW pairs.txt)" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
-head=${HEAD:-dcp} pool=${POOL:-40} classes=${FC_CLASSES:-4015} steps=${STEPS:-3000}
-size=${INPUT_SIZE:-64} crop=${CROP:-0.7} rate=${RATE:-100} eval_flip=${EVAL_FLIP:-both}
+head=${HEAD:-dcp} backbone=${BACKBONE:-medium-cnn} pool=${POOL:-400} classes=${FC_CLASSES:-4015}
+steps=${STEPS:-4000} size=${INPUT_SIZE:-64} crop=${CROP:-0.8} rate=${RATE:-100} eval_flip=${EVAL_FLIP:-both}
 mkdir -p "$out/versions"
 out=$(cd "$out" && pwd)
 
@@ -32,7 +33,7 @@ fi
 start=$(date +%s)
 # shellcheck disable=SC2086 # EXTRA is a list of flags
 "$root/f2c" demo --images "$images" "${holdout[@]}" --input-size "$size" --crop-fraction "$crop" \
-  --rate "$rate" --head "$head" --pool-size "$pool" --fc-classes "$classes" \
+  --rate "$rate" --backbone "$backbone" --head "$head" --pool-size "$pool" --fc-classes "$classes" \
   --publish-every-steps $((steps / 4)) --until-step "$steps" --lr-decay-steps $((steps - 100)) \
   --dashboard-port 0 --save "$out/versions" --checkpoint-dir "$out/checkpoints" --json ${EXTRA:-} \
   | tee "$out/train.log"
