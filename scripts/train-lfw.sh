@@ -9,6 +9,7 @@
 # model with the LFW protocol on those folds, writing OUT_DIR/eval.txt and OUT_DIR/eval.json.
 # Settings through the environment (defaults in brackets, the recipe of docs/accuracy.md): HEAD [dcp],
 # BACKBONE [medium-cnn], POOL [400], FC_CLASSES [4015], STEPS [4000], INPUT_SIZE [64], CROP [0.8], RATE [100],
+# MILESTONES [none: cosine decay over STEPS - 100 steps; S1,S2,..: step decay by 10x at those steps instead],
 # EXTRA (more ./f2c demo flags), EVAL_FLIP [both] (eval's --eval-flip: both measures the model with and without its
 # test-time flip).
 set -euo pipefail
@@ -23,6 +24,7 @@ images=$1 pairs=$2 folds=$3 out=$4
 root=$(cd "$(dirname "$0")/.." && pwd)
 head=${HEAD:-dcp} backbone=${BACKBONE:-medium-cnn} pool=${POOL:-400} classes=${FC_CLASSES:-4015}
 steps=${STEPS:-4000} size=${INPUT_SIZE:-64} crop=${CROP:-0.8} rate=${RATE:-100} eval_flip=${EVAL_FLIP:-both}
+milestones=${MILESTONES:-none}
 mkdir -p "$out/versions"
 out=$(cd "$out" && pwd)
 
@@ -30,11 +32,15 @@ holdout=()
 if [ "$folds" != none ]; then
   holdout=(--pairs "$pairs" --folds "$folds")
 fi
+schedule=(--lr-decay-steps $((steps - 100)))
+if [ "$milestones" != none ]; then
+  schedule=(--lr-milestones "$milestones")
+fi
 start=$(date +%s)
 # shellcheck disable=SC2086 # EXTRA is a list of flags
 "$root/f2c" demo --images "$images" "${holdout[@]}" --input-size "$size" --crop-fraction "$crop" \
   --rate "$rate" --backbone "$backbone" --head "$head" --pool-size "$pool" --fc-classes "$classes" \
-  --publish-every-steps $((steps / 4)) --until-step "$steps" --lr-decay-steps $((steps - 100)) \
+  --publish-every-steps $((steps / 4)) --until-step "$steps" "${schedule[@]}" \
   --dashboard-port 0 --save "$out/versions" --checkpoint-dir "$out/checkpoints" --json ${EXTRA:-} \
   | tee "$out/train.log"
 latest=$(find "$out/versions" -name "*.f2cm" | sort -V | tail -1)

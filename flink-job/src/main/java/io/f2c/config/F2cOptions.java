@@ -227,7 +227,7 @@ public final class F2cOptions {
           "lr",
           0.05,
           "LR",
-          "Base learning rate of SGD (after the warm-up; constant unless --lr-decay-steps).",
+          "Base learning rate of SGD (after the warm-up; constant unless --lr-decay-steps or --lr-milestones).",
           OptionParsers::parsePositiveDouble);
   public static final Option<Integer> WARMUP_STEPS =
       positiveInt(
@@ -240,6 +240,14 @@ public final class F2cOptions {
           "Cosine decay of the learning rate to --lr-final-fraction over S steps after the warm-up, then constant "
               + "(0: constant).",
           OptionParsers::parseNonNegativeLong);
+  public static final Option<String> LR_MILESTONES =
+      new Option<>(
+          "lr-milestones",
+          "none",
+          "S1,S2,..",
+          "Step decay instead: the learning rate times 0.1 at each of these steps, as the paper "
+              + "schedules it (none: no step decay; not together with --lr-decay-steps).",
+          OptionParsers::parseMilestones);
   public static final Option<Double> LR_FINAL_FRACTION =
       new Option<>(
           "lr-final-fraction",

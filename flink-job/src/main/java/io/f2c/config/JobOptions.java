@@ -41,6 +41,7 @@ public final class JobOptions {
           F2cOptions.LEARNING_RATE,
           F2cOptions.WARMUP_STEPS,
           F2cOptions.LR_DECAY_STEPS,
+          F2cOptions.LR_MILESTONES,
           F2cOptions.LR_FINAL_FRACTION,
           F2cOptions.SGD_MOMENTUM,
           F2cOptions.WEIGHT_DECAY,

@@ -104,6 +104,23 @@ final class OptionParsers {
     return folds;
   }
 
+  /** "none" or strictly increasing positive step numbers like 2000,3000,3600. */
+  static String parseMilestones(String text) {
+    String steps = text.replace(" ", "");
+    if (steps.equals("none")) {
+      return steps;
+    }
+    long previous = 0;
+    for (String part : steps.split(",", -1)) {
+      if (!part.matches("[1-9][0-9]*") || Long.parseLong(part) <= previous) {
+        throw new IllegalArgumentException(
+            "milestones are 'none' or increasing step numbers like 2000,3000,3600");
+      }
+      previous = Long.parseLong(part);
+    }
+    return steps;
+  }
+
   static String parseNonBlank(String text) {
     if (text.isBlank()) {
       throw new IllegalArgumentException("must not be empty");

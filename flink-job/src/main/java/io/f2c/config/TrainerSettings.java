@@ -3,6 +3,7 @@ package io.f2c.config;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.training.LearningRateSchedule;
 import io.f2c.training.TrainerConfig;
+import java.util.Arrays;
 
 /**
  * The trainer's settings from the options: every field of {@link TrainerConfig} that a user can set
@@ -50,18 +51,39 @@ public final class TrainerSettings {
     }
   }
 
-  /** Warm-up, then constant, or cosine decay over --lr-decay-steps. */
+  /**
+   * Warm-up, then constant, cosine decay over --lr-decay-steps, or step decay at --lr-milestones.
+   */
   static LearningRateSchedule schedule(F2cConfig config) {
     float lr = config.get(F2cOptions.LEARNING_RATE).floatValue();
     int warmup = config.get(F2cOptions.WARMUP_STEPS);
     long decay = config.get(F2cOptions.LR_DECAY_STEPS);
+    int[] milestones = milestones(config.get(F2cOptions.LR_MILESTONES));
+    if (decay > 0 && milestones.length > 0) {
+      throw new F2cConfig.UsageException(
+          "--lr-decay-steps (cosine decay) and --lr-milestones (step decay) are two schedules: "
+              + "give one of them");
+    }
+    if (milestones.length > 0 && milestones[0] <= warmup) {
+      throw new F2cConfig.UsageException(
+          "--lr-milestones must come after the warm-up: the first is "
+              + milestones[0]
+              + ", --warmup-steps is "
+              + warmup);
+    }
     return decay > 0
         ? LearningRateSchedule.cosine(
             lr,
             warmup,
             Math.toIntExact(warmup + decay),
             config.get(F2cOptions.LR_FINAL_FRACTION).floatValue())
-        : LearningRateSchedule.step(lr, warmup, new int[0], 1f);
+        : LearningRateSchedule.step(lr, warmup, milestones, 0.1f);
+  }
+
+  private static int[] milestones(String text) {
+    return text.equals("none")
+        ? new int[0]
+        : Arrays.stream(text.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
   /** How images become network inputs, from --input-size, --channels and --crop-fraction. */
