@@ -243,15 +243,22 @@ class ClusterFailuresIT {
           "the job FAILED",
           Duration.ofSeconds(90),
           () -> flink.state(changed).orElse("").equals("FAILED"));
-      assertEquals(0, flink.restarts(changed), "no restart loop");
+      // Every failure, restarted or not, enters the exception history, which outlives the job;
+      // the numRestarts metric can be gone once the job is FAILED (then it reads -1).
+      Await.until(
+          "its failure in the exception history",
+          Duration.ofSeconds(30),
+          () -> !flink.exceptions(changed).isEmpty());
+      List<String> failures = flink.exceptions(changed);
+      assertEquals(1, failures.size(), "one failure, no restart loop: " + failures);
+      assertTrue(flink.restarts(changed) <= 0, "no restart loop");
       assertTrue(
-          flink.exceptions(changed).stream()
-              .anyMatch(e -> e.contains("--pool-size 24, this job has --pool-size 30")),
-          flink.exceptions(changed).toString());
+          failures.get(0).contains("--pool-size 24, this job has --pool-size 30"),
+          failures.toString());
       run.versions.assertExactlyOnce();
       System.out.printf(
           "savepoint: closed at step %s version %s digest %s; restored the same; at parallelism 2 the same;"
-              + " --pool-size 30 FAILED with 0 restarts; versions %s%n",
+              + " --pool-size 30 FAILED once, not restarted; versions %s%n",
           closed[1], closed[2], closed[3], run.versions.versions());
     }
   }
