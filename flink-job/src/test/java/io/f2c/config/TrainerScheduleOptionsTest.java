@@ -9,34 +9,26 @@ import org.junit.jupiter.api.Test;
 /** The learning-rate schedule a user gets from --lr, --warmup-steps and the two decay flags. */
 class TrainerScheduleOptionsTest {
 
+  // The schedules' arithmetic is LearningRateScheduleTest's; here: which schedule the flags build.
   @Test
-  void milestonesGiveStepDecayByTenAtEachStep() {
-    LearningRateSchedule schedule =
-        schedule("--lr", "0.1", "--warmup-steps", "10", "--lr-milestones", "100, 200,300");
-    // Warm-up from a tenth: step 0 is 0.1 * (0.1 + 0.9 / 10).
-    assertEquals(0.019f, schedule.at(0), 1e-6f);
-    assertEquals(0.1f, schedule.at(10), 1e-7f);
-    assertEquals(0.1f, schedule.at(99), 1e-7f);
-    assertEquals(0.01f, schedule.at(100), 1e-8f);
-    assertEquals(0.001f, schedule.at(250), 1e-9f);
-    assertEquals(0.0001f, schedule.at(300), 1e-10f);
-    assertEquals(0.0001f, schedule.at(1_000_000), 1e-10f);
+  void milestonesBuildStepDecayByTenAtThoseSteps() {
+    assertEquals(
+        LearningRateSchedule.step(0.1f, 10, new int[] {100, 200, 300}, 0.1f),
+        schedule("--lr", "0.1", "--warmup-steps", "10", "--lr-milestones", "100, 200,300"));
   }
 
   @Test
   void withoutDecayFlagsTheRateStaysAtTheBase() {
     LearningRateSchedule schedule = schedule("--lr", "0.05");
-    assertEquals(0.05f, schedule.at(100), 0f);
+    assertEquals(LearningRateSchedule.step(0.05f, 100, new int[0], 0.1f), schedule);
     assertEquals(0.05f, schedule.at(1_000_000), 0f);
   }
 
   @Test
-  void cosineDecayEndsAtTheFinalFraction() {
-    LearningRateSchedule schedule =
-        schedule("--lr", "0.1", "--warmup-steps", "10", "--lr-decay-steps", "100");
-    assertEquals(0.1f, schedule.at(10), 1e-7f);
-    assertEquals(0.1f * (0.02f + 0.98f * 0.5f), schedule.at(60), 1e-6f);
-    assertEquals(0.002f, schedule.at(110), 1e-7f);
+  void decayStepsBuildCosineDecayAfterTheWarmUp() {
+    assertEquals(
+        LearningRateSchedule.cosine(0.1f, 10, 110, 0.02f),
+        schedule("--lr", "0.1", "--warmup-steps", "10", "--lr-decay-steps", "100"));
   }
 
   @Test
