@@ -1,7 +1,7 @@
 package io.f2c.testing;
 
-import io.f2c.kafka.EmbeddedKafkaBroker;
-import io.f2c.kafka.LoopbackPorts;
+import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
+import io.f2c.kafka.embedded.LoopbackPorts;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.f2c.testing;
 
-import io.f2c.kafka.EmbeddedKafkaBroker;
+import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

@@ -1,18 +1,18 @@
 package io.f2c.cli;
 
 import com.google.gson.JsonObject;
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
-import io.f2c.config.ToolOptions;
-import io.f2c.config.TrainerSettings;
+import io.f2c.cli.config.ToolOptions;
 import io.f2c.eval.ImageEmbeddings;
 import io.f2c.eval.LfwPairs;
 import io.f2c.eval.PairVerification;
 import io.f2c.eval.RocPlot;
+import io.f2c.eval.Verification;
 import io.f2c.job.F2cJob;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.TrainerSettings;
 import io.f2c.model.Embedder;
 import io.f2c.model.FaceEmbedding;
-import io.f2c.model.Verification;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.subscribing.ModelSubscriber;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.f2c.cli;
 
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
-import io.f2c.config.JobOptions;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.JobOptions;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Optional;

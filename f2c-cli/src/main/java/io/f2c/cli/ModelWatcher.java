@@ -1,7 +1,7 @@
 package io.f2c.cli;
 
+import io.f2c.eval.Verification;
 import io.f2c.kafka.client.KafkaClientConfig;
-import io.f2c.model.Verification;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;

@@ -1,9 +1,9 @@
 package io.f2c.cli;
 
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
-import io.f2c.config.ToolOptions;
+import io.f2c.cli.config.ToolOptions;
 import io.f2c.job.F2cJob;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
 import io.f2c.subscribing.ModelFiles;
 import io.f2c.subscribing.ModelSubscriber;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.f2c.cli.runtime.LocalRest;
-import io.f2c.kafka.LoopbackPorts;
+import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

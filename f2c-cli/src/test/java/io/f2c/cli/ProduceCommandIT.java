@@ -3,8 +3,8 @@ package io.f2c.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.f2c.kafka.EmbeddedKafkaBroker;
-import io.f2c.kafka.TopicReader;
+import io.f2c.job.kafka.TopicReader;
+import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.ImageFormat;

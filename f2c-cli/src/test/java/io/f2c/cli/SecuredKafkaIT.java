@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.cli.runtime.LocalRest;
-import io.f2c.kafka.LoopbackPorts;
+import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.testing.Await;
 import io.f2c.testing.SecuredBroker;
 import java.io.ByteArrayOutputStream;

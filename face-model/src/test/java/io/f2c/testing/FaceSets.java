@@ -1,6 +1,5 @@
 package io.f2c.testing;
 
-import io.f2c.model.Verification;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.preprocess.ImageRejectedException;
 import io.f2c.preprocess.PreprocessSpec;
@@ -86,11 +85,6 @@ public final class FaceSets {
       System.arraycopy(images.get(i), 0, pixels, i * length, length);
     }
     return new Flat(pixels, labels.toArray(new String[0]));
-  }
-
-  /** Balanced verification accuracy over all pairs of a set's embeddings. */
-  public static double verification(float[] embeddings, String[] labels, int dim) {
-    return Verification.allPairsAccuracy(embeddings, labels, dim);
   }
 
   private static float[] decode(ImageDecoder decoder, byte[] bytes, ImageFormat format) {

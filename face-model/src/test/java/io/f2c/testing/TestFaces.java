@@ -16,10 +16,15 @@ public final class TestFaces {
   public static final SyntheticFaces FACES = new SyntheticFaces(1, 32);
 
   public static FaceImage face(int identity, int image) {
+    return face(FACES, identity, image);
+  }
+
+  /** Image {@code image} of synthetic identity {@code identity} from {@code faces}, as PNG. */
+  public static FaceImage face(SyntheticFaces faces, int identity, int image) {
     return face(
         SyntheticFaces.identityId(identity),
         SyntheticFaces.imageId(identity, image),
-        FACES.encoded(identity, image, ImageFormat.PNG),
+        faces.encoded(identity, image, ImageFormat.PNG),
         ImageFormat.PNG);
   }
 

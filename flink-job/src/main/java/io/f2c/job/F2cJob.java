@@ -1,33 +1,31 @@
 package io.f2c.job;
 
-import io.f2c.batching.IdentityBatcher;
 import io.f2c.batching.IdentityCount;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
-import io.f2c.batching.InstanceBatcher;
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
-import io.f2c.config.JobOptions;
-import io.f2c.config.TrainerSettings;
-import io.f2c.ingest.DecodeAndValidate;
-import io.f2c.ingest.DecodedFace;
-import io.f2c.ingest.FaceValidator;
-import io.f2c.kafka.KafkaConnectors;
-import io.f2c.kafka.PublishedVersions;
-import io.f2c.kafka.RawRecord;
-import io.f2c.kafka.Topics;
+import io.f2c.job.batching.IdentityBatcher;
+import io.f2c.job.batching.InstanceBatcher;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.JobOptions;
+import io.f2c.job.config.TrainerSettings;
+import io.f2c.job.ingest.DecodeAndValidate;
+import io.f2c.job.ingest.DecodedFace;
+import io.f2c.job.ingest.FaceValidator;
+import io.f2c.job.kafka.KafkaConnectors;
+import io.f2c.job.kafka.PublishedVersions;
+import io.f2c.job.kafka.RawRecord;
+import io.f2c.job.kafka.Topics;
+import io.f2c.job.publishing.ModelUpdateSplitter;
+import io.f2c.job.publishing.PublishedModel;
+import io.f2c.job.runtime.FlinkSettings;
+import io.f2c.job.training.TrainingFunction;
 import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.preprocess.ImageDecoder;
-import io.f2c.publishing.ModelUpdateSplitter;
-import io.f2c.publishing.PublishedModel;
-import io.f2c.runtime.FlinkSettings;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
-import io.f2c.training.StepHook;
 import io.f2c.training.TrainerConfig;
-import io.f2c.training.TrainingFunction;
 import java.util.List;
-import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -79,19 +77,6 @@ public final class F2cJob {
       Source<RawRecord, ?, ?> source,
       Sinks sinks,
       F2cConfig config) {
-    return build(env, source, sinks, config, StepHook.NONE);
-  }
-
-  /**
-   * The same topology with a hook before each training step, through which tests inject failures.
-   */
-  @VisibleForTesting
-  public static DataStream<IdentityCount> build(
-      StreamExecutionEnvironment env,
-      Source<RawRecord, ?, ?> source,
-      Sinks sinks,
-      F2cConfig config,
-      StepHook stepHook) {
     TrainerConfig trainerConfig = TrainerSettings.from(config);
     ImageDecoder decoder =
         new ImageDecoder(
@@ -146,7 +131,7 @@ public final class F2cJob {
         samples
             .keyBy(sample -> TrainingFunction.TRAINER_KEY)
             .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
-            .process(new TrainingFunction(training, stepHook))
+            .process(new TrainingFunction(training))
             .name(TRAINER_NAME)
             .uid(TRAINER_NAME)
             // One model, trained in one place: --parallelism scales decoding and the loaders only.

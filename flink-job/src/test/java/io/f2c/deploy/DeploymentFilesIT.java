@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
-import io.f2c.config.JobOptions;
 import io.f2c.job.F2cJob;
-import io.f2c.runtime.FlinkSettings;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.JobOptions;
+import io.f2c.job.runtime.FlinkSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

@@ -4,13 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.IdentityCount;
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
-import io.f2c.ingest.FaceImageProducer;
-import io.f2c.kafka.KafkaConnectors;
-import io.f2c.kafka.TopicReader;
-import io.f2c.kafka.Topics;
-import io.f2c.runtime.FlinkSettings;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.kafka.TopicReader;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ImageFormat;
 import io.f2c.schema.RejectReason;
@@ -28,12 +24,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,48 +37,30 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps running and every valid record is counted.
  */
 class IngestPipelineIT {
-  @Test
-  void malformedRecordsGoToTheDeadLetterTopicWhileValidOnesAreAllCounted(@TempDir Path tmp)
-      throws Exception {
-    String images = "face-images-it";
-    String dlq = "face-images-dlq-it";
-    Topics.ensure(
-        SharedKafka.bootstrapServers(),
-        List.of(new Topics.Spec(images, 2), new Topics.Spec(dlq, 1)));
-    F2cConfig config =
-        F2cConfig.defaults()
-            .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
-            .with(F2cOptions.IMAGES_TOPIC, images)
-            .with(F2cOptions.DEAD_LETTER_TOPIC, dlq)
-            .with(F2cOptions.GROUP_ID, "it-" + System.nanoTime())
-            .with(F2cOptions.INPUT_SIZE, 32)
-            .with(F2cOptions.CHECKPOINT_DIR, tmp.resolve("checkpoints"))
-            .with(F2cOptions.CHECKPOINT_INTERVAL_MS, 500L);
+  @RegisterExtension static final MiniClusterExtension CLUSTER = PipelineFixture.miniCluster();
+  @TempDir static Path tmp;
 
-    Configuration flinkConf = FlinkSettings.jobConfiguration(config, true);
+  @Test
+  void malformedRecordsGoToTheDeadLetterTopicWhileValidOnesAreAllCounted() throws Exception {
+    F2cConfig config = PipelineFixture.options("ingest", tmp.resolve("checkpoints"), 500L);
+    CollectingSink<IdentityCount> counts = new CollectingSink<>();
     // Write even tiny state files out (not inline in _metadata) so the test can see RocksDB's SST
     // files.
-    flinkConf.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, MemorySize.ZERO);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(flinkConf);
-    CollectingSink<IdentityCount> counts = new CollectingSink<>();
-    F2cJob.build(
-        env,
-        F2cJob.kafkaSource(config),
-        new F2cJob.Sinks(
-            KafkaConnectors.deadLetterSink(F2cJob.kafka(config), dlq),
+    JobClient job =
+        PipelineFixture.start(
+            config,
             counts,
-            new DiscardingSink<>()),
-        config);
-    JobClient job = env.executeAsync("ingest-it");
-    try (FaceImageProducer producer =
-            new FaceImageProducer(
-                SharedKafka.bootstrapServers(), images, F2cOptions.MAX_IMAGE_BYTES.defaultValue());
+            false,
+            conf -> conf.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, MemorySize.ZERO));
+    try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
         TopicReader<RejectedRecord> deadLetters =
-            new TopicReader<>(SharedKafka.bootstrapServers(), dlq, AvroCodec.rejectedRecord())) {
+            new TopicReader<>(
+                SharedKafka.bootstrapServers(),
+                config.get(F2cOptions.DEAD_LETTER_TOPIC),
+                AvroCodec.rejectedRecord())) {
       for (int id = 0; id < 4; id++) {
         producer.send(TestFaces.face(id, 0));
       }
-      producer.flush();
       Await.until(
           "first valid records counted", Duration.ofSeconds(60), () -> counts.values().size() == 4);
 
@@ -108,7 +85,6 @@ class IngestPipelineIT {
         producer.send(TestFaces.face(id, 1));
         producer.send(TestFaces.face(id, 2));
       }
-      producer.flush();
 
       List<RejectedRecord> rejected = deadLetters.pollAtLeast(3, Duration.ofSeconds(60));
       assertEquals(
@@ -118,7 +94,7 @@ class IngestPipelineIT {
               RejectReason.IMAGE_TOO_LARGE),
           rejected.stream().map(RejectedRecord::getReason).sorted().collect(Collectors.toList()));
       for (RejectedRecord r : rejected) {
-        assertEquals(images, r.getSourceTopic());
+        assertEquals(config.get(F2cOptions.IMAGES_TOPIC), r.getSourceTopic());
         assertTrue(r.getSourceOffset() >= 0);
         assertTrue(!r.getMessage().isBlank());
       }
@@ -140,16 +116,16 @@ class IngestPipelineIT {
           "a completed incremental RocksDB checkpoint",
           Duration.ofSeconds(60),
           () ->
-              checkpointFiles(tmp).anyMatch(p -> p.getFileName().toString().equals("_metadata"))
-                  && checkpointFiles(tmp)
+              checkpointFiles().anyMatch(p -> p.getFileName().toString().equals("_metadata"))
+                  && checkpointFiles()
                       .anyMatch(p -> p.getParent().getFileName().toString().equals("shared")),
-          () -> listing(tmp));
+          IngestPipelineIT::listing);
     } finally {
-      job.cancel().get();
+      PipelineFixture.stop(job);
     }
   }
 
-  private static String listing(Path tmp) {
+  private static String listing() {
     try (Stream<Path> files = Files.walk(tmp)) {
       return files.map(Path::toString).collect(Collectors.joining("\n"));
     } catch (Exception e) {
@@ -157,7 +133,7 @@ class IngestPipelineIT {
     }
   }
 
-  private static Stream<Path> checkpointFiles(Path tmp) {
+  private static Stream<Path> checkpointFiles() {
     try (Stream<Path> files = Files.walk(tmp.resolve("checkpoints"))) {
       return files.filter(Files::isRegularFile).collect(Collectors.toList()).stream();
     } catch (Exception e) {

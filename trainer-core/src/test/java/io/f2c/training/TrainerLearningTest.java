@@ -3,7 +3,7 @@ package io.f2c.training;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.DualBatchSampler;
-import io.f2c.model.Verification;
+import io.f2c.eval.Verification;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.testing.FaceSets;

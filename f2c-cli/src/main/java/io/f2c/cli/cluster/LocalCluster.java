@@ -1,7 +1,7 @@
 package io.f2c.cli.cluster;
 
 import io.f2c.cli.runtime.LocalRest;
-import io.f2c.kafka.EmbeddedKafkaBroker;
+import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.f2c.cli.runtime;
 
-import io.f2c.config.F2cConfig;
-import io.f2c.config.F2cOptions;
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 

@@ -2,11 +2,11 @@ package io.f2c.cli.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.f2c.config.F2cOptions;
-import io.f2c.ingest.FaceImageProducer;
-import io.f2c.ingest.FaceSource;
+import io.f2c.cli.produce.FaceImageProducer;
+import io.f2c.cli.produce.FaceSource;
 import io.f2c.job.F2cJob;
-import io.f2c.kafka.Topics;
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.kafka.Topics;
 import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.testing.Await;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.f2c.cli.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.f2c.kafka.TopicReader;
+import io.f2c.job.kafka.TopicReader;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import java.time.Duration;

@@ -1,0 +1,119 @@
+package io.f2c.cli.bench;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The head benchmark's table and its plot (time and memory against N, log scales). */
+public final class HeadBenchmarkReport {
+  private HeadBenchmarkReport() {}
+
+  public static void printTable(List<HeadBenchmark.Point> points, PrintStream out) {
+    out.printf(
+        "%12s %10s %12s %12s %9s %12s %12s %9s%n",
+        "identities",
+        "pool",
+        "DCP ms/step",
+        "FC ms/step",
+        "speedup",
+        "DCP MiB",
+        "FC MiB",
+        "mem ratio");
+    for (HeadBenchmark.Point p : points) {
+      out.printf(
+          Locale.ROOT,
+          "%,12d %,10d %12.1f %12s %9s %12.1f %12s %9.0f%n",
+          p.ids(),
+          p.pool(),
+          p.dcpMs(),
+          p.fcFits() ? String.format(Locale.ROOT, "%.1f", p.fcMs()) : "no fit",
+          p.fcFits() ? String.format(Locale.ROOT, "%.1fx", p.fcMs() / p.dcpMs()) : "-",
+          p.dcpBytes() / 1048576.0,
+          String.format(Locale.ROOT, "%.1f%s", p.fcBytes() / 1048576.0, p.fcFits() ? "" : "*"),
+          p.fcBytes() / (double) p.dcpBytes());
+    }
+    if (points.stream().anyMatch(p -> !p.fcFits())) {
+      out.println("* the FC head does not fit in this machine's memory: the bytes it would need");
+    }
+  }
+
+  public static void plot(List<HeadBenchmark.Point> points, Path file) throws IOException {
+    XYChart time = chart("Head step time", "ms per step");
+    XYChart memory = chart("Head memory", "bytes");
+    // A series per pool spec; a point measured once for two specs (1% of 1M = 10,000) belongs to
+    // both.
+    var byPool = new TreeMap<String, List<HeadBenchmark.Point>>();
+    for (String spec : points.stream().map(HeadBenchmark.Point::poolSpec).distinct().toList()) {
+      String key = "DCP, Q = " + spec + (spec.endsWith("%") ? " of N" : "");
+      byPool.put(
+          key,
+          points.stream().filter(p -> p.pool() == HeadBenchmark.poolSize(spec, p.ids())).toList());
+    }
+    byPool.forEach(
+        (name, list) -> {
+          add(time, name, list, HeadBenchmark.Point::dcpMs);
+          add(memory, name, list, p -> (double) p.dcpBytes());
+        });
+    var perN =
+        points.stream()
+            .collect(Collectors.toMap(HeadBenchmark.Point::ids, p -> p, (a, b) -> a, TreeMap::new))
+            .values()
+            .stream()
+            .toList();
+    List<HeadBenchmark.Point> fitting = perN.stream().filter(HeadBenchmark.Point::fcFits).toList();
+    if (!fitting.isEmpty()) {
+      add(time, "FC", fitting, HeadBenchmark.Point::fcMs);
+    }
+    add(memory, "FC (needed)", perN, p -> (double) p.fcBytes());
+    BufferedImage left = BitmapEncoder.getBufferedImage(time);
+    BufferedImage right = BitmapEncoder.getBufferedImage(memory);
+    BufferedImage both =
+        new BufferedImage(
+            left.getWidth() + right.getWidth(), left.getHeight(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = both.createGraphics();
+    g.drawImage(left, 0, 0, null);
+    g.drawImage(right, left.getWidth(), 0, null);
+    g.dispose();
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    ImageIO.write(both, "png", file.toFile());
+  }
+
+  private static XYChart chart(String title, String yTitle) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(640)
+            .height(440)
+            .title(title)
+            .xAxisTitle("identities N")
+            .yAxisTitle(yTitle)
+            .build();
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    return chart;
+  }
+
+  private static void add(
+      XYChart chart,
+      String name,
+      List<HeadBenchmark.Point> points,
+      ToDoubleFunction<HeadBenchmark.Point> y) {
+    double[] xs = points.stream().mapToDouble(HeadBenchmark.Point::ids).toArray();
+    double[] ys = points.stream().mapToDouble(y).toArray();
+    chart.addSeries(name, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+  }
+}

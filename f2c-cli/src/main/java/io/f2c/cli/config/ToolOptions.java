@@ -1,0 +1,162 @@
+package io.f2c.cli.config;
+
+import static io.f2c.job.config.OptionParsers.path;
+import static io.f2c.job.config.OptionParsers.positiveInt;
+import static io.f2c.job.config.OptionParsers.string;
+
+import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.Option;
+import io.f2c.job.config.OptionParsers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Options of the tools around the job (subscribing, evaluation, benchmarks, the local cluster); the
+ * job's own options are in {@link F2cOptions}.
+ */
+public final class ToolOptions {
+  private ToolOptions() {}
+
+  // --- Subscribing and evaluation ---
+  public static final Option<Path> SAVE_DIR =
+      path(
+          "save",
+          null,
+          "Write every complete model version to DIR/<model>-v<version>.f2cm (read by eval --model).");
+  public static final Option<String> MODEL_FILE =
+      string(
+          "model",
+          "",
+          "FILE[,FILE...]",
+          "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
+  public static final Option<Path> PAIRS =
+      new Option<>(
+          "pairs",
+          null,
+          "FILE",
+          "LFW-format pairs file (header 'folds pairs-per-fold'); demo: its --folds' identities are held "
+              + "out of training.",
+          text -> Path.of(text.trim()));
+  public static final Option<String> FOLDS =
+      new Option<>(
+          "folds",
+          "all",
+          "all|F[,F...]",
+          "Which folds of --pairs to use (1-based).",
+          OptionParsers::parseFolds);
+  public static final Option<Path> IDENTIFY_DIR =
+      path(
+          "identify",
+          null,
+          "eval: rank-1 identification on DIR/<identity>/<images> (first half of each identity's images as gallery).");
+  public static final Option<Boolean> RAW_PIXELS =
+      new Option<>(
+          "raw-pixels",
+          false,
+          "",
+          "eval: the no-training baseline: the preprocessed pixels themselves are the embedding.",
+          Boolean::parseBoolean);
+  public static final Option<EvalFlip> EVAL_FLIP =
+      new Option<>(
+          "eval-flip",
+          EvalFlip.MODEL,
+          "model|on|off|both",
+          "eval: embed with the mirror (test-time flip) as each model says, always, never, or both "
+              + "ways (two results per model).",
+          EvalFlip::of);
+
+  /** Every option of the launcher: the job's, then these. */
+  public static List<Option<?>> all() {
+    List<Option<?>> all = new ArrayList<>(F2cOptions.all());
+    all.addAll(F2cOptions.declaredIn(ToolOptions.class));
+    return List.copyOf(all);
+  }
+
+  /** Which test-time flip settings {@code f2c eval} measures a model with. */
+  public enum EvalFlip {
+    MODEL,
+    ON,
+    OFF,
+    BOTH;
+
+    public static EvalFlip of(String text) {
+      for (EvalFlip value : values()) {
+        if (value.name().equalsIgnoreCase(text.trim())) {
+          return value;
+        }
+      }
+      throw new IllegalArgumentException("expected model, on, off or both, was '" + text + "'");
+    }
+  }
+
+  public static final Option<Path> ROC_PLOT =
+      new Option<>(
+          "roc",
+          Path.of("f2c-work", "roc.png"),
+          "FILE",
+          "eval: where to write the ROC curve (PNG).",
+          text -> Path.of(text.trim()));
+  public static final Option<String> LABEL =
+      string(
+          "label",
+          "",
+          "TEXT[,TEXT...]",
+          "eval: names of the models (in --model order, then the raw-pixel baseline) in the table, JSON and plot.");
+
+  // --- Benchmarks ---
+  public static final Option<String> BENCH_IDS =
+      new Option<>(
+          "ids",
+          "10000,100000,1000000,10000000",
+          "N[,N...]",
+          "bench head: numbers of identities N to measure.",
+          OptionParsers::parseCountList);
+  public static final Option<String> BENCH_POOL =
+      new Option<>(
+          "pool",
+          "10000,1%",
+          "Q[,Q%...]",
+          "bench head: pool sizes Q, as a count or a percentage of N.",
+          OptionParsers::parseCountList);
+  public static final Option<Integer> BENCH_STEPS =
+      positiveInt(
+          "steps",
+          20,
+          "S",
+          "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
+              + "(at least --publish-every-steps: the job is timed between its model versions).");
+  public static final Option<Integer> BENCH_ROUNDS =
+      positiveInt(
+          "rounds",
+          3,
+          "R",
+          "bench pipeline: timed runs of the bare loop and of the job each, alternating; the best of "
+              + "each is compared.");
+  public static final Option<Boolean> JSON =
+      new Option<>(
+          "json",
+          false,
+          "",
+          "Print only the machine-readable JSON line(s).",
+          Boolean::parseBoolean);
+  public static final Option<Path> PLOT =
+      path(
+          "plot",
+          Path.of("f2c-work", "bench-head.png"),
+          "bench head: where to write the PNG plot (time and memory vs N).");
+
+  // --- Local cluster ---
+  public static final Option<Path> CLUSTER_DIR =
+      path(
+          "cluster-dir",
+          Path.of("f2c-work", "cluster"),
+          "cluster: where the local cluster keeps its configuration, Kafka data, checkpoints, savepoints and logs.");
+  public static final Option<String> FROM_SAVEPOINT =
+      new Option<>(
+          "from-savepoint",
+          "",
+          "PATH",
+          "cluster submit: start the job from this savepoint (as flink run -s).",
+          String::trim);
+}

@@ -1,0 +1,63 @@
+package io.f2c.job.runtime;
+
+import io.f2c.job.config.F2cConfig;
+import io.f2c.job.config.F2cOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The Flink configuration the job runs with: RocksDB state backend, incremental checkpoints, no
+ * silent Kryo fallback. {@link #localEnvironment} adds a local cluster with the web dashboard on
+ * 127.0.0.1.
+ */
+public final class FlinkSettings {
+  private FlinkSettings() {}
+
+  /**
+   * Settings every run of the job needs, locally or on a cluster. On a cluster the checkpoint
+   * directory comes from the cluster's configuration unless {@code --checkpoint-dir} is given.
+   */
+  public static Configuration jobConfiguration(F2cConfig config, boolean local) {
+    Configuration conf = new Configuration();
+    conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+    conf.set(
+        CheckpointingOptions.CHECKPOINTING_INTERVAL,
+        Duration.ofMillis(config.get(F2cOptions.CHECKPOINT_INTERVAL_MS)));
+    if (local || config.isSet(F2cOptions.CHECKPOINT_DIR)) {
+      Path dir = config.get(F2cOptions.CHECKPOINT_DIR).toAbsolutePath();
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
+    }
+    // A slow training operator backs up its input; unaligned checkpoints do not wait behind that
+    // backlog.
+    conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    conf.set(CoreOptions.DEFAULT_PARALLELISM, config.get(F2cOptions.PARALLELISM));
+    return conf;
+  }
+
+  /** A local cluster in this JVM with the dashboard and REST API on 127.0.0.1:{dashboard-port}. */
+  public static StreamExecutionEnvironment localEnvironment(F2cConfig config) {
+    return localEnvironment(config, new Configuration());
+  }
+
+  /** The same with {@code extra} settings (metric reporters, for one) on top. */
+  public static StreamExecutionEnvironment localEnvironment(F2cConfig config, Configuration extra) {
+    Configuration conf = jobConfiguration(config, true);
+    conf.addAll(extra);
+    conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+    conf.set(RestOptions.ADDRESS, "127.0.0.1");
+    conf.set(RestOptions.BIND_PORT, String.valueOf(config.get(F2cOptions.DASHBOARD_PORT)));
+    conf.set(RestOptions.PORT, config.get(F2cOptions.DASHBOARD_PORT));
+    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, config.get(F2cOptions.PARALLELISM)));
+    return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+  }
+}

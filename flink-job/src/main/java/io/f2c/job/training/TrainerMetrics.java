@@ -1,0 +1,65 @@
+package io.f2c.job.training;
+
+import ai.djl.Device;
+import io.f2c.training.F2cTrainer;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss,
+ * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped,
+ * skippedUpdates, onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId.
+ */
+final class TrainerMetrics {
+  private final Counter steps;
+  private final Counter samplesDropped;
+  private final Counter skippedUpdates;
+  private final MeterView images;
+  private volatile float lastLoss;
+  private volatile double lastHitRate;
+  private volatile long lastPublishMillis = System.currentTimeMillis();
+
+  TrainerMetrics(
+      MetricGroup operator,
+      DoubleSupplier poolOccupancy,
+      LongSupplier modelVersion,
+      LongSupplier trainerStep,
+      Device device) {
+    MetricGroup group = operator.addGroup("trainer");
+    // Which device the trainer uses: a label for Prometheus (device="gpu"), a number for the REST.
+    boolean gpu = device.isGpu();
+    group.addGroup("device", gpu ? "gpu" : "cpu").gauge("deviceId", device::getDeviceId);
+    group.gauge("onGpu", () -> gpu ? 1 : 0);
+    steps = group.counter("steps");
+    samplesDropped = group.counter("identitySamplesDropped");
+    skippedUpdates = group.counter("skippedUpdates");
+    images = group.meter("imagesPerSecond", new MeterView(10));
+    group.gauge("loss", () -> lastLoss);
+    group.gauge("poolHitRate", () -> lastHitRate);
+    group.gauge("poolOccupancy", poolOccupancy::getAsDouble);
+    group.gauge("modelVersion", modelVersion::getAsLong);
+    group.gauge("trainerStep", trainerStep::getAsLong);
+    group.gauge("publishLagMs", () -> System.currentTimeMillis() - lastPublishMillis);
+  }
+
+  void stepped(F2cTrainer.StepResult result) {
+    if (!result.applied()) {
+      skippedUpdates.inc();
+    }
+    lastLoss = result.loss();
+    lastHitRate = result.poolHitRate();
+    steps.inc();
+    images.markEvent(result.images());
+  }
+
+  void sampleDropped() {
+    samplesDropped.inc();
+  }
+
+  void published(long atMillis) {
+    lastPublishMillis = atMillis;
+  }
+}

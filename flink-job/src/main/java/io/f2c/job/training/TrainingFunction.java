@@ -1,0 +1,283 @@
+package io.f2c.job.training;
+
+import io.f2c.batching.DistinctIdentities;
+import io.f2c.batching.IdentitySample;
+import io.f2c.batching.InstanceBatchRecord;
+import io.f2c.job.publishing.PublishedModel;
+import io.f2c.training.F2cTrainer;
+import io.f2c.training.PoolRow;
+import io.f2c.training.TrainerConfig;
+import io.f2c.training.TrainerSnapshot;
+import io.f2c.training.TrainingBatches;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.accumulators.ListAccumulator;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The trainer as a Flink operator: a thin shell around {@link F2cTrainer} that owns its state.
+ *
+ * <ul>
+ *   <li>Input 1: identity samples; input 2: instance batches; both keyed by one trainer key (one
+ *       trainer per subtask and device). A step runs as soon as {@code identityBatch} samples and
+ *       one instance batch wait.
+ *   <li>State: pending samples and batches (operator state, at most a few identity batches of
+ *       samples: they can come faster than instance batches); the Dynamic Class Pool's rows as
+ *       RocksDB map state (row -> both slots), written through for the rows each step changed;
+ *       everything else of the trainer (P, G, momentum, LRU order, toggles, step, model version) as
+ *       one blob in operator state at each checkpoint. With incremental checkpoints the pool costs
+ *       only the rows changed since the last one. The hot pool on the device is rebuilt from the
+ *       map state after a restore.
+ *   <li>Every {@code publishEverySteps} steps it emits a new model version (strictly increasing
+ *       across restarts: the counter is part of the checkpointed state).
+ *   <li>Metrics: {@link TrainerMetrics}.
+ * </ul>
+ */
+public final class TrainingFunction
+    extends KeyedCoProcessFunction<String, IdentitySample, InstanceBatchRecord, PublishedModel>
+    implements CheckpointedFunction {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingFunction.class);
+  private static final long serialVersionUID = 1L;
+
+  /** All samples and batches go to the one trainer under this key. */
+  public static final String TRAINER_KEY = "trainer";
+
+  /**
+   * The trainer's state reports (job accumulator): "restored ..." after a restore, "closed ..."
+   * when the task ends, each with step, model version and {@link F2cTrainer#stateDigest}.
+   */
+  public static final String STATE_ACCUMULATOR = "trainer-state";
+
+  /** Identity samples kept waiting for instance batches, in identity batches. */
+  static final int MAX_PENDING_IDENTITY_BATCHES = 4;
+
+  /**
+   * What the operator needs besides the trainer's config.
+   *
+   * @param identityBatch identity samples per step
+   * @param replayShare share of an identity batch for replays (see {@link DistinctIdentities})
+   * @param publishEverySteps a model version every this many steps
+   * @param publishedBefore the latest version already on the models topic when the job was built: a
+   *     job without saved state numbers its versions after it
+   */
+  public record Settings(
+      TrainerConfig trainer,
+      String modelName,
+      int identityBatch,
+      double replayShare,
+      long publishEverySteps,
+      long publishedBefore)
+      implements Serializable {}
+
+  private final Settings settings;
+
+  private transient F2cTrainer trainer;
+  private transient TrainerState state;
+  private transient MapState<Integer, PoolRow> poolRows;
+  private transient ArrayDeque<IdentitySample> pendingSamples;
+  private transient ArrayDeque<InstanceBatchRecord> pendingBatches;
+  private transient TrainerCounters counters;
+  private transient TrainerMetrics metrics;
+  private transient ListAccumulator<String> stateReports;
+
+  /**
+   * The restored core until the first element brings a key to read the pool rows with; then null.
+   */
+  private transient byte[] restoredCore;
+
+  public TrainingFunction(Settings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    state = new TrainerState(context.getOperatorStateStore());
+    restoredCore = state.core();
+    if (restoredCore != null) {
+      try {
+        TrainerSnapshot.requireRestorable(restoredCore, settings.trainer());
+      } catch (IllegalArgumentException e) {
+        // Restarting cannot change a saved state that does not fit: fail once, with the reason.
+        throw new SuppressRestartsException(e);
+      }
+    }
+    // Versions continue after the saved counter or after what the topic already holds, whichever
+    // is later: a job started without state, or from an older savepoint than the last job's, must
+    // not publish a version number again (subscribers ignore versions they already passed).
+    counters = context.isRestored() ? state.counters() : new TrainerCounters();
+    counters.modelVersion = Math.max(counters.modelVersion, settings.publishedBefore());
+    pendingSamples = new ArrayDeque<>();
+    pendingBatches = new ArrayDeque<>();
+    state.pendingInto(pendingSamples, pendingBatches);
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    trainer = new F2cTrainer(settings.trainer());
+    LOG.info(
+        "trainer runs on {} (--device {})", trainer.device(), settings.trainer().device().id());
+    poolRows =
+        getRuntimeContext()
+            .getMapState(
+                new MapStateDescriptor<>(
+                    "pool-rows", Types.INT, TypeInformation.of(PoolRow.class)));
+    boolean dcp = settings.trainer().head() == TrainerConfig.Head.DCP;
+    stateReports = new ListAccumulator<>();
+    getRuntimeContext().addAccumulator(STATE_ACCUMULATOR, stateReports);
+    metrics =
+        new TrainerMetrics(
+            getRuntimeContext().getMetricGroup(),
+            () -> dcp ? trainer.pool().occupancy() : 0.0,
+            () -> counters.modelVersion,
+            () -> trainer.steps(),
+            trainer.device());
+  }
+
+  @Override
+  public void processElement1(IdentitySample sample, Context ctx, Collector<PublishedModel> out)
+      throws Exception {
+    restoreRowsOnce();
+    pendingSamples.addLast(sample);
+    // Identity samples can arrive faster than instance batches; keep the freshest few batches'
+    // worth. Their images stay in the identity loader's reservoirs and come back through replays.
+    while (pendingSamples.size() > MAX_PENDING_IDENTITY_BATCHES * settings.identityBatch()) {
+      pendingSamples.removeFirst();
+      metrics.sampleDropped();
+    }
+    trainWhileReady(out);
+  }
+
+  @Override
+  public void processElement2(InstanceBatchRecord batch, Context ctx, Collector<PublishedModel> out)
+      throws Exception {
+    restoreRowsOnce();
+    pendingBatches.addLast(batch);
+    trainWhileReady(out);
+  }
+
+  /**
+   * The trainer comes back on the first element after a restore: its pool rows are keyed state,
+   * which needs a key.
+   */
+  private void restoreRowsOnce() throws Exception {
+    if (restoredCore != null) {
+      List<PoolRow> rows = new ArrayList<>();
+      poolRows.values().forEach(rows::add);
+      trainer.restoreWithoutPoolFeatures(restoredCore, rows);
+      restoredCore = null;
+      stateReports.add(stateReport("restored"));
+    }
+  }
+
+  private void trainWhileReady(Collector<PublishedModel> out) throws Exception {
+    int identityBatch = settings.identityBatch();
+    while (!pendingBatches.isEmpty()) {
+      List<IdentitySample> samples =
+          DistinctIdentities.take(pendingSamples, identityBatch, settings.replayShare());
+      if (samples == null) {
+        return;
+      }
+      step(samples, pendingBatches.removeFirst(), out);
+    }
+  }
+
+  private void step(
+      List<IdentitySample> samples, InstanceBatchRecord batch, Collector<PublishedModel> out)
+      throws Exception {
+    TrainerConfig config = settings.trainer();
+    int length = config.input().tensorLength();
+    String[] ids = new String[samples.size()];
+    float[] first = new float[samples.size() * length];
+    float[] second = new float[samples.size() * length];
+    for (int i = 0; i < samples.size(); i++) {
+      ids[i] = samples.get(i).identityId;
+      config.input().normalize(samples.get(i).first, first, i * length);
+      config.input().normalize(samples.get(i).second, second, i * length);
+    }
+    F2cTrainer.StepResult result =
+        trainer.step(
+            new TrainingBatches.IdentityBatch(ids, first, second), batch.toBatch(config.input()));
+    if (config.head() == TrainerConfig.Head.DCP) {
+      for (PoolRow row : trainer.pool().rows(trainer.pool().lastWrittenRows())) {
+        poolRows.put(row.row, row);
+      }
+    }
+    counters.imagesSeen += result.images();
+    metrics.stepped(result);
+    if (result.step() % settings.publishEverySteps() == 0) {
+      out.collect(publish(result));
+    }
+  }
+
+  private PublishedModel publish(F2cTrainer.StepResult result) {
+    TrainerConfig config = settings.trainer();
+    PublishedModel model = new PublishedModel();
+    model.modelName = settings.modelName();
+    model.version = ++counters.modelVersion;
+    model.trainingStep = result.step();
+    model.createdAtMillis = System.currentTimeMillis();
+    model.architecture = config.backbone().id();
+    model.embeddingDim = config.embeddingDim();
+    model.setInput(config.input());
+    model.testTimeFlip = config.testTimeFlip();
+    model.loss = result.loss();
+    model.poolOccupancy = result.occupancy();
+    model.imagesSeen = counters.imagesSeen;
+    model.identitiesSeen =
+        config.head() == TrainerConfig.Head.DCP ? trainer.pool().lru().size() : 0;
+    model.blob = trainer.exportModel();
+    metrics.published(model.createdAtMillis);
+    return model;
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    // Restored but no element yet: the trainer is still the fresh one, so keep the restored state
+    // as it was.
+    byte[] core = restoredCore != null ? restoredCore : trainer.snapshotWithoutPoolFeatures();
+    state.save(core, counters, pendingSamples, pendingBatches);
+  }
+
+  /** The trainer (for tests through the operator harness). */
+  @VisibleForTesting
+  F2cTrainer trainer() {
+    return trainer;
+  }
+
+  /** "EVENT step=S version=V digest=D": what the trainer holds, for operators and tests. */
+  private String stateReport(String event) {
+    return event
+        + " step="
+        + trainer.steps()
+        + " version="
+        + counters.modelVersion
+        + " digest="
+        + trainer.stateDigest();
+  }
+
+  @Override
+  public void close() {
+    if (trainer != null) {
+      if (restoredCore == null && stateReports != null) {
+        // After stop-with-savepoint this is the state the savepoint holds.
+        stateReports.add(stateReport("closed"));
+      }
+      trainer.close();
+    }
+  }
+}

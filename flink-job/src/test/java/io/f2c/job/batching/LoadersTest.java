@@ -1,0 +1,143 @@
+package io.f2c.job.batching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.f2c.batching.IdentitySample;
+import io.f2c.batching.InstanceBatchRecord;
+import io.f2c.job.ingest.DecodedFace;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The dual loader's two operators through Flink's operator test harnesses. */
+class LoadersTest {
+
+  /** Face k of an identity: a one-pixel "image" holding k, so outputs can be traced back. */
+  private static StreamRecord<DecodedFace> face(String identity, int k) {
+    return new StreamRecord<>(
+        new DecodedFace(identity, identity + "/" + k, 0L, new byte[] {(byte) k}));
+  }
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, DecodedFace, IdentitySample>
+      identityLoader() throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 7)),
+        f -> f.identityId,
+        Types.STRING);
+  }
+
+  @Test
+  void identityLoaderPairsANewImageWithAStoredOneKeepsAReservoirAndReplays() throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (var harness = identityLoader()) {
+      harness.open();
+      harness.setProcessingTime(0);
+      // An identity's first image pairs with itself (the trainer mirrors each copy on its own).
+      harness.processElement(face("solo", 1));
+      harness.processElement(face("a", 1));
+      List<IdentitySample> firsts = harness.extractOutputValues();
+      assertEquals(List.of("solo", "a"), firsts.stream().map(s -> s.identityId).toList());
+      for (IdentitySample s : firsts) {
+        assertEquals(1, s.first[0]);
+        assertEquals(1, s.second[0]);
+      }
+      harness.processElement(face("a", 2));
+      List<IdentitySample> samples = harness.extractOutputValues();
+      assertEquals(3, samples.size());
+      assertEquals("a", samples.get(2).identityId);
+      assertEquals(2, samples.get(2).first[0]);
+      assertEquals(1, samples.get(2).second[0]);
+      for (int k = 3; k <= 20; k++) {
+        harness.processElement(face("a", k));
+      }
+      // From its second image on, every sample pairs two different images of "a", the second
+      // always from the reservoir.
+      List<IdentitySample> all = harness.extractOutputValues();
+      for (IdentitySample s : all.subList(2, all.size())) {
+        assertNotEquals(s.first[0], s.second[0]);
+      }
+      assertTrue(all.stream().noneMatch(s -> s.replay), "new images are new arrivals");
+      assertEquals(
+          20L,
+          harness.getSideOutput(IdentityBatcher.REGISTRY).stream()
+              .filter(r -> r.getValue().identityId.equals("a"))
+              .mapToLong(r -> r.getValue().images)
+              .max()
+              .orElse(0));
+      int before = harness.extractOutputValues().size();
+      harness.setProcessingTime(1000); // the replay timers of "solo" and "a" fire
+      List<IdentitySample> after = harness.extractOutputValues();
+      assertEquals(before + 2, after.size());
+      for (IdentitySample replay : after.subList(before, after.size())) {
+        assertTrue(replay.replay, "marked as a replay for the trainer's mix");
+        if (replay.identityId.equals("a")) {
+          assertNotEquals(replay.first[0], replay.second[0]);
+        } else {
+          assertEquals("solo", replay.identityId);
+          assertEquals(1, replay.second[0]); // its one image, with itself
+        }
+      }
+      checkpoint = harness.snapshot(1, 1000);
+    }
+    try (var restored = identityLoader()) {
+      restored.initializeState(checkpoint);
+      restored.open();
+      restored.processElement(
+          face("solo", 2)); // the restored registry knows "solo": this is its second image
+      List<IdentitySample> soloPair = restored.extractOutputValues();
+      assertEquals(1, soloPair.size());
+      assertEquals(2, soloPair.get(0).first[0]);
+      assertEquals(1, soloPair.get(0).second[0], "paired with the image kept before the restore");
+      assertEquals(2L, restored.getSideOutput(IdentityBatcher.REGISTRY).peek().getValue().images);
+    }
+  }
+
+  @Test
+  void instanceLoaderShufflesThroughABoundedBufferAndLosesNothingAcrossARestore() throws Exception {
+    OperatorSubtaskState checkpoint;
+    Set<Byte> seen = new HashSet<>();
+    try (var harness =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
+      harness.open();
+      for (int k = 0; k < 5; k++) {
+        harness.processElement(face("id" + k, k));
+      }
+      // A batch leaves whenever the buffer holds 4 faces: one batch of 2 after the 4th face; 3
+      // faces wait.
+      List<InstanceBatchRecord> batches = harness.extractOutputValues();
+      assertEquals(1, batches.size());
+      for (byte v : batches.get(0).images) {
+        seen.add(v);
+      }
+      checkpoint = harness.snapshot(1, 1);
+    }
+    try (var restored =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new InstanceBatcher(2, 4, 1)))) {
+      restored.initializeState(checkpoint);
+      restored.open();
+      for (int k = 5; k < 9; k++) {
+        restored.processElement(face("id" + k, k));
+      }
+      for (InstanceBatchRecord batch : restored.extractOutputValues()) {
+        for (int i = 0; i < 2; i++) {
+          assertEquals(
+              "id" + (int) batch.images[i], batch.labels[i], "labels travel with their images");
+          assertTrue(seen.add(batch.images[i]), "no face leaves twice");
+        }
+      }
+      assertEquals(6, seen.size()); // 3 batches of 2 from 9 faces; 3 still buffered
+    }
+  }
+}
