@@ -3,44 +3,28 @@ package io.f2c.cli;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.Option;
+import io.f2c.job.config.Recipes;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * A launcher subcommand: its name, what it does, the options it accepts (all from {@link
- * F2cOptions}), and where it needs them, defaults of its own for some of them.
+ * F2cOptions} and {@code ToolOptions}), and the recipe it applies when none is given (empty: none).
  */
 public record Command(
-    String name,
-    String synopsis,
-    String summary,
-    List<Option<?>> options,
-    List<Default<?>> defaults) {
-
-  /** A command's own default for one option (the demo's, sized for a CPU). */
-  public record Default<T>(Option<T> option, T value) {
-    F2cConfig applyUnlessSet(F2cConfig config) {
-      return config.isSet(option) ? config : config.with(option, value);
-    }
-  }
+    String name, String synopsis, String summary, List<Option<?>> options, String recipe) {
 
   public Command(String name, String synopsis, String summary, List<Option<?>> options) {
-    this(name, synopsis, summary, options, List.of());
+    this(name, synopsis, summary, options, "");
   }
 
+  /** Defaults, under the recipe and --config, under the flags. */
   public F2cConfig parse(String... args) {
-    F2cConfig config = F2cConfig.parse(options, args);
-    for (Default<?> d : defaults) {
-      config = d.applyUnlessSet(config);
-    }
-    return config;
-  }
-
-  private Optional<Default<?>> defaultOf(Option<?> option) {
-    return defaults.stream().filter(d -> d.option().equals(option)).findFirst();
+    return Recipes.underFlags(F2cConfig.parse(options, args), options, recipe);
   }
 
   public String usage() {
+    Map<String, String> recipeValues = recipe.isEmpty() ? Map.of() : Recipes.named(recipe);
     StringBuilder text = new StringBuilder();
     text.append("usage: f2c ")
         .append(name)
@@ -52,9 +36,9 @@ public record Command(
     for (Option<?> option : options) {
       String left = option.flag() + (option.isSwitch() ? "" : " " + option.valueHint());
       String dflt =
-          defaultOf(option)
-              .map(d -> String.valueOf(d.value()) + " for " + name)
-              .orElse(option.defaultText());
+          recipeValues.containsKey(option.name())
+              ? recipeValues.get(option.name()) + " (recipe " + recipe + ")"
+              : option.defaultText();
       String dfltText = dflt.isEmpty() ? "" : " (default: " + dflt + ")";
       text.append(String.format("  %-28s %s%s%n", left, option.description(), dfltText));
     }

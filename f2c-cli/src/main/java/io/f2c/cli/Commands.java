@@ -62,12 +62,7 @@ public final class Commands {
                   PROGRESS_INTERVAL_MS,
                   JSON),
               JobOptions.TRAINING),
-          // Sized for a CPU: at 64 px every activation buffer of a half batch stays below glibc's
-          // mmap threshold (32 MiB), so a machine without jemalloc trains as fast as one with it,
-          // and a model version every 10 steps arrives within the first half minute.
-          List.of(
-              new Command.Default<>(F2cOptions.INPUT_SIZE, 64),
-              new Command.Default<>(F2cOptions.PUBLISH_EVERY_STEPS, 10L)));
+          "demo");
 
   public static final Command PRODUCE =
       new Command(
@@ -170,6 +165,8 @@ public final class Commands {
               INPUT_SIZE,
               CHANNELS,
               CROP_FRACTION,
+              F2cOptions.RECIPE,
+              F2cOptions.CONFIG_FILE,
               JSON,
               HELP));
 

@@ -2,18 +2,17 @@ package io.f2c.cli;
 
 import com.google.gson.JsonObject;
 import io.f2c.cli.config.ToolOptions;
-import io.f2c.eval.ImageEmbeddings;
+import io.f2c.eval.Identification;
 import io.f2c.eval.LfwPairs;
+import io.f2c.eval.LfwProtocol;
 import io.f2c.eval.PairVerification;
 import io.f2c.eval.RocPlot;
-import io.f2c.eval.Verification;
 import io.f2c.job.F2cJob;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.TrainerSettings;
 import io.f2c.model.Embedder;
 import io.f2c.model.FaceEmbedding;
-import io.f2c.preprocess.ImageDecoder;
 import io.f2c.subscribing.ModelSubscriber;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * {@code f2c eval}: LFW-protocol verification on a pairs file (n-fold accuracy, ROC, TAR at FAR)
@@ -222,49 +220,24 @@ final class EvalCommand {
     int pairCount = 0;
     if (config.get(ToolOptions.PAIRS) != null) {
       LfwPairs pairs = LfwPairs.read(config.get(ToolOptions.PAIRS));
-      List<Integer> selected = pairs.selectFolds(config.get(ToolOptions.FOLDS));
-      folds = selected;
-      List<LfwPairs.Pair> chosen = pairs.pairsOf(selected);
-      Path dir = config.get(F2cOptions.IMAGES_DIR);
-      List<Path> files = new ArrayList<>();
-      chosen.forEach(
-          p -> {
-            files.add(p.fileA(dir));
-            files.add(p.fileB(dir));
-          });
-      ImageEmbeddings embeddings = ImageEmbeddings.of(files, embedding);
-      double[] scores = new double[chosen.size()];
-      boolean[] same = new boolean[chosen.size()];
-      int[] fold = new int[chosen.size()];
-      long negatives = 0;
-      for (int i = 0; i < chosen.size(); i++) {
-        LfwPairs.Pair p = chosen.get(i);
-        scores[i] = embeddings.cosine(p.fileA(dir), p.fileB(dir));
-        same[i] = p.same();
-        fold[i] = p.fold();
-        negatives += p.same() ? 0 : 1;
-      }
-      accuracy = PairVerification.nFold(scores, same, fold);
-      roc = PairVerification.roc(scores, same);
-      for (int i = 0; i < FARS.length; i++) {
-        tars[i] = PairVerification.tarAtFar(roc, FARS[i], negatives);
-      }
-      pairCount = chosen.size();
+      LfwProtocol verification =
+          LfwProtocol.evaluate(
+              pairs,
+              pairs.selectFolds(config.get(ToolOptions.FOLDS)),
+              config.get(F2cOptions.IMAGES_DIR),
+              embedding,
+              FARS);
+      folds = verification.folds();
+      accuracy = verification.accuracy();
+      roc = verification.roc();
+      tars = verification.tarAtFar();
+      pairCount = verification.pairs();
     }
     double rank1 = Double.NaN;
     int probes = 0;
     if (config.get(ToolOptions.IDENTIFY_DIR) != null) {
       Identification id = Identification.split(config.get(ToolOptions.IDENTIFY_DIR));
-      ImageEmbeddings embeddings =
-          ImageEmbeddings.of(
-              Stream.concat(id.gallery().stream(), id.probes().stream()).toList(), embedding);
-      rank1 =
-          Verification.rank1(
-              embeddings.rowsOf(id.gallery()),
-              id.galleryLabels(),
-              embeddings.rowsOf(id.probes()),
-              id.probeLabels(),
-              embeddings.dim());
+      rank1 = id.rank1(embedding);
       probes = id.probes().size();
     }
     return new Result(
@@ -342,56 +315,5 @@ final class EvalCommand {
       json.addProperty("probes", r.probes());
     }
     return json.toString();
-  }
-
-  /**
-   * A one-folder-per-identity set split per identity: first half of its images (sorted) gallery,
-   * rest probes.
-   */
-  record Identification(
-      List<Path> gallery, String[] galleryLabels, List<Path> probes, String[] probeLabels) {
-    static Identification split(Path dir) throws IOException {
-      if (!Files.isDirectory(dir)) {
-        throw new IllegalArgumentException("--identify folder " + dir + " does not exist");
-      }
-      List<Path> gallery = new ArrayList<>();
-      List<String> galleryLabels = new ArrayList<>();
-      List<Path> probes = new ArrayList<>();
-      List<String> probeLabels = new ArrayList<>();
-      List<Path> identities;
-      try (Stream<Path> list = Files.list(dir)) {
-        identities = list.filter(Files::isDirectory).sorted().toList();
-      }
-      for (Path identity : identities) {
-        List<Path> images;
-        try (Stream<Path> list = Files.list(identity)) {
-          images =
-              list.filter(f -> ImageDecoder.formatOf(f) != null)
-                  .sorted(EvalCommand::naturalOrder)
-                  .toList();
-        }
-        int half = Math.max(1, images.size() / 2);
-        for (int i = 0; i < images.size(); i++) {
-          (i < half ? gallery : probes).add(images.get(i));
-          (i < half ? galleryLabels : probeLabels).add(identity.getFileName().toString());
-        }
-      }
-      if (probes.isEmpty()) {
-        throw new IllegalArgumentException(
-            "--identify " + dir + " has no identity with two or more images");
-      }
-      return new Identification(
-          gallery,
-          galleryLabels.toArray(String[]::new),
-          probes,
-          probeLabels.toArray(String[]::new));
-    }
-  }
-
-  /** "2.pgm" before "10.pgm". */
-  private static int naturalOrder(Path a, Path b) {
-    String x = a.getFileName().toString();
-    String y = b.getFileName().toString();
-    return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
   }
 }

@@ -62,6 +62,9 @@ public record TrainerConfig(
     boolean testTimeFlip)
     implements Serializable {
 
+  /** The defaults of every trainer setting (what {@link #builder()} starts from). */
+  public static final TrainerConfig DEFAULTS = builder().build();
+
   /** The classification head. */
   public enum Head {
     DCP,
@@ -134,23 +137,24 @@ public record TrainerConfig(
   }
 
   /**
-   * Builds a {@link TrainerConfig}. The defaults are the authors' settings: MobileFaceNet, D = 512,
-   * 112 px RGB, DCP with 10,000 rows, CosFace s = 32 m = 0.4, EMA 0.99, SGD lr 0.1 (step decay)
-   * momentum 0.9 Nesterov, weight decay 5e-4, seed 42, CPU with 2 threads.
+   * Builds a {@link TrainerConfig}. Its initial values are the project's defaults, the one home of
+   * the trainer's defaults ({@link #DEFAULTS}; the job's options take theirs from it): small-cnn, D
+   * = 512, 112 px RGB, DCP with 1,000 rows, CosFace s = 16 m = 0.25, EMA 0.99, SGD lr 0.05 after
+   * 100 warm-up steps, momentum 0.9 Nesterov, weight decay 5e-4, seed 42, CPU with 2 threads,
+   * flips.
    */
   public static final class Builder {
-    private Backbone backbone = Backbone.MOBILEFACENET;
+    private Backbone backbone = Backbone.SMALL_CNN;
     private int embeddingDim = 512;
     private PreprocessSpec input = PreprocessSpec.of(112, 3, 1.0);
     private Head head = Head.DCP;
-    private int poolSize = 10_000;
-    private int fcClasses = 100_000;
+    private int poolSize = 1_000;
+    private int fcClasses = 10_000;
     private F2cLoss.Margin margin = F2cLoss.Margin.COSFACE;
-    private float scale = 32f;
-    private float marginValue = 0.4f;
+    private float scale = 16f;
+    private float marginValue = 0.25f;
     private float emaMomentum = 0.99f;
-    private LearningRateSchedule schedule =
-        LearningRateSchedule.step(0.1f, 500, new int[] {20_000, 40_000}, 0.1f);
+    private LearningRateSchedule schedule = LearningRateSchedule.step(0.05f, 100, new int[0], 0.1f);
     private float sgdMomentum = 0.9f;
     private float weightDecay = 5e-4f;
     private boolean nesterov = true;

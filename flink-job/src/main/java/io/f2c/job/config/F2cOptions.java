@@ -1,5 +1,6 @@
 package io.f2c.job.config;
 
+import static io.f2c.job.config.OptionParsers.decimal;
 import static io.f2c.job.config.OptionParsers.enumOption;
 import static io.f2c.job.config.OptionParsers.path;
 import static io.f2c.job.config.OptionParsers.port;
@@ -25,6 +26,9 @@ import java.util.List;
  */
 public final class F2cOptions {
   private F2cOptions() {}
+
+  /** The trainer's defaults live beside the trainer; the options below take them from there. */
+  private static final TrainerConfig TRAINER = TrainerConfig.DEFAULTS;
 
   // --- Kafka ---
   public static final Option<String> BOOTSTRAP_SERVERS =
@@ -104,18 +108,22 @@ public final class F2cOptions {
 
   // --- Images and preprocessing (shared by training, subscribers and evaluation) ---
   public static final Option<Integer> INPUT_SIZE =
-      positiveInt("input-size", 112, "PX", "Side of the square network input in pixels.");
+      positiveInt(
+          "input-size",
+          TRAINER.input().size(),
+          "PX",
+          "Side of the square network input in pixels.");
   public static final Option<Integer> CHANNELS =
       new Option<>(
           "channels",
-          3,
+          TRAINER.input().channels(),
           "1|3",
           "Input channels: 3 (RGB) or 1 (grey).",
           OptionParsers::parseChannels);
   public static final Option<Double> CROP_FRACTION =
       new Option<>(
           "crop-fraction",
-          1.0,
+          decimal(TRAINER.input().cropFraction()),
           "F",
           "Central square crop as a fraction of the shorter side, before resizing (e.g. 0.75 for LFW's 150 px images).",
           OptionParsers::parseFraction);
@@ -152,7 +160,7 @@ public final class F2cOptions {
   public static final Option<Integer> SYNTHETIC_IMAGES =
       positiveInt("synthetic-images", 8, "M", "Images per synthetic identity.");
   public static final Option<Long> SEED =
-      new Option<>("seed", 42L, "N", "Seed of the synthetic data.", Long::parseLong);
+      new Option<>("seed", TRAINER.seed(), "N", "Seed of the synthetic data.", Long::parseLong);
   public static final Option<Long> SECONDS =
       new Option<>(
           "seconds",
@@ -167,7 +175,7 @@ public final class F2cOptions {
   public static final Option<Backbone> BACKBONE =
       new Option<>(
           "backbone",
-          Backbone.SMALL_CNN,
+          TRAINER.backbone(),
           Backbone.choices().replace(", ", "|"),
           "Backbone: small-cnn (fast on CPU), medium-cnn (more capacity, about 1.5 times the step time) "
               + "or mobilefacenet (input size divisible by 16).",
@@ -175,20 +183,20 @@ public final class F2cOptions {
   public static final Option<TrainerConfig.Head> HEAD =
       enumOption(
           "head",
-          TrainerConfig.Head.DCP,
+          TRAINER.head(),
           "Classification head: dcp (F2C's Dynamic Class Pool) or fc (the full classifier baseline, one "
               + "row per identity).",
           TrainerConfig.Head.class);
   public static final Option<Integer> FC_CLASSES =
       positiveInt(
           "fc-classes",
-          10_000,
+          TRAINER.fcClasses(),
           "N",
           "Rows of the FC head (--head fc): at least the number of identities it will see.");
   public static final Option<Integer> POOL_SIZE =
       positiveInt(
           "pool-size",
-          1000,
+          TRAINER.poolSize(),
           "Q",
           "Rows of the Dynamic Class Pool (the paper uses 1% of the identities or less).");
   public static final Option<Integer> IDENTITY_BATCH =
@@ -225,13 +233,16 @@ public final class F2cOptions {
   public static final Option<Double> LEARNING_RATE =
       new Option<>(
           "lr",
-          0.05,
+          decimal(TRAINER.schedule().base()),
           "LR",
           "Base learning rate of SGD (after the warm-up; constant unless --lr-decay-steps or --lr-milestones).",
           OptionParsers::parsePositiveDouble);
   public static final Option<Integer> WARMUP_STEPS =
       positiveInt(
-          "warmup-steps", 100, "S", "Steps of linear learning-rate warm-up from a tenth of --lr.");
+          "warmup-steps",
+          TRAINER.schedule().warmupSteps(),
+          "S",
+          "Steps of linear learning-rate warm-up from a tenth of --lr.");
   public static final Option<Long> LR_DECAY_STEPS =
       new Option<>(
           "lr-decay-steps",
@@ -256,34 +267,43 @@ public final class F2cOptions {
           "Where the cosine decay ends, as a fraction of --lr.",
           OptionParsers::parseFraction);
   public static final Option<Double> SGD_MOMENTUM =
-      new Option<>("momentum", 0.9, "M", "SGD momentum (Nesterov).", OptionParsers::parseMomentum);
+      new Option<>(
+          "momentum",
+          decimal(TRAINER.sgdMomentum()),
+          "M",
+          "SGD momentum (Nesterov).",
+          OptionParsers::parseMomentum);
   public static final Option<Double> WEIGHT_DECAY =
       new Option<>(
           "weight-decay",
-          5e-4,
+          decimal(TRAINER.weightDecay()),
           "W",
           "L2 weight decay of SGD.",
           OptionParsers::parseNonNegativeDouble);
   public static final Option<Double> EMA_MOMENTUM =
       new Option<>(
           "ema-momentum",
-          0.99,
+          decimal(TRAINER.emaMomentum()),
           "M",
           "Momentum of the gallery network's moving average of the probe network.",
           OptionParsers::parseMomentum);
   public static final Option<F2cLoss.Margin> MARGIN_TYPE =
       enumOption(
           "margin-type",
-          F2cLoss.Margin.COSFACE,
+          TRAINER.margin(),
           "Margin of the logits: cosface (s * (cos - m)) or arcface (s * cos(theta + m)) for the target.",
           F2cLoss.Margin.class);
   public static final Option<Double> MARGIN_SCALE =
       new Option<>(
-          "scale", 16.0, "S", "Scale s of the logits.", OptionParsers::parsePositiveDouble);
+          "scale",
+          decimal(TRAINER.scale()),
+          "S",
+          "Scale s of the logits.",
+          OptionParsers::parsePositiveDouble);
   public static final Option<Double> MARGIN =
       new Option<>(
           "margin",
-          0.25,
+          decimal(TRAINER.marginValue()),
           "M",
           "Margin m of the target logit (see --margin-type).",
           OptionParsers::parseNonNegativeDouble);
@@ -299,40 +319,41 @@ public final class F2cOptions {
   public static final Option<Integer> TORCH_THREADS =
       positiveInt(
           "torch-threads",
-          2,
+          TRAINER.torchThreads(),
           "N",
           "PyTorch intra-op threads of the trainer (explicit: the default oversubscribes a Flink task).");
   public static final Option<TrainingDevice> DEVICE =
       new Option<>(
           "device",
-          TrainingDevice.CPU,
+          TRAINER.device(),
           "cpu|gpu|auto",
           "Where the trainer runs: cpu, gpu (fails at start without one) or auto (a GPU when DJL finds one).",
           TrainingDevice::of);
   public static final Option<Boolean> FLIP =
       new Option<>(
           "flip",
-          true,
+          TRAINER.horizontalFlip(),
           "true|false",
           "Mirror each training image with probability 1/2, as the F2C authors do (false: no augmentation).",
           OptionParsers::parseBoolean);
   public static final Option<Integer> SHIFT =
       new Option<>(
           "shift",
-          0,
+          TRAINER.shiftPixels(),
           "N",
           "Move each training image by up to N pixels each way (translation jitter, 0: none).",
           text -> Math.toIntExact(OptionParsers.parseNonNegativeLong(text)));
   public static final Option<Boolean> TEST_TIME_FLIP =
       new Option<>(
           "test-time-flip",
-          true,
+          TRAINER.testTimeFlip(),
           "true|false",
           "Published models tell subscribers and f2c eval to embed an image with its mirror "
               + "(the normalised sum of both embeddings).",
           OptionParsers::parseBoolean);
   public static final Option<Integer> EMBEDDING_DIM =
-      positiveInt("embedding-dim", 512, "D", "Dimension of the face embeddings.");
+      positiveInt(
+          "embedding-dim", TRAINER.embeddingDim(), "D", "Dimension of the face embeddings.");
   public static final Option<Integer> BATCH =
       positiveInt(
           "batch",
@@ -347,6 +368,20 @@ public final class F2cOptions {
           "S",
           "demo: stop once a model version of training step S or later has arrived (0: no step limit).",
           OptionParsers::parseNonNegativeLong);
+
+  public static final Option<String> RECIPE =
+      new Option<>(
+          "recipe",
+          "",
+          "NAME",
+          "Named settings, conf/recipes/NAME.properties (demo, lfw); flags given with it override them.",
+          OptionParsers::parseNonBlank);
+  public static final Option<Path> CONFIG_FILE =
+      path(
+          "config",
+          null,
+          "Settings from a properties file (option = value, names as the flags without --), over "
+              + "the recipe; flags override them.");
 
   public static final Option<Boolean> HELP =
       new Option<>("help", false, "", "Show the usage of the command.", Boolean::parseBoolean);

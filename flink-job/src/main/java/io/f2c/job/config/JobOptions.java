@@ -61,12 +61,14 @@ public final class JobOptions {
   public static final List<Option<?>> CLUSTER_JOB =
       with(List.of(BOOTSTRAP_SERVERS, F2cOptions.KAFKA_CONFIG, SEED), TRAINING);
 
-  /** {@code first} then {@code second}, and --help. */
+  /** {@code first} then {@code second}, then --recipe, --config and --help. */
   public static List<Option<?>> with(List<Option<?>> first, List<Option<?>> second) {
     List<Option<?>> all = new ArrayList<>(first);
     all.addAll(second);
-    if (!all.contains(F2cOptions.HELP)) {
-      all.add(F2cOptions.HELP);
+    for (Option<?> option : List.of(F2cOptions.RECIPE, F2cOptions.CONFIG_FILE, F2cOptions.HELP)) {
+      if (!all.contains(option)) {
+        all.add(option);
+      }
     }
     return List.copyOf(all);
   }
@@ -77,7 +79,7 @@ public final class JobOptions {
    * @throws F2cConfig.UsageException saying in one line what was wrong
    */
   public static F2cConfig parseClusterJob(String... args) {
-    F2cConfig config = F2cConfig.parse(CLUSTER_JOB, args);
+    F2cConfig config = Recipes.underFlags(F2cConfig.parse(CLUSTER_JOB, args), CLUSTER_JOB, "");
     requireBootstrapServers(config);
     TrainerSettings.from(config); // refuses invalid trainer settings before the job is submitted
     return config;

@@ -46,13 +46,16 @@ public final class Option<T> implements Serializable {
     return defaultValue;
   }
 
-  /** The default as the command line spells it (enums in lower case); empty where there is none. */
+  /**
+   * The default as the command line spells it (enums in lower case with hyphens); empty where there
+   * is none.
+   */
   public String defaultText() {
     if (defaultValue == null || Boolean.FALSE.equals(defaultValue)) {
       return "";
     }
     return defaultValue instanceof Enum<?> e
-        ? e.toString().toLowerCase(Locale.ROOT)
+        ? e.toString().toLowerCase(Locale.ROOT).replace('_', '-')
         : defaultValue.toString();
   }
 

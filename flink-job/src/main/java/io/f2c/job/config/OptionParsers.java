@@ -9,6 +9,11 @@ import java.util.stream.Collectors;
 public final class OptionParsers {
   private OptionParsers() {}
 
+  /** A float default as the decimal it was written as (0.99f reads 0.99, not 0.9900000095). */
+  public static double decimal(float value) {
+    return Double.parseDouble(Float.toString(value));
+  }
+
   public static Option<String> string(String name, String dflt, String hint, String description) {
     return new Option<>(name, dflt, hint, description, OptionParsers::parseNonBlank);
   }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -50,15 +49,6 @@ class F2cConfigTest {
     assertEquals("unexpected argument 'demo' (options are given as --name value)", message("demo"));
     // A flag another command accepts is still unknown here.
     assertEquals("unknown flag --rate", message("--rate", "3"));
-  }
-
-  @Test
-  void readmeDocumentsEveryOption() throws Exception {
-    String readme = Files.readString(Path.of("..", "README.md"));
-    for (Option<?> option : F2cOptions.all()) {
-      assertTrue(
-          readme.contains("`" + option.flag()), "README.md does not document " + option.flag());
-    }
   }
 
   private static String message(String... args) {
