@@ -10,6 +10,7 @@ import io.f2c.cli.runtime.LocalRest;
 import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.testing.Await;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -27,18 +28,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code f2c demo --seconds N} end to end in this JVM: embedded broker, local Flink with the
- * dashboard, producer and job. While it runs, the dashboard's REST API lists the job as RUNNING;
- * afterwards it exits 0 and the dashboard is gone.
+ * {@code f2c demo --seconds N --until-step S} end to end in this JVM: embedded broker, local Flink
+ * with the dashboard, producer and job. While it runs, the dashboard's REST API lists the job as
+ * RUNNING; afterwards it exits 0 and the dashboard is gone.
  */
 class DemoIT {
+  /**
+   * Where the demo ends early: some 1,200 images (16 a step), 30 s at the producer's 40 images/s. A
+   * start up to about 20 s slower than usual still leaves 10 s of RUNNING for the checks made while
+   * the demo runs (the REST metrics, 5 progress lines); a slow machine gets --seconds 90.
+   */
+  private static final String UNTIL_STEP = "75";
+
   private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
   private static final String TRAINER = OPERATOR + "trainer_";
 
   @Test
   void demoServesTheDashboardWithTheJobRunningAndStopsCleanly(@TempDir Path tmp) throws Exception {
     int port = LoopbackPorts.free();
-    int metricsPort = LoopbackPorts.free();
+    int metricsPort = freePortOtherThan(port);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> demo =
@@ -48,7 +56,9 @@ class DemoIT {
                     TinyDemo.args(
                         tmp.resolve("chk"),
                         "--seconds",
-                        "25",
+                        "90",
+                        "--until-step",
+                        UNTIL_STEP,
                         "--dashboard-port",
                         String.valueOf(port),
                         "--metrics-port",
@@ -112,7 +122,7 @@ class DemoIT {
           scrape[0].names().stream().anyMatch(name -> DashboardMetrics.matches(metric, name)),
           "the dashboard queries " + metric + ", which the reporter does not serve");
     }
-    int rc = demo.get(120, TimeUnit.SECONDS);
+    int rc = demo.get(150, TimeUnit.SECONDS);
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, rc, text);
     assertTrue(text.contains("Flink dashboard: http://127.0.0.1:" + port + "/"), text);
@@ -133,14 +143,11 @@ class DemoIT {
     assertTrue(
         text.contains("model v1 (step 5,"),
         "the built-in subscriber saw a model version:\n" + text);
-    assertTrue(Pattern.compile("held-out verification 0\\.\\d+").matcher(text).find(), text);
     String line =
         text.lines().filter(l -> l.startsWith("{\"versions_published\":")).findFirst().orElse("{}");
     JsonObject json = JsonParser.parseString(line).getAsJsonObject();
     assertTrue(json.has("versions_published"), "JSON summary: " + line + "\n" + text);
     assertTrue(json.get("versions_published").getAsLong() >= 1, line);
-    double firstAccuracy = json.get("first_accuracy").getAsDouble();
-    assertTrue(firstAccuracy > 0 && firstAccuracy < 1, line);
     assertTrue(json.get("checkpoints_completed").getAsLong() >= 1, line);
     // Shut down: the dashboard port is closed again.
     assertThrows(
@@ -150,6 +157,14 @@ class DemoIT {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/overview"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString()));
+  }
+
+  private static int freePortOtherThan(int taken) throws IOException {
+    int port = LoopbackPorts.free();
+    while (port == taken) {
+      port = LoopbackPorts.free();
+    }
+    return port;
   }
 
   /** A numeric metric of a vertex (0 while it is not there yet). */

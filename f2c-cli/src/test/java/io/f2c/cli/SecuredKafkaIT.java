@@ -46,6 +46,7 @@ class SecuredKafkaIT {
   private static SecuredBroker broker;
   private static final StringWriter LOG = new StringWriter();
   private static WriterAppender capture;
+  private static Level rootLevel;
 
   @BeforeAll
   static void start() throws Exception {
@@ -61,6 +62,7 @@ class SecuredKafkaIT {
     capture.start();
     config.addAppender(capture);
     LoggerConfig root = config.getRootLogger();
+    rootLevel = root.getLevel();
     root.addAppender(capture, Level.INFO, null);
     root.setLevel(Level.INFO);
     context.updateLoggers();
@@ -69,9 +71,15 @@ class SecuredKafkaIT {
   @AfterAll
   static void stop() {
     LoggerContext context = (LoggerContext) LogManager.getContext(false);
-    context.getConfiguration().getRootLogger().removeAppender(capture.getName());
-    context.updateLoggers();
-    capture.stop();
+    if (capture != null) {
+      LoggerConfig root = context.getConfiguration().getRootLogger();
+      root.removeAppender(capture.getName());
+      if (rootLevel != null) {
+        root.setLevel(rootLevel); // later tests in this JVM log as configured, not at INFO
+      }
+      context.updateLoggers();
+      capture.stop();
+    }
     if (broker != null) {
       broker.close();
     }

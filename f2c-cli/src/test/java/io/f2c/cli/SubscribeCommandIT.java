@@ -92,8 +92,6 @@ class SubscribeCommandIT {
             .getAsJsonObject();
     assertEquals("f2c v5", result.get("label").getAsString());
     assertEquals(40, result.get("pairs").getAsInt());
-    double accuracy = result.get("accuracy_mean").getAsDouble();
-    assertTrue(accuracy >= 0 && accuracy <= 1, evalText);
     assertTrue(Files.size(tmp.resolve("roc.png")) > 1000);
   }
 }

@@ -25,15 +25,20 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
 
 /**
  * A cluster of separate processes on 127.0.0.1, as users run the job: a Kafka broker in its own JVM
- * (fixed port, kept data directory), a Flink standalone session cluster (one JobManager, {@code
- * taskManagers} TaskManagers) whose classpath is what a real cluster's {@code lib/} holds (Flink,
- * DJL and libtorch), and the job submitted as the shaded jar through the REST API, as {@code flink
- * run} does. Processes are killed with SIGKILL for failure tests, and can be started again.
+ * (on the caller's port, kept with its data directory when it is started again), a Flink standalone
+ * session cluster (one JobManager, {@code taskManagers} TaskManagers) whose classpath is what a
+ * real cluster's {@code lib/} holds (Flink, DJL and libtorch), and the job submitted as the shaded
+ * jar through the REST API, as {@code flink run} does. Processes are killed with SIGKILL for
+ * failure tests, and can be started again.
  */
 public final class LocalCluster implements AutoCloseable {
-  /** The cluster's ports and size. */
+  /**
+   * The cluster's ports and size, chosen by the caller and kept for the cluster's life: the broker
+   * is started again ({@link #startBroker}) on the same port.
+   */
   public record Settings(
       int kafkaPort, int kafkaControllerPort, int restPort, int rpcPort, int taskManagers) {
+    /** The fixed ports of {@code f2c cluster up} and {@code submit}, which users' clients use. */
     public static Settings defaults() {
       return new Settings(39092, 39093, 38081, 36123, 2);
     }

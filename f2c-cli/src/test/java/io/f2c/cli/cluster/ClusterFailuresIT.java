@@ -3,18 +3,27 @@ package io.f2c.cli.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import io.f2c.cli.runtime.LocalRest;
 import io.f2c.job.F2cJob;
+import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.subscribing.ModelSubscriber;
 import io.f2c.testing.Await;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +51,7 @@ class ClusterFailuresIT {
       Pattern.compile("(restored|closed) step=(\\d+) version=(\\d+) digest=([0-9a-f]+)");
 
   @TempDir static Path tmp;
+  private static LocalCluster.Settings ports;
   private static LocalCluster cluster;
   private static JobSubmitter flink;
   private static String jar;
@@ -50,7 +60,8 @@ class ClusterFailuresIT {
   static void startCluster() throws Exception {
     ClusterLayout layout =
         new ClusterLayout(tmp.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
-    cluster = LocalCluster.start(layout, LocalCluster.Settings.defaults());
+    ports = freePorts();
+    cluster = LocalCluster.start(layout, ports);
     flink = new JobSubmitter(cluster.restPort());
     jar = flink.upload(layout.jobJar());
   }
@@ -60,6 +71,38 @@ class ClusterFailuresIT {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /**
+   * Four distinct ports free on 127.0.0.1 now (not {@code f2c cluster up}'s fixed ones, which a
+   * concurrent build or a crashed run's leftovers may hold); the broker keeps its port when it is
+   * started again.
+   */
+  private static LocalCluster.Settings freePorts() throws IOException {
+    Set<Integer> free = new LinkedHashSet<>();
+    while (free.size() < 4) {
+      free.add(LoopbackPorts.free());
+    }
+    List<Integer> p = List.copyOf(free);
+    return new LocalCluster.Settings(p.get(0), p.get(1), p.get(2), p.get(3), 2);
+  }
+
+  /** Opens and closes a connection to 127.0.0.1:port. */
+  private static void connect(int port) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+    }
+  }
+
+  /** "latest" of the job's checkpoint statistics on the REST API (completed, failed, restored). */
+  private static Optional<JsonObject> latestCheckpoints(String job) {
+    return LocalRest.object(cluster.restPort(), "/jobs/" + job + "/checkpoints")
+        .filter(body -> body.has("latest") && body.get("latest").isJsonObject())
+        .map(body -> body.getAsJsonObject("latest"));
+  }
+
+  private static boolean has(JsonObject object, String field) {
+    return object.has(field) && !object.get(field).isJsonNull();
   }
 
   /** Stop-with-savepoint; retried once the job runs again if a failover got in its way. */
@@ -147,13 +190,31 @@ class ClusterFailuresIT {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "brokerkill")) {
       String job = run.startTraining();
       long versionBefore = run.versions.maxVersion();
+      long[] atKill = flink.checkpointCounts(job);
+      assertTrue(atKill[1] >= 0, "checkpoint counts on the REST API: " + Arrays.toString(atKill));
       long killedAt = System.nanoTime();
       cluster.kill("kafka");
-      long[] atKill = flink.checkpointCounts(job);
+      long restartedAt;
       try {
-        Thread.sleep(20_000); // twice the cluster's checkpoint timeout
-        assertFalse(cluster.running().contains("kafka"), "the broker is down");
+        assertThrows(
+            ConnectException.class,
+            () -> connect(ports.kafkaPort()),
+            "the broker's port still accepts connections after the kill");
+        // Down until the job noticed: a checkpoint failed (its Kafka transaction cannot finish).
+        Await.until(
+            "a failed checkpoint while the broker is down",
+            Duration.ofSeconds(60),
+            () -> flink.checkpointCounts(job)[1] > atKill[1],
+            () ->
+                " (checkpoints completed/failed "
+                    + Arrays.toString(flink.checkpointCounts(job))
+                    + " now, "
+                    + Arrays.toString(atKill)
+                    + " at the kill; restarts "
+                    + flink.restarts(job)
+                    + ")");
       } finally {
+        restartedAt = System.nanoTime();
         cluster.startBroker(); // on the same port and data directory
       }
       Await.until(
@@ -175,8 +236,9 @@ class ClusterFailuresIT {
       run.versions.assertExactlyOnce();
       run.assertInputAccountedFor(job);
       System.out.printf(
-          "broker kill: down 20 s, restarts %d, failures %s, checkpoints completed/failed %s at the"
-              + " kill, %s after; two new versions %.1f s after the kill, versions %s%n",
+          "broker kill: down %.1f s, restarts %d, failures %s, checkpoints completed/failed %s at"
+              + " the kill, %s after; two new versions %.1f s after the kill, versions %s%n",
+          (restartedAt - killedAt) / 1e9,
           flink.restarts(job),
           flink.exceptions(job),
           Arrays.toString(atKill),
@@ -209,6 +271,12 @@ class ClusterFailuresIT {
           "the trainer restored", Duration.ofSeconds(60), () -> !reports(resumed).isEmpty());
       String[] restored = reports(resumed).get(0);
       assertEquals("restored", restored[0]);
+      // What the stateless case below relies on: Flink reports a restore in latest.restored.
+      Await.until(
+          "latest.restored in the resumed job's checkpoint statistics",
+          Duration.ofSeconds(30),
+          () -> latestCheckpoints(resumed).map(latest -> has(latest, "restored")).orElse(false),
+          () -> " (" + latestCheckpoints(resumed) + ")");
       assertEquals(
           List.of(closed[1], closed[2], closed[3]), List.of(restored[1], restored[2], restored[3]));
       run.awaitVersion(Long.parseLong(closed[2]) + 1, Duration.ofSeconds(120));
@@ -251,7 +319,6 @@ class ClusterFailuresIT {
           () -> !flink.exceptions(changed).isEmpty());
       List<String> failures = flink.exceptions(changed);
       assertEquals(1, failures.size(), "one failure, no restart loop: " + failures);
-      assertTrue(flink.restarts(changed) <= 0, "no restart loop");
       assertTrue(
           failures.get(0).contains("--pool-size 24, this job has --pool-size 30"),
           failures.toString());
@@ -288,9 +355,9 @@ class ClusterFailuresIT {
             Duration.ofSeconds(180),
             () -> seen.stream().anyMatch(v -> v > last),
             () -> " (seen " + seen + ", last of the first job " + last + ")");
-        assertTrue(
-            reports(second).stream().noneMatch(r -> r[0].equals("restored")),
-            "started without state");
+        JsonObject latest = latestCheckpoints(second).orElseThrow();
+        assertTrue(has(latest, "completed"), "the statistics are there: " + latest);
+        assertFalse(has(latest, "restored"), "started without state, yet restored: " + latest);
         run.versions.assertExactlyOnce();
         run.assertInputAccountedFor(second);
         System.out.printf(
