@@ -39,30 +39,74 @@ class StrimziResourcesTest {
           "KafkaTopic", KafkaTopic.class,
           "KafkaUser", KafkaUser.class);
 
+  /** The file's documents as parsed YAML, a fresh copy on every call. */
   @SuppressWarnings("unchecked")
-  private static List<HasMetadata> resources() throws IOException {
-    KubernetesSerialization serialization = new KubernetesSerialization();
-    List<HasMetadata> resources = new ArrayList<>();
+  private static List<Map<String, Object>> documents() throws IOException {
+    List<Map<String, Object>> documents = new ArrayList<>();
     for (Object doc : new Yaml().loadAll(Files.readString(FILE))) {
-      Map<String, Object> resource = (Map<String, Object>) doc;
-      String kind = (String) resource.get("kind");
-      assertTrue(KINDS.containsKey(kind), "not a Strimzi kind: " + kind);
-      assertEquals("kafka.strimzi.io/v1", resource.get("apiVersion"), kind);
-      resources.add(serialization.convertValue(resource, KINDS.get(kind)));
+      documents.add((Map<String, Object>) doc);
+    }
+    return documents;
+  }
+
+  /** One document read by Strimzi's model. */
+  private static HasMetadata model(Map<String, Object> resource) {
+    String kind = (String) resource.get("kind");
+    assertTrue(KINDS.containsKey(kind), "not a Strimzi kind: " + kind);
+    assertEquals("kafka.strimzi.io/v1", resource.get("apiVersion"), kind);
+    return new KubernetesSerialization().convertValue(resource, KINDS.get(kind));
+  }
+
+  private static List<HasMetadata> resources() throws IOException {
+    List<HasMetadata> resources = new ArrayList<>();
+    for (Map<String, Object> resource : documents()) {
+      resources.add(model(resource));
     }
     return resources;
+  }
+
+  private static List<String> unknownFields(HasMetadata resource) throws Exception {
+    List<String> unknown = new ArrayList<>();
+    collectUnknown(resource, resource.getKind(), unknown, new IdentityHashMap<>());
+    return unknown;
   }
 
   @Test
   void everyFieldIsOneStrimziDeclares() throws Exception {
     List<HasMetadata> resources = resources();
     for (HasMetadata resource : resources) {
-      List<String> unknown = new ArrayList<>();
-      collectUnknown(resource, resource.getKind(), unknown, new IdentityHashMap<>());
-      assertEquals(List.of(), unknown, resource.getKind() + " " + resource.getMetadata().getName());
+      assertEquals(
+          List.of(),
+          unknownFields(resource),
+          resource.getKind() + " " + resource.getMetadata().getName());
     }
     Set<String> kinds = Set.copyOf(resources.stream().map(HasMetadata::getKind).toList());
     assertEquals(KINDS.keySet(), kinds);
+  }
+
+  /**
+   * The positive control of {@link #everyFieldIsOneStrimziDeclares}: fields the model does not
+   * declare, put into a copy of the file's Kafka resource at the top of its spec and deep inside it
+   * (a listener), are each reported.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void anUndeclaredFieldIsReportedAtAnyDepth() throws Exception {
+    Map<String, Object> kafka =
+        documents().stream().filter(d -> "Kafka".equals(d.get("kind"))).findFirst().orElseThrow();
+    Map<String, Object> spec = (Map<String, Object>) kafka.get("spec");
+    spec.put("bogusSpecField", 1);
+    Map<String, Object> cluster = (Map<String, Object>) spec.get("kafka");
+    List<Map<String, Object>> listeners = (List<Map<String, Object>>) cluster.get("listeners");
+    listeners.get(0).put("bogusListenerField", "x");
+    List<String> unknown = unknownFields(model(kafka));
+    assertEquals(2, unknown.size(), unknown.toString());
+    assertTrue(
+        unknown.stream().anyMatch(u -> u.endsWith("getSpec: [bogusSpecField]")),
+        unknown.toString());
+    assertTrue(
+        unknown.stream().anyMatch(u -> u.endsWith("getListeners[0]: [bogusListenerField]")),
+        unknown.toString());
   }
 
   @Test

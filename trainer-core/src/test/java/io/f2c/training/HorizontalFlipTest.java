@@ -59,5 +59,29 @@ class HorizontalFlipTest {
     for (int i = 0; i < LENGTH; i++) {
       assertEquals(i, a[i], "mirroring twice restores the image");
     }
+    // Each of seed, step and position changes the choice: about half of 256 choices differ (an
+    // input the draw ignored would change none; 96..160 is 4 standard deviations either side).
+    int otherSeed = 0;
+    int otherStep = 0;
+    int otherPosition = 0;
+    int stepForPosition = 0;
+    for (int i = 0; i < 256; i++) {
+      boolean choice = HorizontalFlip.mirrored(42, 3, i);
+      otherSeed += choice != HorizontalFlip.mirrored(43, 3, i) ? 1 : 0;
+      otherStep += choice != HorizontalFlip.mirrored(42, 4, i) ? 1 : 0;
+      otherPosition +=
+          HorizontalFlip.mirrored(42, i, 5) != HorizontalFlip.mirrored(42, i, 6) ? 1 : 0;
+      // Step and position are not interchangeable: (i, 6) and (i + 1, 5) are different images.
+      stepForPosition +=
+          HorizontalFlip.mirrored(42, i, 6) != HorizontalFlip.mirrored(42, i + 1, 5) ? 1 : 0;
+    }
+    assertAboutHalf(otherSeed, "seed 42 vs 43");
+    assertAboutHalf(otherStep, "step 3 vs 4");
+    assertAboutHalf(otherPosition, "position 5 vs 6");
+    assertAboutHalf(stepForPosition, "(step, position + 1) vs (step + 1, position)");
+  }
+
+  private static void assertAboutHalf(int differing, String what) {
+    assertTrue(differing > 96 && differing < 160, what + ": " + differing + " of 256 differ");
   }
 }

@@ -15,6 +15,15 @@ class RandomShiftTest {
     return values;
   }
 
+  /** The planes one after another (CHW: channel by channel, image by image). */
+  private static float[] planes(float[]... planes) {
+    float[] all = new float[planes.length * planes[0].length];
+    for (int i = 0; i < planes.length; i++) {
+      System.arraycopy(planes[i], 0, all, i * planes[i].length, planes[i].length);
+    }
+    return all;
+  }
+
   @Test
   void movesEveryChannelAndFillsTheUncoveredBorderWithZero() {
     // One 3x3 channel holding 1..9: (row, column) takes the pixel at (row + dy, column + dx).
@@ -67,22 +76,30 @@ class RandomShiftTest {
 
   @Test
   void appliesEachImagesOwnOffsetsAndNothingWithoutAShift() {
-    PreprocessSpec spec = PreprocessSpec.of(4, 3, 1.0);
-    int length = spec.tensorLength();
-    float[] pixels = ramp(3 * length);
-    RandomShift.apply(pixels, 3, spec, 0, 9, 4, 20);
-    assertArrayEquals(ramp(3 * length), pixels, "shift 0 changes nothing");
-    RandomShift.apply(pixels, 3, spec, 1, 9, 4, 20);
-    float[] expected = ramp(3 * length);
-    for (int i = 0; i < 3; i++) {
-      int[] d = RandomShift.offsets(9, 4, 20 + i, 1);
-      RandomShift.shift(expected, i * length, 3, 4, d[0], d[1], new float[length]);
-    }
+    // Two RGB 3x3 images (CHW): image 0 holds 1..27, image 1 holds 28..54.
+    PreprocessSpec spec = PreprocessSpec.of(3, 3, 1.0);
+    float[] pixels = ramp(54);
+    RandomShift.apply(pixels, 2, spec, 0, 3, 1, 3);
+    assertArrayEquals(ramp(54), pixels, "shift 0 changes nothing");
+    // Seed 3, step 1, at most 1 pixel; the images sit at positions 3 and 4 of the step. The draws
+    // (SplitMix64's finaliser as documented in HorizontalFlip.draw, worked out outside this code):
+    // position 3 gets dx = 1, dy = -1; position 4 gets dx = -1, dy = 1. Pixel (row, column) takes
+    // the one at (row + dy, column + dx), 0 where that lies outside.
+    RandomShift.apply(pixels, 2, spec, 1, 3, 1, 3);
+    // Image 0 (dx = 1, dy = -1): row 0 is new, rows 1 and 2 are rows 0 and 1 moved one column
+    // left. Image 1 (dx = -1, dy = 1): rows 0 and 1 are rows 1 and 2 moved one column right, row 2
+    // is new. One 3x3 plane per line: image 0's channels 0, 1, 2, then image 1's.
+    float[] expected =
+        planes(
+            new float[] {0, 0, 0, 2, 3, 0, 5, 6, 0},
+            new float[] {0, 0, 0, 11, 12, 0, 14, 15, 0},
+            new float[] {0, 0, 0, 20, 21, 0, 23, 24, 0},
+            new float[] {0, 31, 32, 0, 34, 35, 0, 0, 0},
+            new float[] {0, 40, 41, 0, 43, 44, 0, 0, 0},
+            new float[] {0, 49, 50, 0, 52, 53, 0, 0, 0});
     assertArrayEquals(expected, pixels);
-    int moved = 0;
-    for (int i = 0; i < 3 * length; i++) {
-      moved += pixels[i] == i + 1 ? 0 : 1;
-    }
-    assertTrue(moved > 0, "some image moved");
+    // The same offsets, named: a failure above that also fails here is a change of the draw.
+    assertArrayEquals(new int[] {1, -1}, RandomShift.offsets(3, 1, 3, 1), "position 3");
+    assertArrayEquals(new int[] {-1, 1}, RandomShift.offsets(3, 1, 4, 1), "position 4");
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
 import io.f2c.batching.DualBatchSampler;
 import io.f2c.model.Embedder;
 import io.f2c.model.backbone.Backbone;
@@ -49,6 +50,9 @@ public class TrainerSnapshotTest {
     float[] expectedPool = null;
     String expectedOrder = null;
     float[] expectedLosses = new float[3];
+    List<float[]> expectedGallery;
+    List<float[]> expectedMomentum;
+    byte[] expectedState;
     // Both augmentations on: the flip (the default) and a 2-pixel shift.
     TrainerConfig config = TinyTrainers.builder(head).shiftPixels(2).build();
     try (F2cTrainer trainer = new F2cTrainer(config)) {
@@ -61,6 +65,9 @@ public class TrainerSnapshotTest {
             trainer.step(steps.get(i).identities(), steps.get(i).instances()).loss();
       }
       expected = trainer.probeValues();
+      expectedGallery = values(trainer.networks().galleryArrays());
+      expectedMomentum = values(trainer.optimizer().buffers());
+      expectedState = trainer.snapshot();
       if (head == TrainerConfig.Head.DCP) {
         expectedPool = trainer.pool().featureValues();
         expectedOrder =
@@ -68,9 +75,14 @@ public class TrainerSnapshotTest {
                 + Arrays.toString(trainer.pool().toggles());
       }
     }
+    // Not vacuous: the DCP trainer has a gallery net G (the FC one has none), both have momentum.
+    assertEquals(head == TrainerConfig.Head.DCP, !expectedGallery.isEmpty(), "arrays of G");
+    assertFalse(expectedMomentum.isEmpty(), "momentum buffers");
     try (F2cTrainer fresh = new F2cTrainer(config)) {
       fresh.restore(snapshot);
       assertEquals(3, fresh.steps());
+      // The whole state (step, P with its BatchNorm statistics, G, momentum, pool) as snapshotted.
+      assertArrayEquals(snapshot, fresh.snapshot(), "the restored state is the snapshot's");
       for (int i = 3; i < 6; i++) {
         float loss = fresh.step(steps.get(i).identities(), steps.get(i).instances()).loss();
         assertEquals(
@@ -90,7 +102,24 @@ public class TrainerSnapshotTest {
             fresh.pool().lru().mostRecentFirst().toString()
                 + Arrays.toString(fresh.pool().toggles()));
       }
+      // G and the momentum buffers directly, then every byte: not all of them reach a loss or P
+      // within three steps (G's BatchNorm running statistics never do: G normalises by batch).
+      assertSameArrays(expectedGallery, values(fresh.networks().galleryArrays()), "G array ");
+      assertSameArrays(expectedMomentum, values(fresh.optimizer().buffers()), "momentum buffer ");
       assertEquals(6, fresh.steps());
+      assertArrayEquals(expectedState, fresh.snapshot(), "training continues bit for bit");
+    }
+  }
+
+  private static List<float[]> values(List<NDArray> arrays) {
+    return arrays.stream().map(NDArray::toFloatArray).toList();
+  }
+
+  /** Equal bit for bit (JUnit compares floats by their bits), array by array. */
+  private static void assertSameArrays(List<float[]> expected, List<float[]> actual, String what) {
+    assertEquals(expected.size(), actual.size(), what + "count");
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), what + i);
     }
   }
 
