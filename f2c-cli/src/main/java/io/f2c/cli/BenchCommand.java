@@ -209,12 +209,12 @@ final class BenchCommand {
     HeadBenchmark bench =
         new HeadBenchmark(
             TrainerSettings.from(config),
-            config.get(F2cOptions.BATCH),
+            config.get(ToolOptions.BATCH),
             config.get(ToolOptions.BENCH_STEPS));
     err.printf(
         "bench head: D=%d, batch %d per step, %d timed DCP steps per point (median), torch threads %s%n",
         config.get(F2cOptions.EMBEDDING_DIM),
-        config.get(F2cOptions.BATCH),
+        config.get(ToolOptions.BATCH),
         config.get(ToolOptions.BENCH_STEPS),
         System.getProperty("ai.djl.pytorch.num_threads", "2"));
     List<HeadBenchmark.Point> points = bench.run(ids, pools, err);

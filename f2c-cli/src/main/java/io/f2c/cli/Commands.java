@@ -1,29 +1,29 @@
 package io.f2c.cli;
 
+import static io.f2c.cli.config.ToolOptions.BATCH;
 import static io.f2c.cli.config.ToolOptions.BENCH_IDS;
 import static io.f2c.cli.config.ToolOptions.BENCH_POOL;
 import static io.f2c.cli.config.ToolOptions.BENCH_ROUNDS;
 import static io.f2c.cli.config.ToolOptions.BENCH_STEPS;
+import static io.f2c.cli.config.ToolOptions.IMAGES_DIR;
 import static io.f2c.cli.config.ToolOptions.JSON;
 import static io.f2c.cli.config.ToolOptions.PLOT;
-import static io.f2c.job.config.F2cOptions.BATCH;
+import static io.f2c.cli.config.ToolOptions.PROGRESS_INTERVAL_MS;
+import static io.f2c.cli.config.ToolOptions.SECONDS;
+import static io.f2c.cli.config.ToolOptions.SYNTHETIC_IDENTITIES;
+import static io.f2c.cli.config.ToolOptions.SYNTHETIC_IMAGES;
 import static io.f2c.job.config.F2cOptions.BOOTSTRAP_SERVERS;
 import static io.f2c.job.config.F2cOptions.CHANNELS;
 import static io.f2c.job.config.F2cOptions.CROP_FRACTION;
 import static io.f2c.job.config.F2cOptions.DASHBOARD_PORT;
 import static io.f2c.job.config.F2cOptions.EMBEDDING_DIM;
 import static io.f2c.job.config.F2cOptions.HELP;
-import static io.f2c.job.config.F2cOptions.IMAGES_DIR;
 import static io.f2c.job.config.F2cOptions.IMAGES_PARTITIONS;
 import static io.f2c.job.config.F2cOptions.IMAGES_TOPIC;
 import static io.f2c.job.config.F2cOptions.INPUT_SIZE;
 import static io.f2c.job.config.F2cOptions.MODELS_TOPIC;
-import static io.f2c.job.config.F2cOptions.PROGRESS_INTERVAL_MS;
 import static io.f2c.job.config.F2cOptions.RATE;
-import static io.f2c.job.config.F2cOptions.SECONDS;
 import static io.f2c.job.config.F2cOptions.SEED;
-import static io.f2c.job.config.F2cOptions.SYNTHETIC_IDENTITIES;
-import static io.f2c.job.config.F2cOptions.SYNTHETIC_IMAGES;
 
 import io.f2c.cli.config.ToolOptions;
 import io.f2c.job.config.F2cOptions;

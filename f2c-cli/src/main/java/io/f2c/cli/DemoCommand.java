@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import io.f2c.cli.config.ToolOptions;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
-import io.f2c.cli.runtime.LocalJobs;
+import io.f2c.cli.runtime.LocalJob;
 import io.f2c.cli.runtime.LocalMetrics;
 import io.f2c.cli.runtime.LocalRest;
 import io.f2c.eval.LfwPairs;
@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -61,7 +62,7 @@ final class DemoCommand {
     CountDownLatch stop = new CountDownLatch(1);
     ShutdownSignals.onInterrupt(stop::countDown);
     EmbeddedKafkaBroker broker = null;
-    JobClient job = null;
+    LocalJob localJob = null;
     LocalProgressSink progress = new LocalProgressSink("run-" + UUID.randomUUID());
     Thread producerThread = null;
     FaceImageProducer producer = null;
@@ -82,10 +83,13 @@ final class DemoCommand {
       Topics.ensure(kafka, F2cJob.topics(config));
       out.println("Kafka: " + kafka);
 
+      Configuration flinkConf =
+          FlinkSettings.localConfiguration(config, LocalMetrics.reporter(config));
       StreamExecutionEnvironment env =
-          FlinkSettings.localEnvironment(config, LocalMetrics.reporter(config));
+          StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
       F2cJob.build(env, F2cJob.kafkaSource(config), F2cJob.kafkaSinks(config, progress), config);
-      job = env.executeAsync(F2cJob.JOB_NAME);
+      localJob = LocalJob.start(env, flinkConf, F2cJob.JOB_NAME);
+      JobClient job = localJob.client();
       out.println(
           "Flink dashboard: http://127.0.0.1:"
               + config.get(F2cOptions.DASHBOARD_PORT)
@@ -96,7 +100,7 @@ final class DemoCommand {
       // Held-out identities for the built-in subscriber: synthetic ones the producer never makes,
       // or every tenth identity of --images, which the producer then leaves out.
       Set<String> heldOutNames = new HashSet<>(pairsHeldOut());
-      var dir = config.get(F2cOptions.IMAGES_DIR);
+      var dir = config.get(ToolOptions.IMAGES_DIR);
       var heldOut =
           dir == null
               ? ModelWatcher.syntheticHeldOut(
@@ -131,8 +135,8 @@ final class DemoCommand {
       if (producer != null) {
         producer.close();
       }
-      if (job != null) {
-        cancel(job);
+      if (localJob != null) {
+        stop(localJob);
       }
       if (watcher != null) {
         watcher.close();
@@ -154,7 +158,7 @@ final class DemoCommand {
     if (pairsFile == null) {
       return Set.of();
     }
-    if (config.get(F2cOptions.IMAGES_DIR) == null) {
+    if (config.get(ToolOptions.IMAGES_DIR) == null) {
       throw new IllegalArgumentException(
           "--pairs holds out identities of --images DIR: give --images too");
     }
@@ -163,7 +167,7 @@ final class DemoCommand {
   }
 
   private Thread startProducer(FaceImageProducer producer, Set<String> heldOut) {
-    var dir = config.get(F2cOptions.IMAGES_DIR);
+    var dir = config.get(ToolOptions.IMAGES_DIR);
     var source =
         dir == null
             ? ProduceCommand.faceSource(config, true)
@@ -195,8 +199,8 @@ final class DemoCommand {
       DeadLetterWatcher watcher,
       ModelWatcher models)
       throws Exception {
-    long seconds = config.get(F2cOptions.SECONDS);
-    long interval = config.get(F2cOptions.PROGRESS_INTERVAL_MS);
+    long seconds = config.get(ToolOptions.SECONDS);
+    long interval = config.get(ToolOptions.PROGRESS_INTERVAL_MS);
     long start = System.nanoTime();
     long deadline = seconds > 0 ? start + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
     long lastImages = 0;
@@ -281,11 +285,11 @@ final class DemoCommand {
     return json.toString();
   }
 
-  private void cancel(JobClient job) {
+  private void stop(LocalJob job) {
     try {
-      LocalJobs.cancelAndWait(job);
+      job.close();
     } catch (Exception e) {
-      out.println("warning: cancelling the job: " + e.getMessage());
+      out.println("warning: stopping the job: " + e.getMessage());
     }
   }
 

@@ -63,7 +63,7 @@ final class EvalCommand {
       throw new F2cConfig.UsageException(
           "nothing to evaluate: give --pairs FILE --images DIR and/or --identify DIR");
     }
-    if (pairsFile != null && config.get(F2cOptions.IMAGES_DIR) == null) {
+    if (pairsFile != null && config.get(ToolOptions.IMAGES_DIR) == null) {
       throw new F2cConfig.UsageException(
           "--pairs needs --images DIR, the folder the pairs' images are in");
     }
@@ -224,7 +224,7 @@ final class EvalCommand {
           LfwProtocol.evaluate(
               pairs,
               pairs.selectFolds(config.get(ToolOptions.FOLDS)),
-              config.get(F2cOptions.IMAGES_DIR),
+              config.get(ToolOptions.IMAGES_DIR),
               embedding,
               FARS);
       folds = verification.folds();

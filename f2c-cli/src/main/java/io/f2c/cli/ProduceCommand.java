@@ -1,5 +1,6 @@
 package io.f2c.cli;
 
+import io.f2c.cli.config.ToolOptions;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
 import io.f2c.job.F2cJob;
@@ -47,7 +48,7 @@ final class ProduceCommand {
 
   /** The folder named by --images, or synthetic identities. */
   static FaceSource faceSource(F2cConfig config, boolean loop) {
-    Path dir = config.get(F2cOptions.IMAGES_DIR);
+    Path dir = config.get(ToolOptions.IMAGES_DIR);
     long seed = config.get(F2cOptions.SEED);
     if (dir != null) {
       return FaceSource.folder(dir, loop, seed);
@@ -55,8 +56,8 @@ final class ProduceCommand {
     SyntheticFaces faces = new SyntheticFaces(seed, config.get(F2cOptions.INPUT_SIZE));
     return FaceSource.synthetic(
         faces,
-        config.get(F2cOptions.SYNTHETIC_IDENTITIES),
-        config.get(F2cOptions.SYNTHETIC_IMAGES),
+        config.get(ToolOptions.SYNTHETIC_IDENTITIES),
+        config.get(ToolOptions.SYNTHETIC_IMAGES),
         loop,
         seed);
   }

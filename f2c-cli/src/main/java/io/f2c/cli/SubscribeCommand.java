@@ -40,7 +40,7 @@ final class SubscribeCommand {
             topic,
             config.get(F2cOptions.MODEL_NAME),
             version -> print(version, saveDir, out))) {
-      long seconds = config.get(F2cOptions.SECONDS);
+      long seconds = config.get(ToolOptions.SECONDS);
       if (seconds > 0) {
         stop.await(seconds, TimeUnit.SECONDS);
       } else {

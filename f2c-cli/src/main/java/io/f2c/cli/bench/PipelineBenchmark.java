@@ -6,7 +6,7 @@ import io.f2c.batching.DualBatchSampler;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
-import io.f2c.cli.runtime.LocalJobs;
+import io.f2c.cli.runtime.LocalJob;
 import io.f2c.cli.runtime.LocalRest;
 import io.f2c.job.F2cJob;
 import io.f2c.job.batching.InstanceBatcher;
@@ -37,6 +37,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -152,7 +153,8 @@ public final class PipelineBenchmark {
    */
   public JobRun runJob(F2cConfig jobConfig, int port) throws Exception {
     F2cConfig c = jobConfig.with(F2cOptions.DASHBOARD_PORT, port);
-    StreamExecutionEnvironment env = FlinkSettings.localEnvironment(c);
+    Configuration flinkConf = FlinkSettings.localConfiguration(c, new Configuration());
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
     F2cJob.build(
         env,
         F2cJob.kafkaSource(c),
@@ -162,14 +164,12 @@ public final class PipelineBenchmark {
             new ModelClockSink()),
         c);
     ModelClockSink.reset();
-    JobClient job = env.executeAsync("bench-pipeline");
-    try {
+    try (LocalJob local = LocalJob.start(env, flinkConf, "bench-pipeline")) {
+      JobClient job = local.client();
       long[] start = awaitVersion(WARM_UP_STEPS);
       long[] end = awaitVersion(start[0] + steps);
       double rate = (end[0] - start[0]) * imagesPerStep() / ((end[1] - start[1]) / 1e3);
       return new JobRun(rate, checkpoints(port, job));
-    } finally {
-      LocalJobs.cancelAndWait(job);
     }
   }
 
@@ -209,8 +209,8 @@ public final class PipelineBenchmark {
         config
             .with(F2cOptions.IMAGES_TOPIC, topic)
             .with(F2cOptions.GROUP_ID, "bench-ingest-" + System.nanoTime());
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.createLocalEnvironment(FlinkSettings.jobConfiguration(c, true));
+    Configuration flinkConf = FlinkSettings.jobConfiguration(c, true);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
     ImageDecoder decoder =
         new ImageDecoder(
             TrainerSettings.preprocessSpec(c),
@@ -222,8 +222,7 @@ public final class PipelineBenchmark {
         .process(new InstanceBatcher(batch, batch, 1))
         .sinkTo(new TimingSink());
     TimingSink.reset();
-    JobClient job = env.executeAsync("bench-ingest");
-    try {
+    try (LocalJob local = LocalJob.start(env, flinkConf, "bench-ingest")) {
       int batches = images / batch;
       long deadline = System.nanoTime() + 300_000_000_000L;
       while (TimingSink.COUNT.get() < batches && System.nanoTime() < deadline) {
@@ -231,8 +230,6 @@ public final class PipelineBenchmark {
       }
       long counted = TimingSink.COUNT.get() - 1;
       return counted * batch / ((TimingSink.LAST.get() - TimingSink.FIRST.get()) / 1e9);
-    } finally {
-      LocalJobs.cancelAndWait(job);
     }
   }
 

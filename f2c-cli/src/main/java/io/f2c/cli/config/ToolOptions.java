@@ -2,6 +2,7 @@ package io.f2c.cli.config;
 
 import static io.f2c.job.config.OptionParsers.path;
 import static io.f2c.job.config.OptionParsers.positiveInt;
+import static io.f2c.job.config.OptionParsers.positiveLong;
 import static io.f2c.job.config.OptionParsers.string;
 
 import io.f2c.job.config.F2cOptions;
@@ -17,6 +18,37 @@ import java.util.List;
  */
 public final class ToolOptions {
   private ToolOptions() {}
+
+  // --- Producer, demo and benchmarks ---
+  public static final Option<Integer> BATCH =
+      positiveInt(
+          "batch",
+          128,
+          "B",
+          "Images per training step: halves x and y of B/2 each (identity-batch pairs + instance images).");
+  public static final Option<Long> PROGRESS_INTERVAL_MS =
+      positiveLong(
+          "progress-interval-ms", 5_000L, "MS", "How often the demo prints a progress line.");
+  public static final Option<Integer> SYNTHETIC_IDENTITIES =
+      positiveInt(
+          "synthetic-identities",
+          500,
+          "N",
+          "Number of synthetic identities the demo producer generates.");
+  public static final Option<Integer> SYNTHETIC_IMAGES =
+      positiveInt("synthetic-images", 8, "M", "Images per synthetic identity.");
+  public static final Option<Long> SECONDS =
+      new Option<>(
+          "seconds",
+          0L,
+          "N",
+          "Run for N seconds, then shut down cleanly; 0 runs until Ctrl-C.",
+          OptionParsers::parseNonNegativeLong);
+  public static final Option<Path> IMAGES_DIR =
+      path(
+          "images",
+          null,
+          "Folder of images, one sub-folder per identity (jpg, png, pgm). Without it: synthetic identities.");
 
   // --- Subscribing and evaluation ---
   public static final Option<Path> SAVE_DIR =

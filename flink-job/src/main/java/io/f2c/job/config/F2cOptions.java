@@ -138,11 +138,6 @@ public final class F2cOptions {
           "max-image-bytes", 8 * 1024 * 1024, "BYTES", "Refuse encoded images larger than this.");
 
   // --- Producer and demo ---
-  public static final Option<Path> IMAGES_DIR =
-      path(
-          "images",
-          null,
-          "Folder of images, one sub-folder per identity (jpg, png, pgm). Without it: synthetic identities.");
   public static final Option<Double> RATE =
       new Option<>(
           "rate",
@@ -151,26 +146,8 @@ public final class F2cOptions {
           "Images per second the producer sends (0: as fast as possible; the demo's producer shares the CPU with "
               + "training).",
           OptionParsers::parseNonNegativeDouble);
-  public static final Option<Integer> SYNTHETIC_IDENTITIES =
-      positiveInt(
-          "synthetic-identities",
-          500,
-          "N",
-          "Number of synthetic identities the demo producer generates.");
-  public static final Option<Integer> SYNTHETIC_IMAGES =
-      positiveInt("synthetic-images", 8, "M", "Images per synthetic identity.");
   public static final Option<Long> SEED =
       new Option<>("seed", TRAINER.seed(), "N", "Seed of the synthetic data.", Long::parseLong);
-  public static final Option<Long> SECONDS =
-      new Option<>(
-          "seconds",
-          0L,
-          "N",
-          "Run for N seconds, then shut down cleanly; 0 runs until Ctrl-C.",
-          OptionParsers::parseNonNegativeLong);
-  public static final Option<Long> PROGRESS_INTERVAL_MS =
-      positiveLong(
-          "progress-interval-ms", 5_000L, "MS", "How often the demo prints a progress line.");
   // --- Training ---
   public static final Option<Backbone> BACKBONE =
       new Option<>(
@@ -354,12 +331,6 @@ public final class F2cOptions {
   public static final Option<Integer> EMBEDDING_DIM =
       positiveInt(
           "embedding-dim", TRAINER.embeddingDim(), "D", "Dimension of the face embeddings.");
-  public static final Option<Integer> BATCH =
-      positiveInt(
-          "batch",
-          128,
-          "B",
-          "Images per training step: halves x and y of B/2 each (identity-batch pairs + instance images).");
 
   public static final Option<Long> UNTIL_STEP =
       new Option<>(

@@ -11,12 +11,11 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The Flink configuration the job runs with: RocksDB state backend, incremental checkpoints, no
- * silent Kryo fallback. {@link #localEnvironment} adds a local cluster with the web dashboard on
- * 127.0.0.1.
+ * silent Kryo fallback. {@link #localConfiguration} adds what a local cluster with the web
+ * dashboard on 127.0.0.1 needs.
  */
 public final class FlinkSettings {
   private FlinkSettings() {}
@@ -44,13 +43,11 @@ public final class FlinkSettings {
     return conf;
   }
 
-  /** A local cluster in this JVM with the dashboard and REST API on 127.0.0.1:{dashboard-port}. */
-  public static StreamExecutionEnvironment localEnvironment(F2cConfig config) {
-    return localEnvironment(config, new Configuration());
-  }
-
-  /** The same with {@code extra} settings (metric reporters, for one) on top. */
-  public static StreamExecutionEnvironment localEnvironment(F2cConfig config, Configuration extra) {
+  /**
+   * What a local cluster in this JVM runs with: the job's settings, {@code extra} on top, the
+   * dashboard and REST API on 127.0.0.1:{dashboard-port}, a slot per unit of parallelism.
+   */
+  public static Configuration localConfiguration(F2cConfig config, Configuration extra) {
     Configuration conf = jobConfiguration(config, true);
     conf.addAll(extra);
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -58,6 +55,6 @@ public final class FlinkSettings {
     conf.set(RestOptions.BIND_PORT, String.valueOf(config.get(F2cOptions.DASHBOARD_PORT)));
     conf.set(RestOptions.PORT, config.get(F2cOptions.DASHBOARD_PORT));
     conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, config.get(F2cOptions.PARALLELISM)));
-    return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    return conf;
   }
 }
