@@ -348,11 +348,13 @@ public final class F2cOptions {
           "Named settings, conf/recipes/NAME.properties (demo, lfw); flags given with it override them.",
           OptionParsers::parseNonBlank);
   public static final Option<Path> CONFIG_FILE =
-      path(
+      new Option<>(
           "config",
           null,
+          "FILE",
           "Settings from a properties file (option = value, names as the flags without --), over "
-              + "the recipe; flags override them.");
+              + "the recipe; flags override them.",
+          text -> Path.of(OptionParsers.parseNonBlank(text)));
 
   public static final Option<Boolean> HELP =
       new Option<>("help", false, "", "Show the usage of the command.", Boolean::parseBoolean);
