@@ -19,6 +19,7 @@ import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
 import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.RejectedRecord;
+import io.f2c.training.TrainingDevice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -58,6 +59,7 @@ final class DemoCommand {
   }
 
   private int runSystem(boolean withProducer) throws Exception {
+    requireDevice(config.get(F2cOptions.DEVICE));
     started = System.nanoTime();
     CountDownLatch stop = new CountDownLatch(1);
     ShutdownSignals.onInterrupt(stop::countDown);
@@ -283,6 +285,15 @@ final class DemoCommand {
         LocalRest.completedCheckpoints(
             config.get(F2cOptions.DASHBOARD_PORT), job.getJobID().toString()));
     return json.toString();
+  }
+
+  /** The trainer runs in this JVM: a device it cannot have is an error now, not a failed job. */
+  private static void requireDevice(TrainingDevice device) {
+    try {
+      device.resolve();
+    } catch (TrainingDevice.Unavailable e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   private void stop(LocalJob job) {

@@ -3,9 +3,13 @@ package io.f2c.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.f2c.training.TrainingDevice;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class F2cCliTest {
@@ -85,5 +89,19 @@ class F2cCliTest {
                 "f2c bench pipeline: bench pipeline times the job by its model versions: "
                     + "--publish-every-steps (20) must not exceed --steps (10)"),
         err());
+  }
+
+  @Test
+  void aDeviceThisMachineLacksFailsTheDemoAtOnceInOneLine() throws Exception {
+    if (Engine.getEngine("PyTorch").getGpuCount() > 0) {
+      assertEquals(Device.gpu(), TrainingDevice.GPU.resolve(), "a GPU machine trains on it");
+      return;
+    }
+    assertEquals(2, run("demo", "--device", "gpu", "--seconds", "5"));
+    assertEquals(
+        List.of(
+            "f2c demo: --device gpu: DJL finds no GPU on this machine (use --device cpu or auto, or a"
+                + " CUDA build of libtorch)"),
+        err().lines().toList());
   }
 }

@@ -1,8 +1,11 @@
 package io.f2c.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import io.f2c.batching.IdentityCount;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
@@ -14,18 +17,24 @@ import io.f2c.schema.RejectedRecord;
 import io.f2c.testing.Await;
 import io.f2c.testing.SharedKafka;
 import io.f2c.testing.TestFaces;
+import io.f2c.training.TrainingDevice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -120,6 +129,48 @@ class IngestPipelineIT {
                   && checkpointFiles()
                       .anyMatch(p -> p.getParent().getFileName().toString().equals("shared")),
           IngestPipelineIT::listing);
+    } finally {
+      PipelineFixture.stop(job);
+    }
+  }
+
+  @Test
+  void aDeviceTheTaskManagerLacksFailsTheJobWithoutRestarting() throws Exception {
+    if (Engine.getEngine("PyTorch").getGpuCount() > 0) {
+      assertEquals(Device.gpu(), TrainingDevice.GPU.resolve(), "a GPU machine trains on it");
+      return;
+    }
+    F2cConfig config =
+        PipelineFixture.options("device", tmp.resolve("device-checkpoints"), 500L)
+            .with(F2cOptions.DEVICE, TrainingDevice.GPU);
+    // A restart strategy that would retry for minutes: the job must fail long before.
+    JobClient job =
+        PipelineFixture.start(
+            config,
+            new CollectingSink<>(),
+            false,
+            conf -> {
+              conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+              conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1000);
+              conf.set(
+                  RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+            });
+    try {
+      ExecutionException failed =
+          assertThrows(
+              ExecutionException.class,
+              () -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS));
+      List<Throwable> causes = new ArrayList<>();
+      for (Throwable t = failed; t != null; t = t.getCause()) {
+        causes.add(t);
+      }
+      assertTrue(
+          causes.stream().anyMatch(t -> t instanceof SuppressRestartsException),
+          "failed without restarts: " + causes);
+      assertTrue(
+          causes.stream().anyMatch(t -> String.valueOf(t.getMessage()).contains("--device gpu")),
+          "names the setting: " + causes);
+      assertEquals(JobStatus.FAILED, job.getJobStatus().get());
     } finally {
       PipelineFixture.stop(job);
     }

@@ -106,9 +106,11 @@ final class PipelineFixture {
     return env.executeAsync(config.get(F2cOptions.IMAGES_TOPIC));
   }
 
-  /** Cancels the job and waits until it has stopped (its result is in). */
+  /** Cancels the job unless it already ended, and waits until it has stopped (its result is in). */
   static void stop(JobClient job) throws Exception {
-    job.cancel().get(60, TimeUnit.SECONDS);
+    if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+      job.cancel().get(60, TimeUnit.SECONDS);
+    }
     try {
       job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException cancelled) {

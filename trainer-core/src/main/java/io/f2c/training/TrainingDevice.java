@@ -20,12 +20,21 @@ public enum TrainingDevice {
       case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
       case GPU -> {
         if (gpus == 0) {
-          throw new IllegalStateException(
+          throw new Unavailable(
               "--device gpu: DJL finds no GPU on this machine (use --device cpu or auto, or a CUDA build of libtorch)");
         }
         yield Device.gpu();
       }
     };
+  }
+
+  /** A device that this machine does not have: no retry can help, the setting must change. */
+  public static final class Unavailable extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Unavailable(String message) {
+      super(message);
+    }
   }
 
   /** The flag's spelling: cpu, gpu or auto. */

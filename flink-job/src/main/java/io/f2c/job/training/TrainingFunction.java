@@ -9,6 +9,7 @@ import io.f2c.training.PoolRow;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainerSnapshot;
 import io.f2c.training.TrainingBatches;
+import io.f2c.training.TrainingDevice;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -128,7 +129,12 @@ public final class TrainingFunction
 
   @Override
   public void open(OpenContext context) {
-    trainer = new F2cTrainer(settings.trainer());
+    try {
+      trainer = new F2cTrainer(settings.trainer());
+    } catch (TrainingDevice.Unavailable e) {
+      // A restart finds the same machine: fail the job at once instead of restarting forever.
+      throw new SuppressRestartsException(e);
+    }
     LOG.info(
         "trainer runs on {} (--device {})", trainer.device(), settings.trainer().device().id());
     poolRows =
