@@ -1,6 +1,7 @@
 package io.f2c.cli;
 
 import com.google.gson.JsonObject;
+import io.f2c.batching.DistinctIdentities;
 import io.f2c.cli.config.ToolOptions;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
@@ -232,7 +233,7 @@ final class DemoCommand {
           producer == null ? 0 : producer.sent(),
           producer == null || producer.failed() == 0 ? "" : " (not sent " + producer.failed() + ")",
           model == null
-              ? "no model yet"
+              ? "no model yet" + trainerWaiting(job)
               : String.format(
                   Locale.ROOT,
                   "model v%d, step %d, loss %.3f, pool %.0f%%",
@@ -285,6 +286,27 @@ final class DemoCommand {
         LocalRest.completedCheckpoints(
             config.get(F2cOptions.DASHBOARD_PORT), job.getJobID().toString()));
     return json.toString();
+  }
+
+  /**
+   * Before the first version: the trainer's step and, while it has not stepped, how many distinct
+   * identities wait against the --identity-batch it needs (a small stream trains with fewer).
+   */
+  private String trainerWaiting(JobClient job) {
+    int port = config.get(F2cOptions.DASHBOARD_PORT);
+    String id = job.getJobID().toString();
+    String step = LocalRest.vertexMetric(port, id, F2cJob.TRAINER_NAME, ".trainerStep").orElse("?");
+    String waiting =
+        LocalRest.vertexMetric(port, id, F2cJob.TRAINER_NAME, ".identitiesWaiting").orElse("?");
+    return "0".equals(step)
+        ? " (trainer waits: "
+            + waiting
+            + " distinct identities, a step takes "
+            + config.get(F2cOptions.IDENTITY_BATCH)
+            + ", or "
+            + DistinctIdentities.FEWEST_IDENTITIES
+            + " once instance batches back up)"
+        : " (trainer at step " + step + ")";
   }
 
   /** The trainer runs in this JVM: a device it cannot have is an error now, not a failed job. */

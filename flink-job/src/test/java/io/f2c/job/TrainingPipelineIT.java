@@ -130,6 +130,40 @@ class TrainingPipelineIT {
     }
   }
 
+  @Test
+  void aStreamOfFewerIdentitiesThanAnIdentityBatchStillTrainsAndPublishes() throws Exception {
+    int identities = 5;
+    F2cConfig config =
+        PipelineFixture.options("few", tmp.resolve("few-checkpoints"), 1000L)
+            .with(F2cOptions.EMBEDDING_DIM, 32)
+            .with(F2cOptions.POOL_SIZE, 24)
+            .with(F2cOptions.IDENTITY_BATCH, 16)
+            .with(F2cOptions.INSTANCE_BATCH, 8)
+            .with(F2cOptions.SHUFFLE_BUFFER, 16)
+            .with(F2cOptions.PUBLISH_EVERY_STEPS, 2L);
+    JobClient job = PipelineFixture.start(config, new CollectingSink<>(), true, conf -> {});
+    List<ModelUpdate> chunks = new ArrayList<>();
+    try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
+        TopicReader<ModelUpdate> reader =
+            new TopicReader<>(
+                SharedKafka.bootstrapServers(),
+                config.get(F2cOptions.MODELS_TOPIC),
+                AvroCodec.modelUpdate())) {
+      for (int image = 0; image < 12; image++) {
+        for (int id = 0; id < identities; id++) {
+          producer.send(TestFaces.face(FACES, id, image));
+        }
+      }
+      // 5 identities never fill a batch of 16: before, no step ever ran and nothing came out.
+      awaitVersion(reader, chunks, 2);
+      assertTrue(
+          chunks.stream().filter(c -> c.getVersion() == 2).allMatch(c -> c.getTrainingStep() == 4),
+          "version 2 made at step 4");
+    } finally {
+      PipelineFixture.stop(job);
+    }
+  }
+
   private static void sendIdentities(PipelineFixture.Images producer, int from, int to)
       throws Exception {
     for (int image = 0; image < IMAGES_EACH; image++) {

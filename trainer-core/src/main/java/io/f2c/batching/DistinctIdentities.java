@@ -1,6 +1,7 @@
 package io.f2c.batching;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
@@ -22,6 +23,38 @@ import java.util.Set;
  */
 public final class DistinctIdentities {
   private DistinctIdentities() {}
+
+  /** Instance batches waiting that show the trainer is held up by identities, not by images. */
+  public static final int BACKLOG_FOR_A_SMALLER_BATCH = 2;
+
+  /** The fewest identities a smaller batch trains with. */
+  public static final int FEWEST_IDENTITIES = 2;
+
+  /**
+   * The identity batch for the next step, or null to wait. A full batch of {@code size} when that
+   * many distinct identities wait; otherwise, once {@link #BACKLOG_FOR_A_SMALLER_BATCH} instance
+   * batches wait, a smaller batch of every waiting identity (at least {@link #FEWEST_IDENTITIES}):
+   * a stream starts with few identities, and one that never brings {@code size} of them would
+   * otherwise never train.
+   *
+   * @param instanceBatchesWaiting instance batches queued for the trainer
+   */
+  public static List<IdentitySample> forStep(
+      Deque<IdentitySample> pending, int size, double replayShare, int instanceBatchesWaiting) {
+    List<IdentitySample> full = take(pending, size, replayShare);
+    if (full != null || instanceBatchesWaiting < BACKLOG_FOR_A_SMALLER_BATCH) {
+      return full;
+    }
+    int waiting = count(pending);
+    return waiting >= FEWEST_IDENTITIES ? take(pending, waiting, replayShare) : null;
+  }
+
+  /** Distinct identities among {@code samples}. */
+  public static int count(Collection<IdentitySample> samples) {
+    Set<String> seen = new HashSet<>();
+    samples.forEach(sample -> seen.add(sample.identityId));
+    return seen.size();
+  }
 
   /**
    * Removes and returns {@code size} samples of distinct identities from {@code pending}: {@code

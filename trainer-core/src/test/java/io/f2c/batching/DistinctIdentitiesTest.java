@@ -108,4 +108,22 @@ class DistinctIdentitiesTest {
     assertThrows(
         IllegalArgumentException.class, () -> DistinctIdentities.take(pending("a1"), 1, 1.5));
   }
+
+  @Test
+  void aStreamWithFewerIdentitiesThanABatchTrainsOnceInstanceBatchesBackUp() {
+    // Two identities wait, a batch takes 4: with one instance batch waiting the trainer waits.
+    Deque<IdentitySample> pending = pending("a1", "b1", "a2");
+    assertNull(DistinctIdentities.forStep(pending, 4, 0.5, 1));
+    assertEquals(3, pending.size());
+    // With two, it trains on every waiting identity once; a's second sample waits.
+    assertEquals(List.of("a1", "b1"), names(DistinctIdentities.forStep(pending, 4, 0.5, 2)));
+    assertEquals(List.of("a2"), names(List.copyOf(pending)));
+    // One identity alone never makes a batch, whatever waits.
+    assertNull(DistinctIdentities.forStep(pending, 4, 0.5, 10));
+    // Enough identities: a full batch, as take gives it, backlog or not.
+    Deque<IdentitySample> many = pending("a1", "b1", "c1", "d1", "e1");
+    assertEquals(
+        List.of("a1", "b1", "c1", "d1"), names(DistinctIdentities.forStep(many, 4, 0.5, 5)));
+    assertEquals(2, DistinctIdentities.count(pending("a1", "b1", "a2", "B3")));
+  }
 }

@@ -21,6 +21,7 @@ final class TrainerMetrics {
   private volatile float lastLoss;
   private volatile double lastHitRate;
   private volatile long lastPublishMillis = System.currentTimeMillis();
+  private volatile int identitiesWaiting;
 
   TrainerMetrics(
       MetricGroup operator,
@@ -43,6 +44,12 @@ final class TrainerMetrics {
     group.gauge("modelVersion", modelVersion::getAsLong);
     group.gauge("trainerStep", trainerStep::getAsLong);
     group.gauge("publishLagMs", () -> System.currentTimeMillis() - lastPublishMillis);
+    group.gauge("identitiesWaiting", () -> identitiesWaiting);
+  }
+
+  /** Distinct identities whose samples wait for the next step. */
+  void identitiesWaiting(int count) {
+    identitiesWaiting = count;
   }
 
   void stepped(F2cTrainer.StepResult result) {

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Input 1: identity samples; input 2: instance batches; both keyed by one trainer key (one
- *       trainer per subtask and device). A step runs as soon as {@code identityBatch} samples and
- *       one instance batch wait.
+ *       trainer per subtask and device). A step runs as soon as {@code identityBatch} samples of
+ *       distinct identities and one instance batch wait, or with the identities there are once
+ *       instance batches back up ({@link DistinctIdentities#forStep}).
  *   <li>State: pending samples and batches (operator state, at most a few identity batches of
  *       samples: they can come faster than instance batches); the Dynamic Class Pool's rows as
  *       RocksDB map state (row -> both slots), written through for the rows each step changed;
@@ -95,6 +96,8 @@ public final class TrainingFunction
   private transient TrainerCounters counters;
   private transient TrainerMetrics metrics;
   private transient ListAccumulator<String> stateReports;
+  private transient boolean waitingLogged;
+  private transient boolean smallerBatchesLogged;
 
   /**
    * The restored core until the first element brings a key to read the pool rows with; then null.
@@ -194,11 +197,37 @@ public final class TrainingFunction
     int identityBatch = settings.identityBatch();
     while (!pendingBatches.isEmpty()) {
       List<IdentitySample> samples =
-          DistinctIdentities.take(pendingSamples, identityBatch, settings.replayShare());
+          DistinctIdentities.forStep(
+              pendingSamples, identityBatch, settings.replayShare(), pendingBatches.size());
+      metrics.identitiesWaiting(DistinctIdentities.count(pendingSamples));
       if (samples == null) {
+        waitForIdentities(identityBatch);
         return;
       }
+      if (samples.size() < identityBatch && !smallerBatchesLogged) {
+        smallerBatchesLogged = true;
+        LOG.info(
+            "training with identity batches of the {} identities waiting (--identity-batch {}):"
+                + " the stream has brought fewer distinct identities than a batch so far",
+            samples.size(),
+            identityBatch);
+      }
+      waitingLogged = false;
       step(samples, pendingBatches.removeFirst(), out);
+    }
+  }
+
+  /** Says once per wait why the trainer does not step although images are there. */
+  private void waitForIdentities(int identityBatch) {
+    if (!waitingLogged) {
+      waitingLogged = true;
+      LOG.info(
+          "trainer waits for identities: {} distinct waiting, a step takes {} (--identity-batch),"
+              + " or from {} once {} instance batches wait",
+          DistinctIdentities.count(pendingSamples),
+          identityBatch,
+          DistinctIdentities.FEWEST_IDENTITIES,
+          DistinctIdentities.BACKLOG_FOR_A_SMALLER_BATCH);
     }
   }
 
