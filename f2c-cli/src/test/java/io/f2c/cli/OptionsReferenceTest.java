@@ -69,11 +69,12 @@ class OptionsReferenceTest {
   void aConfigFileSitsBetweenRecipeAndFlagsAndAMisspeltNameIsRefused(@TempDir Path tmp)
       throws Exception {
     Path file = tmp.resolve("mine.properties");
-    Files.writeString(file, "pool-size = 123\ninput-size = 48\n");
+    Files.writeString(file, "pool-size = 123\ninput-size = 48\nseconds = 7\n");
     F2cConfig config =
         Commands.DEMO.parse("--recipe", "lfw", "--config", file.toString(), "--input-size", "40");
     assertEquals(123, config.get(F2cOptions.POOL_SIZE));
     assertEquals(40, config.get(F2cOptions.INPUT_SIZE));
+    assertEquals(7L, config.get(ToolOptions.SECONDS)); // a tool option the demo takes
     assertEquals(Backbone.MEDIUM_CNN, config.get(F2cOptions.BACKBONE));
     Files.writeString(file, "pool-sise = 123\n");
     F2cConfig.UsageException e =

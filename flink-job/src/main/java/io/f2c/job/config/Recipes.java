@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,7 +37,9 @@ public final class Recipes {
       values.putAll(named(recipe));
     }
     if (flags.isSet(F2cOptions.CONFIG_FILE)) {
-      values.putAll(file(flags.get(F2cOptions.CONFIG_FILE)));
+      List<Option<?>> known = new ArrayList<>(F2cOptions.all());
+      known.addAll(accepted);
+      values.putAll(file(flags.get(F2cOptions.CONFIG_FILE), known));
     }
     F2cConfig config = flags;
     for (Map.Entry<String, String> entry : values.entrySet()) {
@@ -56,30 +59,33 @@ public final class Recipes {
         throw new F2cConfig.UsageException(
             "no recipe '" + name + "': give one of " + SHIPPED + " or --config FILE");
       }
-      return read(new InputStreamReader(in, StandardCharsets.UTF_8), "recipe " + name);
+      return read(
+          new InputStreamReader(in, StandardCharsets.UTF_8), "recipe " + name, F2cOptions.all());
     } catch (IOException e) {
       throw new F2cConfig.UsageException("cannot read recipe " + name + ": " + e.getMessage());
     }
   }
 
-  private static Map<String, String> file(Path path) {
+  private static Map<String, String> file(Path path, List<Option<?>> known) {
     if (!Files.isRegularFile(path)) {
       throw new F2cConfig.UsageException(
           "--config " + path + " is not a file: give a properties file (option = value per line)");
     }
     try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-      return read(in, "--config " + path);
+      return read(in, "--config " + path, known);
     } catch (IOException e) {
       throw new F2cConfig.UsageException("cannot read --config " + path + ": " + e.getMessage());
     }
   }
 
-  private static Map<String, String> read(Reader in, String source) throws IOException {
+  /** The file's values; a name that is none of {@code known} is refused (a misspelt option). */
+  private static Map<String, String> read(Reader in, String source, List<Option<?>> known)
+      throws IOException {
     Properties properties = new Properties();
     properties.load(in);
     Map<String, String> values = new TreeMap<>();
     for (String name : properties.stringPropertyNames()) {
-      if (find(name, F2cOptions.all()) == null) {
+      if (find(name, known) == null) {
         throw new F2cConfig.UsageException(
             source + ": '" + name + "' is no option (names as in the flags, without --)");
       }
