@@ -45,14 +45,8 @@ class TrainingPipelineIT {
   @Test
   void failureAfterACommittedVersionIsRestoredAndVersionsStayExactlyOnce() throws Exception {
     F2cConfig config =
-        PipelineFixture.options("train", tmp.resolve("checkpoints"), 400L)
-            .with(F2cOptions.EMBEDDING_DIM, 32)
-            .with(F2cOptions.POOL_SIZE, 24)
-            .with(F2cOptions.IDENTITY_BATCH, 4)
-            .with(F2cOptions.INSTANCE_BATCH, 8)
-            .with(F2cOptions.SHUFFLE_BUFFER, 16)
-            .with(F2cOptions.RESERVOIR, 3)
-            .with(F2cOptions.PUBLISH_EVERY_STEPS, 5L);
+        smallTrainer(PipelineFixture.options("train", tmp.resolve("checkpoints"), 400L), 4, 5L)
+            .with(F2cOptions.RESERVOIR, 3);
     FailOnceWhenArmedSink<IdentityCount> counts = new FailOnceWhenArmedSink<>();
     JobClient job =
         PipelineFixture.start(
@@ -134,13 +128,7 @@ class TrainingPipelineIT {
   void aStreamOfFewerIdentitiesThanAnIdentityBatchStillTrainsAndPublishes() throws Exception {
     int identities = 5;
     F2cConfig config =
-        PipelineFixture.options("few", tmp.resolve("few-checkpoints"), 1000L)
-            .with(F2cOptions.EMBEDDING_DIM, 32)
-            .with(F2cOptions.POOL_SIZE, 24)
-            .with(F2cOptions.IDENTITY_BATCH, 16)
-            .with(F2cOptions.INSTANCE_BATCH, 8)
-            .with(F2cOptions.SHUFFLE_BUFFER, 16)
-            .with(F2cOptions.PUBLISH_EVERY_STEPS, 2L);
+        smallTrainer(PipelineFixture.options("few", tmp.resolve("few-checkpoints"), 1000L), 16, 2L);
     JobClient job = PipelineFixture.start(config, new CollectingSink<>(), true, conf -> {});
     List<ModelUpdate> chunks = new ArrayList<>();
     try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
@@ -162,6 +150,17 @@ class TrainingPipelineIT {
     } finally {
       PipelineFixture.stop(job);
     }
+  }
+
+  /** A trainer small enough for the test: D 32, a pool of 24, instance batches of 8. */
+  private static F2cConfig smallTrainer(F2cConfig config, int identityBatch, long publishEvery) {
+    return config
+        .with(F2cOptions.EMBEDDING_DIM, 32)
+        .with(F2cOptions.POOL_SIZE, 24)
+        .with(F2cOptions.IDENTITY_BATCH, identityBatch)
+        .with(F2cOptions.INSTANCE_BATCH, 8)
+        .with(F2cOptions.SHUFFLE_BUFFER, 16)
+        .with(F2cOptions.PUBLISH_EVERY_STEPS, publishEvery);
   }
 
   private static void sendIdentities(PipelineFixture.Images producer, int from, int to)
