@@ -32,7 +32,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -149,12 +148,7 @@ class IngestPipelineIT {
             config,
             new CollectingSink<>(),
             false,
-            conf -> {
-              conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-              conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1000);
-              conf.set(
-                  RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
-            });
+            PipelineFixture.fixedDelayRestarts(1000, Duration.ofSeconds(1)));
     try {
       ExecutionException failed =
           assertThrows(

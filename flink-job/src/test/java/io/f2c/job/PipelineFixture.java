@@ -4,6 +4,7 @@ import io.f2c.batching.IdentityCount;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.kafka.KafkaConnectors;
+import io.f2c.job.kafka.TopicReader;
 import io.f2c.job.kafka.Topics;
 import io.f2c.job.runtime.FlinkSettings;
 import io.f2c.schema.AvroCodec;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -104,6 +106,23 @@ final class PipelineFixture {
             modelSink),
         config);
     return env.executeAsync(config.get(F2cOptions.IMAGES_TOPIC));
+  }
+
+  /** Flink settings: restart up to {@code attempts} times, {@code delay} apart. */
+  static Consumer<Configuration> fixedDelayRestarts(int attempts, Duration delay) {
+    return conf -> {
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, attempts);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, delay);
+    };
+  }
+
+  /** A read_committed reader of the test's models topic. */
+  static TopicReader<ModelUpdate> models(F2cConfig config) {
+    return new TopicReader<>(
+        SharedKafka.bootstrapServers(),
+        config.get(F2cOptions.MODELS_TOPIC),
+        AvroCodec.modelUpdate());
   }
 
   /** Cancels the job unless it already ended, and waits until it has stopped (its result is in). */

@@ -9,11 +9,9 @@ import io.f2c.job.config.F2cOptions;
 import io.f2c.job.kafka.TopicReader;
 import io.f2c.model.Embedder;
 import io.f2c.model.ModelAssembler;
-import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.testing.Await;
-import io.f2c.testing.SharedKafka;
 import io.f2c.testing.TestFaces;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -50,29 +47,16 @@ class TrainingPipelineIT {
     FailOnceWhenArmedSink<IdentityCount> counts = new FailOnceWhenArmedSink<>();
     JobClient job =
         PipelineFixture.start(
-            config,
-            counts,
-            true,
-            conf -> {
-              conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-              conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-              conf.set(
-                  RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
-                  Duration.ofMillis(500));
-            });
+            config, counts, true, PipelineFixture.fixedDelayRestarts(3, Duration.ofMillis(500)));
     List<ModelUpdate> chunks = new ArrayList<>();
     try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
-        TopicReader<ModelUpdate> reader =
-            new TopicReader<>(
-                SharedKafka.bootstrapServers(),
-                config.get(F2cOptions.MODELS_TOPIC),
-                AvroCodec.modelUpdate())) {
-      sendIdentities(producer, 0, IDENTITIES / 2);
+        TopicReader<ModelUpdate> reader = PipelineFixture.models(config)) {
+      sendIdentities(producer, 0, IDENTITIES / 2, IMAGES_EACH);
       awaitVersion(reader, chunks, 2);
       // Version 2 is visible read_committed, so a checkpoint with its step has completed: the
       // failure comes after it, and the restore must continue from it, not from a fresh trainer.
       counts.arm();
-      sendIdentities(producer, IDENTITIES / 2, IDENTITIES);
+      sendIdentities(producer, IDENTITIES / 2, IDENTITIES, IMAGES_EACH);
       Await.until("the job to fail on purpose", Duration.ofSeconds(60), counts::failed);
       Await.until(
           "the job to restart (a writer of attempt 1)",
@@ -132,16 +116,8 @@ class TrainingPipelineIT {
     JobClient job = PipelineFixture.start(config, new CollectingSink<>(), true, conf -> {});
     List<ModelUpdate> chunks = new ArrayList<>();
     try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
-        TopicReader<ModelUpdate> reader =
-            new TopicReader<>(
-                SharedKafka.bootstrapServers(),
-                config.get(F2cOptions.MODELS_TOPIC),
-                AvroCodec.modelUpdate())) {
-      for (int image = 0; image < 12; image++) {
-        for (int id = 0; id < identities; id++) {
-          producer.send(TestFaces.face(FACES, id, image));
-        }
-      }
+        TopicReader<ModelUpdate> reader = PipelineFixture.models(config)) {
+      sendIdentities(producer, 0, identities, 12);
       // 5 identities never fill a batch of 16: before, no step ever ran and nothing came out.
       awaitVersion(reader, chunks, 2);
       assertTrue(
@@ -163,9 +139,10 @@ class TrainingPipelineIT {
         .with(F2cOptions.PUBLISH_EVERY_STEPS, publishEvery);
   }
 
-  private static void sendIdentities(PipelineFixture.Images producer, int from, int to)
+  /** {@code images} images of each identity from {@code from} to {@code to}, image by image. */
+  private static void sendIdentities(PipelineFixture.Images producer, int from, int to, int images)
       throws Exception {
-    for (int image = 0; image < IMAGES_EACH; image++) {
+    for (int image = 0; image < images; image++) {
       for (int id = from; id < to; id++) {
         producer.send(TestFaces.face(FACES, id, image));
       }

@@ -47,7 +47,7 @@ final class TrainerMetrics {
     group.gauge("identitiesWaiting", () -> identitiesWaiting);
   }
 
-  /** Distinct identities whose samples wait for the next step. */
+  /** Distinct identities whose samples waited, the last time the trainer waited for identities. */
   void identitiesWaiting(int count) {
     identitiesWaiting = count;
   }

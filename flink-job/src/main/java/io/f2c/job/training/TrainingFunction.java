@@ -199,7 +199,6 @@ public final class TrainingFunction
       List<IdentitySample> samples =
           DistinctIdentities.forStep(
               pendingSamples, identityBatch, settings.replayShare(), pendingBatches.size());
-      metrics.identitiesWaiting(DistinctIdentities.count(pendingSamples));
       if (samples == null) {
         waitForIdentities(identityBatch);
         return;
@@ -219,12 +218,14 @@ public final class TrainingFunction
 
   /** Says once per wait why the trainer does not step although images are there. */
   private void waitForIdentities(int identityBatch) {
+    int waiting = DistinctIdentities.count(pendingSamples);
+    metrics.identitiesWaiting(waiting);
     if (!waitingLogged) {
       waitingLogged = true;
       LOG.info(
           "trainer waits for identities: {} distinct waiting, a step takes {} (--identity-batch),"
               + " or from {} once {} instance batches wait",
-          DistinctIdentities.count(pendingSamples),
+          waiting,
           identityBatch,
           DistinctIdentities.FEWEST_IDENTITIES,
           DistinctIdentities.BACKLOG_FOR_A_SMALLER_BATCH);
