@@ -5,16 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
 
 /**
  * Loads a published model ({@link ModelBlob}) and embeds preprocessed images with it in inference
@@ -44,22 +40,13 @@ public final class Embedder implements AutoCloseable, FaceEmbedding {
    * @throws IllegalArgumentException when the bytes are not a model this version can read
    */
   public static Embedder load(byte[] blob) {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
-      ModelBlob.Header header = ModelBlob.readHeader(in);
-      PreprocessSpec spec = header.input();
-      NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-      try {
-        Block net = header.architecture().create(header.embeddingDim(), spec.size());
-        net.initialize(
-            manager, DataType.FLOAT32, new Shape(1, spec.channels(), spec.size(), spec.size()));
-        ModelBlob.readParameters(net, manager, in);
-        return new Embedder(header, manager, net);
-      } catch (IOException | RuntimeException e) {
-        manager.close();
-        throw e;
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot load model: " + e.getMessage(), e);
+    NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    try {
+      ModelBlob.Loaded loaded = ModelBlob.read(blob, manager);
+      return new Embedder(loaded.header(), manager, loaded.net());
+    } catch (RuntimeException e) {
+      manager.close();
+      throw e;
     }
   }
 

@@ -2,9 +2,12 @@ package io.f2c.model;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -32,6 +35,29 @@ public final class ModelBlob {
    */
   public record Header(
       Backbone architecture, int embeddingDim, PreprocessSpec input, boolean testTimeFlip) {}
+
+  /** A blob's header and its probe net, loaded with the parameters into a caller's manager. */
+  public record Loaded(Header header, Block net) {}
+
+  /**
+   * Reads a blob: the network of the declared backbone with the blob's parameters, its arrays
+   * attached to {@code manager} (the caller closes it).
+   *
+   * @throws IllegalArgumentException when the bytes are not a model this version can read
+   */
+  public static Loaded read(byte[] blob, NDManager manager) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
+      Header header = readHeader(in);
+      PreprocessSpec spec = header.input();
+      Block net = header.architecture().create(header.embeddingDim(), spec.size());
+      net.initialize(
+          manager, DataType.FLOAT32, new Shape(1, spec.channels(), spec.size(), spec.size()));
+      readParameters(net, manager, in);
+      return new Loaded(header, net);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot load model: " + e.getMessage(), e);
+    }
+  }
 
   public static byte[] write(
       Backbone architecture,

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class PreviousReleaseDecodesCurrentTest {
   private static final int HEADER = 10; // C3 01 + the writer schema's 8-byte fingerprint
 
-  /** A current ModelUpdate with a distinct value in every field, v2's testTimeFlip included. */
+  /** A current ModelUpdate with a distinct value in every field, v2's and v3's included. */
   private static ModelUpdate currentUpdate() {
     return ModelUpdate.newBuilder()
         .setModelName("f2c-prod")
@@ -48,6 +48,8 @@ class PreviousReleaseDecodesCurrentTest {
         .setSha256("cd".repeat(32))
         .setMetrics(new TrainingMetrics(0.75, 0.5, 123_456L, 789L))
         .setTestTimeFlip(true)
+        .setFormat("onnx")
+        .setVerificationThreshold(0.375f)
         .build();
   }
 
@@ -56,33 +58,34 @@ class PreviousReleaseDecodesCurrentTest {
       throws IOException {
     List<Schema> released = SchemaReleases.of("ModelUpdate");
     Schema current = AvroCodec.modelUpdate().schema();
-    Schema v1 = released.get(0);
-    assertEquals(2, released.size(), "v1 is the release before the current v2");
-    assertNull(v1.getField("testTimeFlip"), "v1 predates testTimeFlip");
+    assertEquals(3, released.size(), "v2 is the release before the current v3");
+    Schema v2 = released.get(1);
+    assertNull(v2.getField("verificationThreshold"), "v2 predates verificationThreshold");
+    assertNull(released.get(0).getField("testTimeFlip"), "v1 predates testTimeFlip");
     assertEquals(
-        fingerprint(released.get(1)), fingerprint(current), "the current schema is released v2");
+        fingerprint(released.get(2)), fingerprint(current), "the current schema is released v3");
 
     byte[] bytes = AvroCodec.modelUpdate().encode(currentUpdate());
     assertEquals((byte) 0xC3, bytes[0]);
     assertEquals((byte) 0x01, bytes[1]);
     long writer = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertEquals(fingerprint(current), writer, "written with the current schema");
-    assertNotEquals(fingerprint(v1), writer, "a fingerprint a v1 reader does not know");
+    assertNotEquals(fingerprint(v2), writer, "a fingerprint a v2 reader does not know");
 
-    // Avro's resolution, writer = current and reader = v1: the appended field is skipped.
+    // Avro's resolution, writer = current and reader = v2: the appended fields are skipped.
     BinaryDecoder body = body(bytes);
-    GenericRecord resolved = new GenericDatumReader<GenericRecord>(current, v1).read(null, body);
+    GenericRecord resolved = new GenericDatumReader<GenericRecord>(current, v2).read(null, body);
     assertTrue(body.isEnd(), "the whole record was read");
-    assertEveryV1FieldSurvived(v1, resolved);
+    assertEveryV2FieldSurvived(v2, resolved);
 
-    // What a v1 subscriber's codec does: it knows only v1, so it reads the record as v1's prefix.
-    GenericRecord viaCodec = previousReleaseCodec("ModelUpdate", 0).decode(bytes);
-    assertEveryV1FieldSurvived(v1, viaCodec);
+    // What a v2 subscriber's codec does: it knows only v1 and v2, so it reads v2's prefix.
+    GenericRecord viaCodec = previousReleaseCodec("ModelUpdate", 1).decode(bytes);
+    assertEveryV2FieldSurvived(v2, viaCodec);
   }
 
-  /** Every field of v1, value by value (written by hand above, not derived from the schema). */
-  private static void assertEveryV1FieldSurvived(Schema v1, GenericRecord read) {
-    assertEquals(v1, read.getSchema(), "read as v1");
+  /** Every field of v2, value by value (written by hand above, not derived from the schema). */
+  private static void assertEveryV2FieldSurvived(Schema v2, GenericRecord read) {
+    assertEquals(v2, read.getSchema(), "read as v2");
     List<String> checked =
         List.of(
             "modelName",
@@ -96,8 +99,9 @@ class PreviousReleaseDecodesCurrentTest {
             "chunkCount",
             "chunk",
             "sha256",
-            "metrics");
-    assertEquals(checked, v1.getFields().stream().map(Schema.Field::name).toList(), "all of v1's");
+            "metrics",
+            "testTimeFlip");
+    assertEquals(checked, v2.getFields().stream().map(Schema.Field::name).toList(), "all of v2's");
     assertEquals("f2c-prod", read.get("modelName").toString());
     assertEquals(17L, read.get("version"));
     assertEquals(34_000L, read.get("trainingStep"));
@@ -122,6 +126,7 @@ class PreviousReleaseDecodesCurrentTest {
     assertEquals(0.5, metrics.get("poolOccupancy"));
     assertEquals(123_456L, metrics.get("imagesSeen"));
     assertEquals(789L, metrics.get("identitiesSeen"));
+    assertEquals(true, read.get("testTimeFlip"));
   }
 
   /**
@@ -173,7 +178,7 @@ class PreviousReleaseDecodesCurrentTest {
     assertEquals(
         Map.of(
             "FaceImage", List.of("v1 refuses"),
-            "ModelUpdate", List.of("v1 reads"),
+            "ModelUpdate", List.of("v1 reads", "v2 reads"),
             "RejectedRecord", List.of()),
         outcomes);
   }

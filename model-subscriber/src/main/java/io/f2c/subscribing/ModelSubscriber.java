@@ -54,10 +54,13 @@ import org.slf4j.LoggerFactory;
 public final class ModelSubscriber implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelSubscriber.class);
   private static final int FIRST_WINDOW = 64;
+  private static final String F2CM = "f2cm";
 
   /**
    * A complete, verified model version as received; {@code testTimeFlip}: {@link #embed} adds each
-   * image's mirror, as the model's header says.
+   * image's mirror, as the model's header says; {@code verificationThreshold}: the cosine
+   * similarity at or above which the publisher judges two faces the same person (null when it chose
+   * none).
    */
   public record ModelVersion(
       String modelName,
@@ -71,7 +74,8 @@ public final class ModelSubscriber implements AutoCloseable {
       TrainingMetrics metrics,
       String sha256,
       byte[] blob,
-      long lagMs) {
+      long lagMs,
+      Float verificationThreshold) {
     public int sizeBytes() {
       return blob.length;
     }
@@ -247,6 +251,18 @@ public final class ModelSubscriber implements AutoCloseable {
     if (modelName != null && !modelName.equals(chunk.getModelName())) {
       return Optional.empty();
     }
+    if (!F2CM.equals(chunk.getFormat())) {
+      if (chunk.getChunkIndex() == 0) {
+        LOG.warn(
+            "skipping model {} v{} on {}: its format is {}, not the f2cm blob this subscriber"
+                + " loads (ONNX versions are for ONNX Runtime clients)",
+            chunk.getModelName(),
+            chunk.getVersion(),
+            topic,
+            chunk.getFormat());
+      }
+      return Optional.empty();
+    }
     try {
       return assembler.add(chunk);
     } catch (ModelAssembler.CorruptModelException e) {
@@ -283,7 +299,8 @@ public final class ModelSubscriber implements AutoCloseable {
             h.getMetrics(),
             h.getSha256(),
             complete.blob(),
-            Math.max(0, System.currentTimeMillis() - h.getCreatedAt().toEpochMilli()));
+            Math.max(0, System.currentTimeMillis() - h.getCreatedAt().toEpochMilli()),
+            h.getVerificationThreshold());
     Embedder old;
     lock.writeLock().lock();
     try {

@@ -26,6 +26,15 @@ public enum Backbone {
    */
   MEDIUM_CNN("medium-cnn");
 
+  /**
+   * The name of the LambdaBlock that ends every backbone by L2-normalising each row, x / max(|x|,
+   * 1e-12) (exporters translate it by this name).
+   */
+  public static final String L2_NORMALIZE_BLOCK = "l2norm";
+
+  /** The epsilon of that normalisation. */
+  public static final float L2_NORMALIZE_EPSILON = 1e-12f;
+
   private final String id;
 
   Backbone(String id) {

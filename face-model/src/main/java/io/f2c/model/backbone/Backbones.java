@@ -93,9 +93,10 @@ final class Backbones {
     return new LambdaBlock(
         list -> {
           var x = list.singletonOrThrow();
-          return new NDList(x.reshape(x.getShape().get(0), -1).normalize(2, 1, 1e-12));
+          return new NDList(
+              x.reshape(x.getShape().get(0), -1).normalize(2, 1, Backbone.L2_NORMALIZE_EPSILON));
         },
-        "l2norm");
+        Backbone.L2_NORMALIZE_BLOCK);
   }
 
   static Block identity() {

@@ -1,13 +1,10 @@
 package io.f2c.model.backbone;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import java.util.List;
 
 /**
  * MobileFaceNet (Chen et al., "MobileFaceNets", 2018): a 3x3 stem with stride 2, a depthwise 3x3,
@@ -71,9 +68,6 @@ final class MobileFaceNet {
     if (stride != 1 || in != out) {
       return body;
     }
-    return new ParallelBlock(
-        branches ->
-            new NDList(branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())),
-        List.of(body, Backbones.identity()));
+    return new Residual(body);
   }
 }

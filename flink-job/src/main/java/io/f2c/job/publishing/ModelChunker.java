@@ -16,6 +16,9 @@ public final class ModelChunker {
   /** 512 KiB of model per record leaves ample room for the header under the 1 MiB default limit. */
   public static final int DEFAULT_CHUNK_BYTES = 512 * 1024;
 
+  /** {@code ModelUpdate.format} of the F2C model blob. */
+  public static final String FORMAT_F2CM = "f2cm";
+
   private ModelChunker() {}
 
   public static List<ModelUpdate> chunks(PublishedModel model, int chunkBytes) {
@@ -40,6 +43,9 @@ public final class ModelChunker {
               .setChunk(ByteBuffer.wrap(blob, from, to - from).slice())
               .setSha256(sha)
               .setTestTimeFlip(model.testTimeFlip)
+              .setFormat(FORMAT_F2CM)
+              .setVerificationThreshold(
+                  Float.isNaN(model.verificationThreshold) ? null : model.verificationThreshold)
               .setMetrics(
                   new TrainingMetrics(
                       model.loss, model.poolOccupancy, model.imagesSeen, model.identitiesSeen))

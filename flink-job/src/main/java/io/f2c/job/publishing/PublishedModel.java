@@ -23,6 +23,13 @@ public class PublishedModel {
   public double poolOccupancy;
   public long imagesSeen;
   public long identitiesSeen;
+
+  /**
+   * Cosine similarity at or above which two faces count as the same person, chosen on held-out
+   * identities; NaN when none was chosen.
+   */
+  public float verificationThreshold = Float.NaN;
+
   public byte[] blob;
 
   public PublishedModel() {}
