@@ -170,6 +170,18 @@ public final class Commands {
               JSON,
               HELP));
 
+  public static final Command EXPORT =
+      new Command(
+          "export",
+          "--model FILE --onnx OUT",
+          "Writes a model file (subscribe --save, demo --save) as a standard ONNX graph for ONNX Runtime "
+              + "and other\n"
+              + "frameworks: opset 13, input 'images' float [batch, C, S, S] normalised as the model's "
+              + "metadata says,\n"
+              + "output 'embeddings' [batch, D], L2-normalised, with the model's test-time flip in the "
+              + "graph.",
+          List.of(ToolOptions.MODEL_FILE, ToolOptions.ONNX_FILE, HELP));
+
   public static final Command SUBSCRIBE =
       new Command(
           "subscribe",
@@ -233,6 +245,7 @@ public final class Commands {
           JOB,
           SUBSCRIBE,
           EVAL,
+          EXPORT,
           BENCH_HEAD,
           BENCH_PIPELINE,
           CLUSTER_UP,

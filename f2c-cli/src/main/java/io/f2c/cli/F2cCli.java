@@ -65,6 +65,7 @@ public final class F2cCli {
         case "job" -> new DemoCommand(config, out).runJobOnly();
         case "eval" -> new EvalCommand(config, out).run();
         case "subscribe" -> SubscribeCommand.run(config, out);
+        case "export" -> ExportCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         case "cluster up" -> ClusterCommand.up(config, out);

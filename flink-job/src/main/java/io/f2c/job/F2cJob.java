@@ -25,6 +25,7 @@ import io.f2c.preprocess.ImageDecoder;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
 import io.f2c.training.TrainerConfig;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -141,7 +142,7 @@ public final class F2cJob {
             .setParallelism(TRAINER_PARALLELISM)
             .setMaxParallelism(TRAINER_PARALLELISM);
     models
-        .flatMap(new ModelUpdateSplitter())
+        .flatMap(new ModelUpdateSplitter(config.get(F2cOptions.PUBLISH_ONNX)))
         .name("model-chunks")
         .uid("model-chunks")
         .setParallelism(TRAINER_PARALLELISM)
@@ -163,12 +164,18 @@ public final class F2cJob {
         config.get(F2cOptions.MAX_IMAGE_BYTES));
   }
 
-  /** The job's three topics: images, dead letters and models. */
+  /** The job's topics: images, dead letters, models and (unless turned off) ONNX models. */
   public static List<Topics.Spec> topics(F2cConfig config) {
-    return List.of(
-        imagesTopic(config),
-        new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
-        new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1));
+    List<Topics.Spec> topics =
+        new ArrayList<>(
+            List.of(
+                imagesTopic(config),
+                new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
+                new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
+    if (config.get(F2cOptions.PUBLISH_ONNX)) {
+      topics.add(new Topics.Spec(config.get(F2cOptions.ONNX_TOPIC), 1));
+    }
+    return List.copyOf(topics);
   }
 
   /** The latest version of this model on the models topic (0 without Kafka or versions). */
@@ -209,7 +216,10 @@ public final class F2cJob {
         KafkaConnectors.deadLetterSink(kafka, config.get(F2cOptions.DEAD_LETTER_TOPIC)),
         identityCounts,
         KafkaConnectors.modelSink(
-            kafka, config.get(F2cOptions.MODELS_TOPIC), config.get(F2cOptions.MODEL_NAME)));
+            kafka,
+            config.get(F2cOptions.MODELS_TOPIC),
+            config.get(F2cOptions.ONNX_TOPIC),
+            config.get(F2cOptions.MODEL_NAME)));
   }
 
   public static Source<RawRecord, ?, ?> kafkaSource(F2cConfig config) {

@@ -62,6 +62,7 @@ final class PipelineFixture {
             .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
             .with(F2cOptions.IMAGES_TOPIC, name + "-images")
             .with(F2cOptions.MODELS_TOPIC, name + "-models")
+            .with(F2cOptions.ONNX_TOPIC, name + "-onnx")
             .with(F2cOptions.DEAD_LETTER_TOPIC, name + "-dlq")
             .with(F2cOptions.GROUP_ID, name + "-" + System.nanoTime())
             .with(F2cOptions.INPUT_SIZE, 32)
@@ -72,6 +73,7 @@ final class PipelineFixture {
         List.of(
             new Topics.Spec(config.get(F2cOptions.IMAGES_TOPIC), 2),
             new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1),
+            new Topics.Spec(config.get(F2cOptions.ONNX_TOPIC), 1),
             new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1)));
     return config;
   }
@@ -94,6 +96,7 @@ final class PipelineFixture {
             ? KafkaConnectors.modelSink(
                 F2cJob.kafka(config),
                 config.get(F2cOptions.MODELS_TOPIC),
+                config.get(F2cOptions.ONNX_TOPIC),
                 config.get(F2cOptions.MODEL_NAME))
             : new DiscardingSink<>();
     F2cJob.build(
@@ -123,6 +126,12 @@ final class PipelineFixture {
         SharedKafka.bootstrapServers(),
         config.get(F2cOptions.MODELS_TOPIC),
         AvroCodec.modelUpdate());
+  }
+
+  /** A read_committed reader of the test's ONNX models topic. */
+  static TopicReader<ModelUpdate> onnxModels(F2cConfig config) {
+    return new TopicReader<>(
+        SharedKafka.bootstrapServers(), config.get(F2cOptions.ONNX_TOPIC), AvroCodec.modelUpdate());
   }
 
   /** Cancels the job unless it already ended, and waits until it has stopped (its result is in). */

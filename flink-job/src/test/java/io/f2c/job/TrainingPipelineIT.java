@@ -1,12 +1,17 @@
 package io.f2c.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.IdentityCount;
+import io.f2c.export.OnnxExport;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.kafka.TopicReader;
+import io.f2c.job.publishing.ModelChunker;
+import io.f2c.job.publishing.ModelUpdateSplitter;
+import io.f2c.job.publishing.PublishedModel;
 import io.f2c.model.Embedder;
 import io.f2c.model.ModelAssembler;
 import io.f2c.schema.ModelUpdate;
@@ -19,6 +24,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -38,6 +45,38 @@ class TrainingPipelineIT {
 
   @RegisterExtension static final MiniClusterExtension CLUSTER = PipelineFixture.miniCluster();
   @TempDir static Path tmp;
+
+  /**
+   * The ONNX topic, written in the same transactions, holds the same versions exactly once, and its
+   * copy of the latest one is the export of that version's blob, byte for byte.
+   */
+  private static void assertOnnxTopicHoldsTheSameVersions(
+      F2cConfig config, Set<Long> versions, ModelAssembler.Complete latest) throws Exception {
+    Map<Long, ModelAssembler.Complete> onnx = new TreeMap<>();
+    ModelAssembler assembler = new ModelAssembler();
+    try (TopicReader<ModelUpdate> reader = PipelineFixture.onnxModels(config)) {
+      Await.until(
+          "the ONNX copies of versions " + versions,
+          Duration.ofSeconds(60),
+          () -> {
+            for (ModelUpdate c : reader.poll(Duration.ofMillis(200))) {
+              assertEquals(ModelChunker.FORMAT_ONNX, c.getFormat());
+              assembler.add(c).ifPresent(v -> onnx.put(v.header().getVersion(), v));
+            }
+            return onnx.keySet().containsAll(versions);
+          },
+          () -> " have " + onnx.keySet());
+    }
+    assertEquals(List.copyOf(versions), List.copyOf(onnx.keySet()).subList(0, versions.size()));
+    long version = latest.header().getVersion();
+    PublishedModel model = new PublishedModel();
+    model.modelName = latest.header().getModelName();
+    model.version = version;
+    model.trainingStep = latest.header().getTrainingStep();
+    model.verificationThreshold = Float.NaN;
+    byte[] expected = OnnxExport.fromBlob(latest.blob(), ModelUpdateSplitter.onnxMetadata(model));
+    assertArrayEquals(expected, onnx.get(version).blob(), "ONNX v" + version + " is its export");
+  }
 
   @Test
   void failureAfterACommittedVersionIsRestoredAndVersionsStayExactlyOnce() throws Exception {
@@ -88,6 +127,7 @@ class TrainingPipelineIT {
         assertEquals(32, embedder.embeddingDim());
         assertEquals(32, embedder.input().size());
       }
+      assertOnnxTopicHoldsTheSameVersions(config, byVersion.keySet(), latest);
       assertEquals(JobStatus.RUNNING, job.getJobStatus().get());
 
       // No input lost across the restore: every identity's registry count reaches its number of

@@ -62,6 +62,14 @@ public final class ToolOptions {
           "",
           "FILE[,FILE...]",
           "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
+  public static final Option<Path> ONNX_FILE =
+      new Option<>(
+          "onnx",
+          null,
+          "FILE",
+          "export: where to write the model as ONNX (opset 13, input 'images' [batch, C, S, S], output "
+              + "'embeddings').",
+          text -> Path.of(text.trim()));
   public static final Option<Path> PAIRS =
       new Option<>(
           "pairs",

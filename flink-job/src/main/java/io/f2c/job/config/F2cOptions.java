@@ -63,6 +63,20 @@ public final class F2cOptions {
           "face-models",
           "NAME",
           "Topic of published ModelUpdate chunks (key: model name).");
+  public static final Option<String> ONNX_TOPIC =
+      string(
+          "onnx-topic",
+          "face-models-onnx",
+          "NAME",
+          "Topic of each published version as an ONNX model (ModelUpdate chunks, format onnx), "
+              + "for ONNX Runtime clients; written in the same transaction as the models topic.");
+  public static final Option<Boolean> PUBLISH_ONNX =
+      new Option<>(
+          "publish-onnx",
+          true,
+          "true|false",
+          "Publish each version as ONNX on --onnx-topic too.",
+          OptionParsers::parseBoolean);
   public static final Option<Integer> IMAGES_PARTITIONS =
       positiveInt(
           "images-partitions", 2, "N", "Partitions of the images topic when it is created by f2c.");

@@ -16,6 +16,8 @@ public final class JobOptions {
           F2cOptions.IMAGES_TOPIC,
           F2cOptions.DEAD_LETTER_TOPIC,
           F2cOptions.MODELS_TOPIC,
+          F2cOptions.ONNX_TOPIC,
+          F2cOptions.PUBLISH_ONNX,
           F2cOptions.IMAGES_PARTITIONS,
           F2cOptions.GROUP_ID,
           F2cOptions.START_FROM,

@@ -1,5 +1,6 @@
 package io.f2c.job.kafka;
 
+import io.f2c.job.publishing.ModelChunker;
 import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
@@ -42,10 +43,11 @@ public final class KafkaConnectors {
   /**
    * Model versions, exactly once: chunks are written in Kafka transactions committed with Flink's
    * checkpoints, so a {@code read_committed} consumer never sees a partial or repeated version,
-   * even across a failure and restore.
+   * even across a failure and restore. ONNX chunks go to {@code onnxTopic} in the same
+   * transactions.
    */
   public static KafkaSink<ModelUpdate> modelSink(
-      KafkaClientConfig kafka, String topic, String modelName) {
+      KafkaClientConfig kafka, String topic, String onnxTopic, String modelName) {
     Properties props =
         kafka.properties(
             Map.of(
@@ -59,7 +61,9 @@ public final class KafkaConnectors {
         .setKafkaProducerConfig(props)
         .setRecordSerializer(
             KafkaRecordSerializationSchema.<ModelUpdate>builder()
-                .setTopic(topic)
+                .setTopicSelector(
+                    (ModelUpdate update) ->
+                        ModelChunker.FORMAT_ONNX.equals(update.getFormat()) ? onnxTopic : topic)
                 .setKeySerializationSchema(
                     (ModelUpdate update) -> update.getModelName().getBytes(StandardCharsets.UTF_8))
                 .setValueSerializationSchema(new AvroValueSerializer<>(AvroCodec.modelUpdate()))

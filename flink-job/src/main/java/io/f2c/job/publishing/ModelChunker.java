@@ -19,16 +19,25 @@ public final class ModelChunker {
   /** {@code ModelUpdate.format} of the F2C model blob. */
   public static final String FORMAT_F2CM = "f2cm";
 
+  /** {@code ModelUpdate.format} of the same version as an ONNX model. */
+  public static final String FORMAT_ONNX = "onnx";
+
   private ModelChunker() {}
 
+  /** The model's F2C blob as chunks of {@code format} f2cm. */
   public static List<ModelUpdate> chunks(PublishedModel model, int chunkBytes) {
-    byte[] blob = model.blob;
-    int count = Math.max(1, (blob.length + chunkBytes - 1) / chunkBytes);
-    String sha = ModelAssembler.sha256Hex(blob);
+    return chunks(model, FORMAT_F2CM, model.blob, chunkBytes);
+  }
+
+  /** {@code artifact}, the same version in another format (ONNX), as chunks of that format. */
+  public static List<ModelUpdate> chunks(
+      PublishedModel model, String format, byte[] artifact, int chunkBytes) {
+    int count = Math.max(1, (artifact.length + chunkBytes - 1) / chunkBytes);
+    String sha = ModelAssembler.sha256Hex(artifact);
     List<ModelUpdate> updates = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int from = i * chunkBytes;
-      int to = Math.min(blob.length, from + chunkBytes);
+      int to = Math.min(artifact.length, from + chunkBytes);
       updates.add(
           ModelUpdate.newBuilder()
               .setModelName(model.modelName)
@@ -40,10 +49,10 @@ public final class ModelChunker {
               .setEmbeddingDim(model.embeddingDim)
               .setChunkIndex(i)
               .setChunkCount(count)
-              .setChunk(ByteBuffer.wrap(blob, from, to - from).slice())
+              .setChunk(ByteBuffer.wrap(artifact, from, to - from).slice())
               .setSha256(sha)
               .setTestTimeFlip(model.testTimeFlip)
-              .setFormat(FORMAT_F2CM)
+              .setFormat(format)
               .setVerificationThreshold(
                   Float.isNaN(model.verificationThreshold) ? null : model.verificationThreshold)
               .setMetrics(
