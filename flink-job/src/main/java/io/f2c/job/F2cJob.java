@@ -5,6 +5,8 @@ import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.job.batching.IdentityBatcher;
 import io.f2c.job.batching.InstanceBatcher;
+import io.f2c.job.calibration.HeldOutIdentities;
+import io.f2c.job.calibration.ThresholdCalibrator;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.JobOptions;
@@ -42,12 +44,14 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  * <pre>
  *   images source -> decode + validate --(rejected)--> dead-letter sink
  *                         |
- *                         +--> instance loader (shuffle buffer) -------------------+
- *                         |                                                         v
- *                         +--> keyBy(identity) -> identity loader (RocksDB) --> trainer (DCP in RocksDB)
- *                                                   |  (registry)                   |
- *                                                   v                               v
- *                                          identity-count sink      model versions -> chunks -> models sink
+ *                   held-out identities --(their faces)--------------------------------+
+ *                         |                                                            |
+ *                         +--> instance loader (shuffle buffer) -------------------+   |
+ *                         |                                                         v  v
+ *                         +--> keyBy(identity) -> identity loader (RocksDB) --> trainer --> threshold
+ *                                                   |  (registry)                          calibration
+ *                                                   v                                          |
+ *                                          identity-count sink         model versions -> chunks -> models sink
  * </pre>
  *
  * Run it on a cluster with {@code flink run -c io.f2c.job.F2cJob flink-job-*-job.jar
@@ -60,6 +64,8 @@ public final class F2cJob {
   public static final String REGISTRY_NAME = "identity-loader";
   public static final String INSTANCE_LOADER_NAME = "instance-loader";
   public static final String TRAINER_NAME = "trainer";
+  public static final String HELD_OUT_NAME = "held-out-identities";
+  public static final String CALIBRATION_NAME = "threshold-calibration";
 
   /** The trainer runs as one task (see {@link #build}). */
   public static final int TRAINER_PARALLELISM = 1;
@@ -96,9 +102,15 @@ public final class F2cJob {
         .sinkTo(sinks.deadLetters())
         .name("dead-letters")
         .uid("sink-dead-letters");
+    SingleOutputStreamOperator<DecodedFace> trainingFaces =
+        faces
+            .process(new HeldOutIdentities(config.get(F2cOptions.HELD_OUT_SHARE)))
+            .name(HELD_OUT_NAME)
+            .uid(HELD_OUT_NAME);
+    DataStream<DecodedFace> heldOutFaces = trainingFaces.getSideOutput(HeldOutIdentities.HELD_OUT);
     long seed = config.get(F2cOptions.SEED);
     SingleOutputStreamOperator<InstanceBatchRecord> instanceBatches =
-        faces
+        trainingFaces
             .process(
                 new InstanceBatcher(
                     config.get(F2cOptions.INSTANCE_BATCH),
@@ -107,7 +119,7 @@ public final class F2cJob {
             .name(INSTANCE_LOADER_NAME)
             .uid(INSTANCE_LOADER_NAME);
     SingleOutputStreamOperator<IdentitySample> samples =
-        faces
+        trainingFaces
             .keyBy(face -> face.identityId)
             .process(
                 new IdentityBatcher(
@@ -142,6 +154,13 @@ public final class F2cJob {
             .setParallelism(TRAINER_PARALLELISM)
             .setMaxParallelism(TRAINER_PARALLELISM);
     models
+        .keyBy(model -> TrainingFunction.TRAINER_KEY)
+        .connect(heldOutFaces.keyBy(face -> TrainingFunction.TRAINER_KEY))
+        .process(new ThresholdCalibrator(config.get(F2cOptions.HELD_OUT_FACES)))
+        .name(CALIBRATION_NAME)
+        .uid(CALIBRATION_NAME)
+        .setParallelism(TRAINER_PARALLELISM)
+        .setMaxParallelism(TRAINER_PARALLELISM)
         .flatMap(new ModelUpdateSplitter(config.get(F2cOptions.PUBLISH_ONNX)))
         .name("model-chunks")
         .uid("model-chunks")

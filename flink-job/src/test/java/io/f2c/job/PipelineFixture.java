@@ -63,6 +63,8 @@ final class PipelineFixture {
             .with(F2cOptions.IMAGES_TOPIC, name + "-images")
             .with(F2cOptions.MODELS_TOPIC, name + "-models")
             .with(F2cOptions.ONNX_TOPIC, name + "-onnx")
+            // Every identity trains and is counted, unless a test holds some out itself.
+            .with(F2cOptions.HELD_OUT_SHARE, 0.0)
             .with(F2cOptions.DEAD_LETTER_TOPIC, name + "-dlq")
             .with(F2cOptions.GROUP_ID, name + "-" + System.nanoTime())
             .with(F2cOptions.INPUT_SIZE, 32)

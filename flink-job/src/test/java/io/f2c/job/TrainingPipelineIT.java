@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.batching.IdentityCount;
 import io.f2c.export.OnnxExport;
+import io.f2c.job.calibration.HeldOutIdentities;
+import io.f2c.job.calibration.ThresholdCalibrator;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.kafka.TopicReader;
@@ -27,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -41,6 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingPipelineIT {
   private static final int IDENTITIES = 60;
   private static final int IMAGES_EACH = 6;
+
+  /** Holds out 4 of the first 30 identities and 7 of all 60 (by their ids' hash). */
+  private static final double HELD_OUT_SHARE = 0.2;
+
   private static final SyntheticFaces FACES = new SyntheticFaces(9, 32);
 
   @RegisterExtension static final MiniClusterExtension CLUSTER = PipelineFixture.miniCluster();
@@ -73,7 +80,8 @@ class TrainingPipelineIT {
     model.modelName = latest.header().getModelName();
     model.version = version;
     model.trainingStep = latest.header().getTrainingStep();
-    model.verificationThreshold = Float.NaN;
+    Float threshold = latest.header().getVerificationThreshold();
+    model.verificationThreshold = threshold == null ? Float.NaN : threshold;
     byte[] expected = OnnxExport.fromBlob(latest.blob(), ModelUpdateSplitter.onnxMetadata(model));
     assertArrayEquals(expected, onnx.get(version).blob(), "ONNX v" + version + " is its export");
   }
@@ -82,7 +90,19 @@ class TrainingPipelineIT {
   void failureAfterACommittedVersionIsRestoredAndVersionsStayExactlyOnce() throws Exception {
     F2cConfig config =
         smallTrainer(PipelineFixture.options("train", tmp.resolve("checkpoints"), 400L), 4, 5L)
-            .with(F2cOptions.RESERVOIR, 3);
+            .with(F2cOptions.RESERVOIR, 3)
+            .with(F2cOptions.HELD_OUT_SHARE, HELD_OUT_SHARE);
+    Set<String> heldOut =
+        IntStream.range(0, IDENTITIES)
+            .mapToObj(SyntheticFaces::identityId)
+            .filter(id -> HeldOutIdentities.isHeldOut(id, HELD_OUT_SHARE))
+            .collect(Collectors.toSet());
+    assertTrue(
+        IntStream.range(0, IDENTITIES / 2)
+                .filter(i -> heldOut.contains(SyntheticFaces.identityId(i)))
+                .count()
+            >= ThresholdCalibrator.MIN_IDENTITIES,
+        "the first half holds out enough identities for a threshold: " + heldOut);
     FailOnceWhenArmedSink<IdentityCount> counts = new FailOnceWhenArmedSink<>();
     JobClient job =
         PipelineFixture.start(
@@ -128,6 +148,9 @@ class TrainingPipelineIT {
         assertEquals(32, embedder.input().size());
       }
       assertOnnxTopicHoldsTheSameVersions(config, byVersion.keySet(), latest);
+      // The held-out identities' faces, sent before version 2, chose the later versions' threshold.
+      Float threshold = latest.header().getVerificationThreshold();
+      assertTrue(threshold != null && threshold > -1 && threshold < 1, "threshold " + threshold);
       assertEquals(JobStatus.RUNNING, job.getJobStatus().get());
 
       // No input lost across the restore: every identity's registry count reaches its number of
@@ -137,9 +160,12 @@ class TrainingPipelineIT {
           "every image counted",
           Duration.ofSeconds(60),
           () ->
-              maxCounts(counts).size() == IDENTITIES
+              maxCounts(counts).size() == IDENTITIES - heldOut.size()
                   && maxCounts(counts).values().stream().allMatch(n -> n >= IMAGES_EACH),
           () -> " " + maxCounts(counts));
+      assertTrue(
+          heldOut.stream().noneMatch(maxCounts(counts)::containsKey),
+          "no held-out identity reached training");
       assertTrue(
           maxCounts(counts).values().stream().allMatch(n -> n == IMAGES_EACH),
           maxCounts(counts).toString());

@@ -221,6 +221,20 @@ public final class F2cOptions {
           "Share of each identity batch given to replayed identities, the rest to new arrivals "
               + "(either kind fills in where the other is short).",
           OptionParsers::parseShare);
+  public static final Option<Double> HELD_OUT_SHARE =
+      new Option<>(
+          "held-out-share",
+          0.02,
+          "F",
+          "Share of identities (chosen by a hash of the id) kept out of training; each version's "
+              + "verification threshold is chosen on their faces. 0: none, versions carry no threshold.",
+          OptionParsers::parseShare);
+  public static final Option<Integer> HELD_OUT_FACES =
+      positiveInt(
+          "held-out-faces",
+          128,
+          "N",
+          "Faces of held-out identities kept for choosing thresholds (4 per identity at most).");
   public static final Option<Double> LEARNING_RATE =
       new Option<>(
           "lr",

@@ -40,6 +40,8 @@ public final class JobOptions {
           F2cOptions.RESERVOIR,
           F2cOptions.REPLAY_INTERVAL_MS,
           F2cOptions.REPLAY_SHARE,
+          F2cOptions.HELD_OUT_SHARE,
+          F2cOptions.HELD_OUT_FACES,
           F2cOptions.LEARNING_RATE,
           F2cOptions.WARMUP_STEPS,
           F2cOptions.LR_DECAY_STEPS,
