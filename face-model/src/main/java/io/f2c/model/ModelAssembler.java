@@ -48,6 +48,16 @@ public final class ModelAssembler {
     if (chunk.getVersion() <= completed.getOrDefault(name, Long.MIN_VALUE)) {
       return Optional.empty();
     }
+    if (chunk.getChunkCount() < 1) {
+      // Checked before a partial version is made: a negative count would not even make one.
+      throw new CorruptModelException(
+          "model "
+              + name
+              + " v"
+              + chunk.getVersion()
+              + ": a chunk count of "
+              + chunk.getChunkCount());
+    }
     Partial partial = partials.get(name);
     if (partial == null || partial.version != chunk.getVersion()) {
       partial = new Partial(chunk.getVersion(), chunk.getChunkCount());

@@ -80,4 +80,24 @@ class ModelChunkerTest {
     }
     assertEquals(2, next.header().getVersion());
   }
+
+  @Test
+  void aChunkCountBelowOneIsACorruptVersionNotACrash() {
+    ModelAssembler assembler = new ModelAssembler();
+    for (int count : new int[] {0, -3}) {
+      ModelUpdate bad =
+          ModelUpdate.newBuilder(ModelChunker.chunks(model(1, 100), 400).get(0))
+              .setChunkCount(count)
+              .build();
+      var e = assertThrows(ModelAssembler.CorruptModelException.class, () -> assembler.add(bad));
+      assertTrue(e.getMessage().contains("chunk count of " + count), e.getMessage());
+    }
+    assertEquals(
+        1,
+        assembler
+            .add(ModelChunker.chunks(model(1, 100), 400).get(0))
+            .orElseThrow()
+            .header()
+            .getVersion());
+  }
 }
