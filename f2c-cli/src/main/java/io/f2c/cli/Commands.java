@@ -182,6 +182,21 @@ public final class Commands {
               + "graph.",
           List.of(ToolOptions.MODEL_FILE, ToolOptions.ONNX_FILE, HELP));
 
+  public static final Command STUDY_VERSIONS =
+      new Command(
+          "study versions",
+          "--versions DIR --pairs FILE --images DIR [--folds F] [--offsets 0,1,5]",
+          "How far apart a model's versions are: LFW-protocol verification with each pair's first image embedded\n"
+              + "by version n (a gallery) and its second by version n+K (a probe), against n with itself, and the\n"
+              + "mean cosine between an image's embeddings by the two versions. The last line is JSON.",
+          List.of(
+              ToolOptions.VERSIONS_DIR,
+              ToolOptions.VERSION_OFFSETS,
+              ToolOptions.PAIRS,
+              IMAGES_DIR,
+              ToolOptions.FOLDS,
+              HELP));
+
   public static final Command SUBSCRIBE =
       new Command(
           "subscribe",
@@ -246,6 +261,7 @@ public final class Commands {
           SUBSCRIBE,
           EVAL,
           EXPORT,
+          STUDY_VERSIONS,
           BENCH_HEAD,
           BENCH_PIPELINE,
           CLUSTER_UP,

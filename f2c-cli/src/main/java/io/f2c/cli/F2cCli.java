@@ -5,6 +5,7 @@ import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.JobOptions;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,7 +33,7 @@ public final class F2cCli {
       return 0;
     }
     // Two-word commands ("bench head") are matched first.
-    int words = args.length > 1 && (args[0].equals("bench") || args[0].equals("cluster")) ? 2 : 1;
+    int words = args.length > 1 && List.of("bench", "cluster", "study").contains(args[0]) ? 2 : 1;
     String name = String.join(" ", Arrays.copyOfRange(args, 0, words));
     Optional<Command> command =
         Commands.ALL.stream().filter(c -> c.name().equals(name)).findFirst();
@@ -66,6 +67,7 @@ public final class F2cCli {
         case "eval" -> new EvalCommand(config, out).run();
         case "subscribe" -> SubscribeCommand.run(config, out);
         case "export" -> ExportCommand.run(config, out);
+        case "study versions" -> StudyVersionsCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         case "cluster up" -> ClusterCommand.up(config, out);

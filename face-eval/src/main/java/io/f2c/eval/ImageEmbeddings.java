@@ -65,6 +65,11 @@ public final class ImageEmbeddings {
     return Verification.cosine(rows, rowOf.get(a), rows, rowOf.get(b), dim);
   }
 
+  /** Cosine similarity of file {@code a} here and file {@code b} in {@code other}. */
+  public double cosine(Path a, ImageEmbeddings other, Path b) {
+    return Verification.cosine(rows, rowOf.get(a), other.rows, other.rowOf.get(b), dim);
+  }
+
   /** The embeddings of {@code files}, row-major, in the given order. */
   public float[] rowsOf(List<Path> files) {
     float[] out = new float[files.size() * dim];

@@ -70,6 +70,23 @@ public final class ToolOptions {
           "export: where to write the model as ONNX (opset 13, input 'images' [batch, C, S, S], output "
               + "'embeddings').",
           text -> Path.of(text.trim()));
+  public static final Option<Path> VERSIONS_DIR =
+      path(
+          "versions",
+          null,
+          "study versions: folder of saved model versions (<model>-v<version>.f2cm, as --save writes them).");
+  public static final Option<String> VERSION_OFFSETS =
+      new Option<>(
+          "offsets",
+          "0,1,5",
+          "K[,K...]",
+          "study versions: compare each version n with version n+K (0: itself).",
+          text -> {
+            if (!text.trim().matches("\\d+(\\s*,\\s*\\d+)*")) {
+              throw new IllegalArgumentException("expected offsets like 0,1,5");
+            }
+            return text.trim();
+          });
   public static final Option<Path> PAIRS =
       new Option<>(
           "pairs",

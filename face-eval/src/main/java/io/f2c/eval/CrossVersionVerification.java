@@ -1,0 +1,64 @@
+package io.f2c.eval;
+
+import io.f2c.model.FaceEmbedding;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verification across model versions: the first image of every pair embedded by the gallery's
+ * version, the second by the probe's, as a service would compare a probe with a gallery enrolled
+ * under an older version. With one version for both it is LFW-protocol verification. Also the drift
+ * between the two versions: the mean cosine between an image's two embeddings.
+ */
+public final class CrossVersionVerification {
+  private final List<LfwPairs.Pair> pairs;
+  private final Path dir;
+  private final List<Path> files = new ArrayList<>();
+
+  /**
+   * @param mean n-fold accuracy (each fold's threshold chosen on the others), mean over folds
+   * @param selfCosine mean cosine between the gallery's and the probe's embedding of the same image
+   */
+  public record Result(double mean, double std, double selfCosine) {}
+
+  public CrossVersionVerification(LfwPairs pairs, List<Integer> folds, Path dir) {
+    this.pairs = pairs.pairsOf(folds);
+    this.dir = dir;
+    this.pairs.forEach(
+        p -> {
+          files.add(p.fileA(dir));
+          files.add(p.fileB(dir));
+        });
+  }
+
+  /** Every image of the chosen pairs embedded by {@code embedding}: one version's embeddings. */
+  public ImageEmbeddings embed(FaceEmbedding embedding) throws IOException {
+    return ImageEmbeddings.of(files, embedding);
+  }
+
+  /** Scores the pairs with galleries from {@code gallery} and probes from {@code probe}. */
+  public Result evaluate(ImageEmbeddings gallery, ImageEmbeddings probe) {
+    if (gallery.dim() != probe.dim()) {
+      throw new IllegalArgumentException(
+          "versions of different embedding sizes (" + gallery.dim() + ", " + probe.dim() + ")");
+    }
+    double[] scores = new double[pairs.size()];
+    boolean[] same = new boolean[pairs.size()];
+    int[] fold = new int[pairs.size()];
+    for (int i = 0; i < pairs.size(); i++) {
+      LfwPairs.Pair p = pairs.get(i);
+      scores[i] = gallery.cosine(p.fileA(dir), probe, p.fileB(dir));
+      same[i] = p.same();
+      fold[i] = p.fold();
+    }
+    PairVerification.FoldAccuracy accuracy = PairVerification.nFold(scores, same, fold);
+    List<Path> distinct = files.stream().distinct().toList();
+    double drift = 0;
+    for (Path f : distinct) {
+      drift += gallery.cosine(f, probe, f);
+    }
+    return new Result(accuracy.mean(), accuracy.std(), drift / distinct.size());
+  }
+}
