@@ -253,12 +253,38 @@ public final class Commands {
                   SEED),
               JobOptions.TRAINING));
 
+  public static final Command SERVE =
+      new Command(
+          "serve",
+          "(--bootstrap-servers H:P | --model FILE) [--port P]",
+          "Serves face recognition over HTTP (JSON, images base64): embed, verify, identify and enroll\n"
+              + "(POST /v1/...), GET /health, /v1/model and /openapi.json. Follows the models topic, swapping each\n"
+              + "new version in after embedding the enrolled images again, or serves one model file. Prints the URL.",
+          List.of(
+              BOOTSTRAP_SERVERS,
+              F2cOptions.KAFKA_CONFIG,
+              MODELS_TOPIC,
+              F2cOptions.MODEL_NAME,
+              ToolOptions.MODEL_FILE,
+              ToolOptions.HOST,
+              ToolOptions.PORT,
+              ToolOptions.THRESHOLD,
+              ToolOptions.MAX_REQUEST_BYTES,
+              F2cOptions.MAX_IMAGE_PIXELS,
+              F2cOptions.MAX_IMAGE_BYTES,
+              ToolOptions.MAX_IMAGES_PER_IDENTITY,
+              ToolOptions.MAX_ENROLLED_IMAGES,
+              ToolOptions.MAX_ENROLLED_BYTES,
+              SECONDS,
+              HELP));
+
   public static final List<Command> ALL =
       List.of(
           DEMO,
           PRODUCE,
           JOB,
           SUBSCRIBE,
+          SERVE,
           EVAL,
           EXPORT,
           STUDY_VERSIONS,

@@ -66,6 +66,7 @@ public final class F2cCli {
         case "job" -> new DemoCommand(config, out).runJobOnly();
         case "eval" -> new EvalCommand(config, out).run();
         case "subscribe" -> SubscribeCommand.run(config, out);
+        case "serve" -> ServeCommand.run(config, out);
         case "export" -> ExportCommand.run(config, out);
         case "study versions" -> StudyVersionsCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);

@@ -9,10 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.f2c.model.Embedder;
 import io.f2c.testing.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,14 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code f2c export}: a saved model file becomes an ONNX file that ONNX Runtime runs alike. */
 class ExportCommandTest {
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    return F2cCli.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return cli.run(args);
   }
 
   @Test
@@ -40,8 +33,8 @@ class ExportCommandTest {
     Path onnx = dir.resolve("out/face-v3.onnx");
 
     assertEquals(
-        0, run("export", "--model", model.toString(), "--onnx", onnx.toString()), err.toString());
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("wrote " + onnx), out.toString());
+        0, run("export", "--model", model.toString(), "--onnx", onnx.toString()), cli.err());
+    assertTrue(cli.out().contains("wrote " + onnx), cli.out());
 
     int count = 2;
     int length = TestModels.SPEC.tensorLength();
@@ -80,7 +73,7 @@ class ExportCommandTest {
             dir.resolve("nope.f2cm").toString(),
             "--onnx",
             dir.resolve("x.onnx").toString()));
-    String text = err.toString(StandardCharsets.UTF_8);
+    String text = cli.err();
     assertEquals(1, text.lines().count(), text);
     assertTrue(text.contains("is not a file; give a model saved by subscribe --save"), text);
   }
@@ -90,7 +83,7 @@ class ExportCommandTest {
     Path junk = Files.write(dir.resolve("junk.f2cm"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
     Path onnx = dir.resolve("junk.onnx");
     assertEquals(2, run("export", "--model", junk.toString(), "--onnx", onnx.toString()));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("bad magic"), err.toString());
+    assertTrue(cli.err().contains("bad magic"), cli.err());
     assertTrue(Files.notExists(onnx));
   }
 }

@@ -12,11 +12,11 @@ import io.f2c.job.publishing.ModelUpdateSplitter;
 import io.f2c.job.publishing.PublishedModel;
 import io.f2c.model.ModelAssembler;
 import io.f2c.preprocess.ImageDecoder;
-import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ImageFormat;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.subscribing.ModelSubscriber;
 import io.f2c.synthetic.SyntheticFaces;
+import io.f2c.testing.ModelTopicWriter;
 import io.f2c.testing.SharedKafka;
 import io.f2c.testing.TestModels;
 import java.io.IOException;
@@ -27,17 +27,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,18 +55,14 @@ class NodeClientIT {
   void theNodeClientEmbedsTheLatestCommittedVersionAsTheJavaSubscriberDoes() throws Exception {
     Path client = clientDir();
     String bootstrap = SharedKafka.bootstrapServers();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      admin
-          .createTopics(
-              List.of(new NewTopic(MODELS, 1, (short) 1), new NewTopic(ONNX, 1, (short) 1)))
-          .all()
-          .get();
-    }
-    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-      publish(producer, version(1, TestModels.blob(21, true), 0.31f), true);
-      publish(producer, version(2, TestModels.blob(22, true), 0.42f), true);
-      publish(producer, version(3, TestModels.blob(23, true), 0.53f), false);
+    try (ModelTopicWriter writer = new ModelTopicWriter(bootstrap, MODELS)) {
+      try (Admin admin =
+          Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        admin.createTopics(List.of(new NewTopic(ONNX, 1, (short) 1))).all().get();
+      }
+      publish(writer, version(1, TestModels.blob(21, true), 0.31f), true);
+      publish(writer, version(2, TestModels.blob(22, true), 0.42f), true);
+      publish(writer, version(3, TestModels.blob(23, true), 0.53f), false);
     }
 
     SyntheticFaces faces = new SyntheticFaces(5, 40);
@@ -138,8 +129,7 @@ class NodeClientIT {
   }
 
   /** Both formats of a version through the job's splitter, in one transaction. */
-  private static void publish(
-      KafkaProducer<byte[], byte[]> producer, PublishedModel model, boolean commit)
+  private static void publish(ModelTopicWriter writer, PublishedModel model, boolean commit)
       throws Exception {
     List<ModelUpdate> chunks = new ArrayList<>();
     new ModelUpdateSplitter(true)
@@ -155,33 +145,8 @@ class NodeClientIT {
               public void close() {}
             });
     assertTrue(chunks.stream().anyMatch(c -> ModelChunker.FORMAT_ONNX.equals(c.getFormat())));
-    producer.beginTransaction();
-    for (ModelUpdate c : chunks) {
-      String topic = ModelChunker.FORMAT_ONNX.equals(c.getFormat()) ? ONNX : MODELS;
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topic,
-                  c.getModelName().getBytes(StandardCharsets.UTF_8),
-                  AvroCodec.modelUpdate().encode(c)))
-          .get();
-    }
-    if (commit) {
-      producer.commitTransaction();
-    } else {
-      producer.abortTransaction();
-    }
-  }
-
-  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "node-client-it");
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props);
-    producer.initTransactions();
-    return producer;
+    writer.publish(
+        chunks, c -> ModelChunker.FORMAT_ONNX.equals(c.getFormat()) ? ONNX : MODELS, commit);
   }
 
   private JsonObject runClient(Path client, String bootstrap, List<Path> images) throws Exception {

@@ -11,9 +11,6 @@ import io.f2c.eval.LfwProtocol;
 import io.f2c.model.Embedder;
 import io.f2c.testing.SyntheticLfw;
 import io.f2c.testing.TestModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,14 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StudyVersionsCommandTest {
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CliRun cli = new CliRun();
 
   private int run(String... args) {
-    return F2cCli.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return cli.run(args);
   }
 
   @Test
@@ -57,8 +50,8 @@ class StudyVersionsCommandTest {
             "1,2",
             "--offsets",
             "0,1");
-    assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(0, code, cli.err());
+    List<String> lines = cli.out().lines().toList();
     JsonObject summary = JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
     JsonArray rows = summary.getAsJsonArray("rows");
     assertEquals(3 + 2, rows.size(), "three with themselves, two with their successor");
@@ -93,7 +86,7 @@ class StudyVersionsCommandTest {
             pairs.toString(),
             "--images",
             dir.resolve("lfw").toString()));
-    String text = err.toString(StandardCharsets.UTF_8);
+    String text = cli.err();
     assertEquals(1, text.lines().count(), text);
     assertTrue(text.contains("holds 1 model versions; the study needs two"), text);
   }

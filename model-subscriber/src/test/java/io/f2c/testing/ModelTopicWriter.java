@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -88,12 +89,19 @@ public final class ModelTopicWriter implements AutoCloseable {
   /** Sends the chunks in one transaction, committed or aborted; fails on any send that fails. */
   public void publish(List<ModelUpdate> chunks, boolean commit)
       throws ExecutionException, InterruptedException {
+    publish(chunks, c -> topic, commit);
+  }
+
+  /** {@link #publish(List, boolean)}, each chunk to the topic {@code topicOf} names. */
+  public void publish(
+      List<ModelUpdate> chunks, Function<ModelUpdate, String> topicOf, boolean commit)
+      throws ExecutionException, InterruptedException {
     producer.beginTransaction();
     for (ModelUpdate c : chunks) {
       producer
           .send(
               new ProducerRecord<>(
-                  topic,
+                  topicOf.apply(c),
                   c.getModelName().getBytes(StandardCharsets.UTF_8),
                   AvroCodec.modelUpdate().encode(c)))
           .get();

@@ -1,6 +1,7 @@
 package io.f2c.cli.config;
 
 import static io.f2c.job.config.OptionParsers.path;
+import static io.f2c.job.config.OptionParsers.port;
 import static io.f2c.job.config.OptionParsers.positiveInt;
 import static io.f2c.job.config.OptionParsers.positiveLong;
 import static io.f2c.job.config.OptionParsers.string;
@@ -8,6 +9,8 @@ import static io.f2c.job.config.OptionParsers.string;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.Option;
 import io.f2c.job.config.OptionParsers;
+import io.f2c.recognition.RecognizerSettings;
+import io.f2c.serving.ServerSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +64,8 @@ public final class ToolOptions {
           "model",
           "",
           "FILE[,FILE...]",
-          "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot.");
+          "eval: model file(s) to evaluate (written by subscribe --save or demo --save); several give one ROC plot."
+              + " serve: the one model file to serve (instead of following the models topic).");
   public static final Option<Path> ONNX_FILE =
       new Option<>(
           "onnx",
@@ -122,6 +126,57 @@ public final class ToolOptions {
           "eval: embed with the mirror (test-time flip) as each model says, always, never, or both "
               + "ways (two results per model).",
           EvalFlip::of);
+
+  // --- The face service ---
+  public static final Option<String> HOST =
+      string(
+          "host",
+          "127.0.0.1",
+          "ADDRESS",
+          "serve: address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface).");
+  public static final Option<Integer> PORT =
+      port("port", 8080, "serve: HTTP port (0 picks a free one; the bound URL is printed).");
+  public static final Option<Double> THRESHOLD =
+      new Option<>(
+          "threshold",
+          RecognizerSettings.DEFAULTS.fallbackThreshold(),
+          "COSINE",
+          "serve: cosine similarity at or above which two faces are the same person, for a model file and "
+              + "for versions published without a threshold (answers say which applied).",
+          ToolOptions::parseCosine);
+  public static final Option<Long> MAX_REQUEST_BYTES =
+      positiveLong(
+          "max-request-bytes",
+          ServerSettings.DEFAULT_MAX_REQUEST_BYTES,
+          "BYTES",
+          "serve: refuse larger request bodies (413); images travel base64 in JSON, 4/3 of their size.");
+  public static final Option<Integer> MAX_IMAGES_PER_IDENTITY =
+      positiveInt(
+          "max-images-per-identity",
+          RecognizerSettings.DEFAULTS.maxImagesPerIdentity(),
+          "N",
+          "serve: enrolled images kept per identity (each new model version embeds them again).");
+  public static final Option<Integer> MAX_ENROLLED_IMAGES =
+      positiveInt(
+          "max-enrolled-images",
+          RecognizerSettings.DEFAULTS.maxEnrolledImages(),
+          "N",
+          "serve: enrolled images kept in all.");
+  public static final Option<Long> MAX_ENROLLED_BYTES =
+      positiveLong(
+          "max-enrolled-bytes",
+          RecognizerSettings.DEFAULTS.maxEnrolledBytes(),
+          "BYTES",
+          "serve: encoded bytes of the enrolled images kept in all.");
+
+  /** A cosine similarity: a number in [-1, 1]. */
+  static Double parseCosine(String text) {
+    double value = Double.parseDouble(text.trim());
+    if (!(value >= -1 && value <= 1)) {
+      throw new IllegalArgumentException("a cosine similarity lies in [-1, 1]");
+    }
+    return value;
+  }
 
   /** Every option of the launcher: the job's, then these. */
   public static List<Option<?>> all() {
