@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import io.f2c.cli.bench.HeadBenchmark;
 import io.f2c.cli.bench.HeadBenchmarkReport;
 import io.f2c.cli.bench.PipelineBenchmark;
+import io.f2c.cli.bench.ServeBenchmark;
 import io.f2c.cli.config.ToolOptions;
 import io.f2c.job.F2cJob;
 import io.f2c.job.config.F2cConfig;
@@ -200,6 +201,54 @@ final class BenchCommand {
   private static String rates(List<Double> values) {
     return String.join(
         ", ", values.stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList());
+  }
+
+  /** The serving path (HTTP, JSON, concurrent clients) against the bare embedder. */
+  static int serve(F2cConfig config, PrintStream out) throws Exception {
+    String model = config.get(ToolOptions.MODEL_FILE).trim();
+    byte[] blob =
+        model.isEmpty()
+            ? ServeBenchmark.freshModel(
+                config.get(F2cOptions.BACKBONE),
+                config.get(F2cOptions.EMBEDDING_DIM),
+                TrainerSettings.preprocessSpec(config),
+                config.get(F2cOptions.TEST_TIME_FLIP))
+            : Files.readAllBytes(Path.of(model));
+    double seconds = config.get(ToolOptions.SECONDS) > 0 ? config.get(ToolOptions.SECONDS) : 10;
+    int clients = config.get(ToolOptions.BENCH_CLIENTS);
+    ServeBenchmark bench = new ServeBenchmark(blob);
+    List<ServeBenchmark.Figures> runs =
+        List.of(bench.bare(seconds), bench.service(1, seconds), bench.service(clients, seconds));
+    JsonObject json = new JsonObject();
+    json.addProperty("bench", "serve");
+    json.addProperty("model", model.isEmpty() ? "fresh " + config.get(F2cOptions.BACKBONE) : model);
+    json.addProperty("torch_threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
+    out.printf(
+        Locale.ROOT,
+        "%-16s %8s %8s %9s %9s %10s%n",
+        "path",
+        "clients",
+        "answers",
+        "p50 ms",
+        "p99 ms",
+        "per second");
+    for (ServeBenchmark.Figures f : runs) {
+      out.printf(
+          Locale.ROOT,
+          "%-16s %8d %8d %9.2f %9.2f %10.1f%n",
+          f.path(),
+          f.clients(),
+          f.answers(),
+          f.p50(),
+          f.p99(),
+          f.perSecond());
+      String key = f.path().startsWith("bare") ? "bare" : "http_" + f.clients() + "_clients";
+      json.add(key + "_p50_ms", JsonOutput.number(f.p50(), 2));
+      json.add(key + "_p99_ms", JsonOutput.number(f.p99(), 2));
+      json.add(key + "_per_second", JsonOutput.number(f.perSecond(), 1));
+    }
+    out.println(json);
+    return 0;
   }
 
   static int head(F2cConfig config, PrintStream out, PrintStream err) throws IOException {

@@ -138,6 +138,28 @@ public final class Commands {
                   SEED),
               JobOptions.TRAINING));
 
+  public static final Command BENCH_SERVE =
+      new Command(
+          "bench serve",
+          "[--model FILE] [--clients N] [--seconds S] [--json]",
+          "Measures serving: POST /v1/embed to the HTTP service (one client, then --clients at once) against\n"
+              + "decoding and embedding the same PNG faces in-process. Without --model, a fresh network of the\n"
+              + "job's settings (--backbone, --input-size, ...). The last line is JSON.",
+          List.of(
+              ToolOptions.MODEL_FILE,
+              ToolOptions.BENCH_CLIENTS,
+              SECONDS,
+              F2cOptions.BACKBONE,
+              EMBEDDING_DIM,
+              INPUT_SIZE,
+              CHANNELS,
+              CROP_FRACTION,
+              F2cOptions.TEST_TIME_FLIP,
+              F2cOptions.RECIPE,
+              F2cOptions.CONFIG_FILE,
+              JSON,
+              HELP));
+
   public static final Command EVAL =
       new Command(
           "eval",
@@ -290,6 +312,7 @@ public final class Commands {
           STUDY_VERSIONS,
           BENCH_HEAD,
           BENCH_PIPELINE,
+          BENCH_SERVE,
           CLUSTER_UP,
           CLUSTER_DOWN,
           CLUSTER_SUBMIT);

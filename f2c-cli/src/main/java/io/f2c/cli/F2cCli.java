@@ -71,6 +71,7 @@ public final class F2cCli {
         case "study versions" -> StudyVersionsCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
+        case "bench serve" -> BenchCommand.serve(config, out);
         case "cluster up" -> ClusterCommand.up(config, out);
         case "cluster down" -> ClusterCommand.down(config, out);
         case "cluster submit" -> ClusterCommand.submit(config, out);

@@ -74,6 +74,8 @@ public final class ToolOptions {
           "export: where to write the model as ONNX (opset 13, input 'images' [batch, C, S, S], output "
               + "'embeddings').",
           text -> Path.of(text.trim()));
+  public static final Option<Integer> BENCH_CLIENTS =
+      positiveInt("clients", 4, "N", "bench serve: concurrent HTTP clients (after one alone).");
   public static final Option<Path> VERSIONS_DIR =
       path(
           "versions",
