@@ -71,6 +71,7 @@ public final class FaceImageProducer implements AutoCloseable {
   private final long resendBackoffMs;
   private final Thread resender;
   private volatile boolean leadersSeen;
+  private volatile boolean closed;
 
   /** One image on its way; {@code attempt} counts its sends from 1. */
   private record Send(
@@ -167,7 +168,7 @@ public final class FaceImageProducer implements AutoCloseable {
     if (error == null) {
       sent.incrementAndGet();
       unresolved.decrementAndGet();
-    } else if (retriable(error) && s.attempt() < MAX_SENDS && !stopped.get()) {
+    } else if (retriable(error) && s.attempt() < MAX_SENDS && !closed) {
       resent.incrementAndGet();
       resends.add(new Send(s.record(), s.imageId(), s.source(), s.attempt() + 1));
     } else {
@@ -302,6 +303,7 @@ public final class FaceImageProducer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    closed = true;
     resender.interrupt();
     producer.close();
   }
