@@ -70,7 +70,7 @@ final class DcpHead implements ClassificationHead {
     out.writeInt(pool.lru().rowsUsed());
     out.writeLong(pool.lru().clock());
     if (features) {
-      TrainerSnapshot.writeFloats(out, pool.featureValues());
+      TrainerSnapshot.writeArray(out, pool.features());
       out.writeInt(pool.capacity());
       for (int row = 0; row < pool.capacity(); row++) {
         String identity = pool.lru().identityAt(row);

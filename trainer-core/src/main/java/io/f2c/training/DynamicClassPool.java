@@ -291,7 +291,7 @@ public final class DynamicClassPool implements AutoCloseable {
     return lastWritten.clone();
   }
 
-  /** Copies the features out (for snapshots). */
+  /** Copies every feature out onto the heap (tests compare pools by them). */
   public float[] featureValues() {
     return features.toFloatArray();
   }

@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.f2c.model.ModelBlob;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -183,8 +185,12 @@ public final class F2cTrainer implements AutoCloseable {
    */
   public String stateDigest() {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(snapshot());
-      return HexFormat.of().formatHex(hash, 0, 8);
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      // Streamed through the digest: the whole state is never one heap buffer (a pool of 100,000
+      // rows would not fit).
+      TrainerSnapshot.write(
+          this, true, new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -82,7 +82,7 @@ public final class FcHead implements ClassificationHead {
 
   @Override
   public void writeState(DataOutputStream out, boolean features) throws IOException {
-    TrainerSnapshot.writeFloats(out, weights.toFloatArray());
+    TrainerSnapshot.writeArray(out, weights);
     out.writeInt(identities.size());
     for (String id : identities) {
       out.writeUTF(id);

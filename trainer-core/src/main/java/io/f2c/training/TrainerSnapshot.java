@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,14 +29,26 @@ public final class TrainerSnapshot {
   static final int MAGIC = 0x46324354; // "F2CT"
   static final int VERSION = 2;
 
+  /** Floats copied out of an array at a time when it is written (4 MiB). */
+  static final long BLOCK_FLOATS = 1L << 20;
+
   private TrainerSnapshot() {}
 
   static byte[] write(F2cTrainer trainer, boolean poolFeatures) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    write(trainer, poolFeatures, bytes);
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Writes the snapshot to {@code sink}, array by array in blocks: a large pool is never copied
+   * onto the heap whole (a digest streams it through).
+   */
+  static void write(F2cTrainer trainer, boolean poolFeatures, OutputStream sink) {
     // Stored, not compressed: this runs in the checkpoint's synchronous phase on the trainer's
     // thread, and weights barely compress, so even the fastest level costs training time.
     Deflater deflater = new Deflater(Deflater.NO_COMPRESSION);
-    try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(bytes, deflater))) {
+    try (DataOutputStream out = new DataOutputStream(new DeflaterOutputStream(sink, deflater))) {
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
       Map<String, String> structure = trainer.config().structure();
@@ -54,7 +67,6 @@ public final class TrainerSnapshot {
     } finally {
       deflater.end(); // a deflater passed in is not ended by the stream
     }
-    return bytes.toByteArray();
   }
 
   static void read(F2cTrainer trainer, byte[] snapshot, boolean poolFeatures) {
@@ -127,7 +139,7 @@ public final class TrainerSnapshot {
   private static void writeArrays(DataOutputStream out, List<NDArray> arrays) throws IOException {
     out.writeInt(arrays.size());
     for (NDArray array : arrays) {
-      writeFloats(out, array.toFloatArray());
+      writeArray(out, array);
     }
   }
 
@@ -146,11 +158,37 @@ public final class TrainerSnapshot {
     }
   }
 
+  /**
+   * {@link #writeFloats} of the array's values, copied out in blocks of rows of about {@value
+   * #BLOCK_FLOATS} floats.
+   */
+  static void writeArray(DataOutputStream out, NDArray array) throws IOException {
+    long size = array.size();
+    long rows = array.getShape().dimension() == 0 ? 1 : array.getShape().get(0);
+    long rowSize = rows == 0 ? 1 : size / rows;
+    if (size <= BLOCK_FLOATS || array.getShape().dimension() == 0) {
+      writeFloats(out, array.toFloatArray());
+      return;
+    }
+    out.writeInt(Math.toIntExact(size));
+    long rowsPerBlock = Math.max(1, BLOCK_FLOATS / rowSize);
+    for (long from = 0; from < rows; from += rowsPerBlock) {
+      long to = Math.min(rows, from + rowsPerBlock);
+      try (NDArray block = array.get(from + ":" + to)) {
+        out.write(littleEndian(block.toFloatArray()));
+      }
+    }
+  }
+
   static void writeFloats(DataOutputStream out, float[] values) throws IOException {
     out.writeInt(values.length);
+    out.write(littleEndian(values));
+  }
+
+  private static byte[] littleEndian(float[] values) {
     ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     buffer.asFloatBuffer().put(values);
-    out.write(buffer.array());
+    return buffer.array();
   }
 
   static float[] readFloats(DataInputStream in) throws IOException {

@@ -7,16 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.f2c.batching.DualBatchSampler;
 import io.f2c.model.Embedder;
 import io.f2c.model.backbone.Backbone;
 import io.f2c.preprocess.PreprocessSpec;
 import io.f2c.testing.FaceSets;
 import io.f2c.testing.TinyTrainers;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -237,6 +242,34 @@ public class TrainerSnapshotTest {
         assertEquals(1.0, norm, 1e-4, "embeddings are L2-normalised");
       }
       assertThrows(IllegalArgumentException.class, () -> Embedder.load(new byte[] {0, 0, 0, 0}));
+    }
+  }
+
+  /**
+   * A large array is written block by block (never copied onto the heap whole) with exactly the
+   * bytes of writing all its values at once, so snapshots and digests do not change.
+   */
+  @Test
+  void aLargeArrayIsWrittenInBlocksAsTheWholeWouldBe() throws Exception {
+    int rows = 2_500;
+    int width = 1_000; // 2.5M floats: three blocks, the last one partial
+    float[] values = new float[rows * width];
+    Random random = new Random(5);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = random.nextFloat();
+    }
+    try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      NDArray array = manager.create(values, new Shape(rows, width));
+      ByteArrayOutputStream blocks = new ByteArrayOutputStream();
+      ByteArrayOutputStream whole = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(blocks)) {
+        TrainerSnapshot.writeArray(out, array);
+      }
+      try (DataOutputStream out = new DataOutputStream(whole)) {
+        TrainerSnapshot.writeFloats(out, values);
+      }
+      assertTrue(values.length > 2 * TrainerSnapshot.BLOCK_FLOATS, "more than two blocks");
+      assertArrayEquals(whole.toByteArray(), blocks.toByteArray());
     }
   }
 }
