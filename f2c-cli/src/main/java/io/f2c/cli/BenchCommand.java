@@ -121,6 +121,13 @@ final class BenchCommand {
                 LoopbackPorts.free());
         List<long[]> cps =
             result.checkpoints().stream().skip(1).toList(); // the first holds the whole start
+        if (cps.isEmpty()) {
+          // A case without figures fails the benchmark rather than printing a row of NaN.
+          throw new IllegalStateException(
+              "the job with a pool of "
+                  + pool
+                  + " completed no checkpoint after its first; its log is in f2c-work/logs");
+        }
         rows.add(
             String.format(
                 Locale.ROOT,
