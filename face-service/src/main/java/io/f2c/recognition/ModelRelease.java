@@ -1,6 +1,7 @@
 package io.f2c.recognition;
 
 import io.f2c.schema.TrainingMetrics;
+import io.f2c.subscribing.ModelFiles;
 import io.f2c.subscribing.ModelSubscriber.ModelVersion;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * @param trainingStep -1 when unknown (a model file)
  * @param verificationThreshold the cosine the publisher chose as "same person"; null when it chose
- *     none (older publishers, model files)
+ *     none (older publishers, model files saved without one)
  * @param metrics training metrics of the version; null for a model file
  * @param lagMs from the version's creation to its arrival here; -1 for a model file
  * @param origin where it came from, for people ("topic face-models", "file m.f2cm")
@@ -55,7 +56,8 @@ public record ModelRelease(
 
   /**
    * A model file. Its name gives model name and version where it follows {@code
-   * <model>-v<version>.f2cm}; otherwise the model is named after the file, version 0.
+   * <model>-v<version>.f2cm}; otherwise the model is named after the file, version 0. The
+   * verification threshold comes from the properties saved beside it ({@link ModelFiles}), if any.
    *
    * @throws IllegalArgumentException when the file does not exist
    */
@@ -74,7 +76,7 @@ public record ModelRelease(
         -1,
         Files.getLastModifiedTime(file).toInstant(),
         blob,
-        null,
+        ModelFiles.threshold(file).orElse(null),
         null,
         sha256(blob),
         -1,

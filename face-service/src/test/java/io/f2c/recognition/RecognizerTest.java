@@ -11,10 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.schema.ImageFormat;
 import io.f2c.schema.RejectReason;
+import io.f2c.subscribing.ModelFiles;
+import io.f2c.subscribing.ModelSubscriber;
 import io.f2c.testing.ServiceFixtures;
 import io.f2c.testing.ServiceFixtures.Offline;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,7 +225,7 @@ class RecognizerTest {
   }
 
   @Test
-  void aModelFileIsServedWithTheConfiguredThreshold(@TempDir Path tmp) throws Exception {
+  void aModelFileIsServedWithItsSavedThresholdOrTheConfiguredOne(@TempDir Path tmp) throws Exception {
     Path file = tmp.resolve("f2c-v7.f2cm");
     Files.write(file, v1);
     RecognizerSettings settings = RecognizerSettings.DEFAULTS.withFallbackThreshold(0.3);
@@ -230,6 +233,29 @@ class RecognizerTest {
       VerifyAnswer a = r.verify(face(0, 0), face(0, 1));
       assertEquals(new ModelRef("f2c", 7), a.model());
       assertEquals(new Threshold(0.3, Threshold.Source.CONFIGURED), a.threshold());
+    }
+    // Saved by subscribe --save from a version with a threshold: the file's own threshold is used.
+    Path saved =
+        ModelFiles.save(
+            tmp.resolve("saved"),
+            new ModelSubscriber.ModelVersion(
+                "f2c",
+                8,
+                80,
+                Instant.EPOCH,
+                "small-cnn",
+                0,
+                null,
+                false,
+                null,
+                "sha",
+                v1,
+                0,
+                0.42f));
+    try (Recognizer r = Recognizer.ofModelFile(saved, settings)) {
+      Threshold own = r.verify(face(0, 0), face(0, 1)).threshold();
+      assertEquals(Threshold.Source.MODEL, own.source());
+      assertEquals(0.42, own.value(), 1e-6);
     }
     Path broken = tmp.resolve("broken.f2cm");
     Files.write(broken, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
