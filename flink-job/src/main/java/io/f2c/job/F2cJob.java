@@ -23,10 +23,16 @@ import io.f2c.job.publishing.PublishedModel;
 import io.f2c.job.runtime.FlinkSettings;
 import io.f2c.job.training.TrainingFunction;
 import io.f2c.kafka.client.KafkaClientConfig;
+import io.f2c.model.Embedder;
+import io.f2c.model.ModelAssembler;
 import io.f2c.preprocess.ImageDecoder;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.schema.RejectedRecord;
 import io.f2c.training.TrainerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -139,7 +145,8 @@ public final class F2cJob {
             config.get(F2cOptions.IDENTITY_BATCH),
             config.get(F2cOptions.REPLAY_SHARE),
             config.get(F2cOptions.PUBLISH_EVERY_STEPS),
-            publishedBefore(config));
+            publishedBefore(config),
+            initModel(config));
     SingleOutputStreamOperator<PublishedModel> models =
         samples
             .keyBy(sample -> TrainingFunction.TRAINER_KEY)
@@ -195,6 +202,58 @@ public final class F2cJob {
       topics.add(new Topics.Spec(config.get(F2cOptions.ONNX_TOPIC), 1));
     }
     return List.copyOf(topics);
+  }
+
+  /**
+   * The model of --init-model, read here on the client and checked to load (a model that does not
+   * load fails now, with one line, not as a restart loop on the cluster); null for none.
+   */
+  static TrainingFunction.InitModel initModel(F2cConfig config) {
+    String value = config.get(F2cOptions.INIT_MODEL).trim();
+    if (value.equals("none")) {
+      return null;
+    }
+    TrainingFunction.InitModel model;
+    if (value.equals("latest")) {
+      if (config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()) {
+        throw new IllegalArgumentException(
+            "--init-model latest reads the models topic: give --bootstrap-servers too");
+      }
+      String topic = config.get(F2cOptions.MODELS_TOPIC);
+      String name = config.get(F2cOptions.MODEL_NAME);
+      ModelAssembler.Complete latest =
+          PublishedVersions.latestComplete(kafka(config), topic, name)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--init-model latest: no complete version of model "
+                              + name
+                              + " on "
+                              + topic
+                              + "; start with --init-model none"));
+      model =
+          new TrainingFunction.InitModel(
+              "model " + name + " v" + latest.header().getVersion() + " on " + topic,
+              latest.blob());
+    } else {
+      Path file = Path.of(value);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(
+            "--init-model "
+                + file
+                + " is not a file: give a model saved by subscribe --save, latest or none");
+      }
+      try {
+        model = new TrainingFunction.InitModel("file " + file, Files.readAllBytes(file));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    try (Embedder check = Embedder.load(model.blob())) {
+      return model;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--init-model " + value + ": " + e.getMessage(), e);
+    }
   }
 
   /** The latest version of this model on the models topic (0 without Kafka or versions). */

@@ -223,6 +223,18 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   /**
+   * Starts this fresh trainer from a published model ({@link WarmStart}): its network becomes the
+   * probe and gallery nets where backbone, embedding size and input match.
+   */
+  public WarmStart.Outcome warmStart(byte[] modelBlob) {
+    noGradOnThisThread();
+    if (step != 0) {
+      throw new IllegalStateException("a warm start is for a trainer that has not trained yet");
+    }
+    return WarmStart.apply(this, modelBlob);
+  }
+
+  /**
    * The probe net, its input spec and whether it embeds with flip test-time augmentation, as
    * published in a ModelUpdate (see {@link io.f2c.model.Embedder}).
    */

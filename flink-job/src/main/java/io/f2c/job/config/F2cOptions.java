@@ -221,6 +221,14 @@ public final class F2cOptions {
           "Share of each identity batch given to replayed identities, the rest to new arrivals "
               + "(either kind fills in where the other is short).",
           OptionParsers::parseShare);
+  public static final Option<String> INIT_MODEL =
+      string(
+          "init-model",
+          "none",
+          "none|latest|FILE",
+          "A job without saved state starts its networks from this published model: a file saved "
+              + "by subscribe --save, or the latest version on --models-topic. What it cannot "
+              + "carry (another backbone, embedding size or input; the pool, momentum) starts fresh.");
   public static final Option<Double> HELD_OUT_SHARE =
       new Option<>(
           "held-out-share",

@@ -41,6 +41,7 @@ public final class JobOptions {
           F2cOptions.REPLAY_INTERVAL_MS,
           F2cOptions.REPLAY_SHARE,
           F2cOptions.HELD_OUT_SHARE,
+          F2cOptions.INIT_MODEL,
           F2cOptions.HELD_OUT_FACES,
           F2cOptions.LEARNING_RATE,
           F2cOptions.WARMUP_STEPS,

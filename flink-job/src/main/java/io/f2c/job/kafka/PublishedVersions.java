@@ -1,15 +1,21 @@
 package io.f2c.job.kafka;
 
+import io.f2c.job.publishing.ModelChunker;
 import io.f2c.kafka.client.KafkaClientConfig;
+import io.f2c.model.ModelAssembler;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.ModelUpdate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,13 +36,45 @@ public final class PublishedVersions {
 
   /** The highest committed version of {@code modelName} on {@code topic}; 0 when there is none. */
   public static long latest(KafkaClientConfig kafka, String topic, String modelName) {
+    long[] latest = {0};
+    scanTail(
+        kafka, topic, modelName, update -> latest[0] = Math.max(latest[0], update.getVersion()));
+    return latest[0];
+  }
+
+  /**
+   * The newest complete, checked version of {@code modelName} among the last records of {@code
+   * topic} (its F2C blob), if any.
+   */
+  public static Optional<ModelAssembler.Complete> latestComplete(
+      KafkaClientConfig kafka, String topic, String modelName) {
+    ModelAssembler assembler = new ModelAssembler();
+    List<ModelAssembler.Complete> complete = new ArrayList<>();
+    scanTail(
+        kafka,
+        topic,
+        modelName,
+        update -> {
+          if (ModelChunker.FORMAT_F2CM.equals(update.getFormat())) {
+            try {
+              assembler.add(update).ifPresent(complete::add);
+            } catch (ModelAssembler.CorruptModelException e) {
+              // a corrupt version is no starting point; an older complete one still is
+            }
+          }
+        });
+    return complete.stream().max(Comparator.comparingLong(c -> c.header().getVersion()));
+  }
+
+  /** Hands every ModelUpdate of {@code modelName} among the last records of each partition on. */
+  private static void scanTail(
+      KafkaClientConfig kafka, String topic, String modelName, Consumer<ModelUpdate> each) {
     List<TopicPartition> partitions = partitions(kafka, topic);
     if (partitions.isEmpty()) {
-      return 0;
+      return;
     }
     Properties props = TopicReader.readCommitted(kafka);
     AvroCodec<ModelUpdate> codec = AvroCodec.modelUpdate();
-    long latest = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
       consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -49,7 +87,7 @@ public final class PublishedVersions {
           try {
             ModelUpdate update = codec.decode(record.value());
             if (modelName.equals(update.getModelName())) {
-              latest = Math.max(latest, update.getVersion());
+              each.accept(update);
             }
           } catch (AvroCodec.MalformedRecordException e) {
             // not a model update (someone else's record): it numbers nothing
@@ -57,7 +95,6 @@ public final class PublishedVersions {
         }
       }
     }
-    return latest;
   }
 
   private static boolean reachedEnd(

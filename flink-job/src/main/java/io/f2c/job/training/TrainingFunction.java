@@ -10,6 +10,7 @@ import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainerSnapshot;
 import io.f2c.training.TrainingBatches;
 import io.f2c.training.TrainingDevice;
+import io.f2c.training.WarmStart;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -77,14 +78,33 @@ public final class TrainingFunction
    * @param publishedBefore the latest version already on the models topic when the job was built: a
    *     job without saved state numbers its versions after it
    */
+  /**
+   * @param initModel the published model a trainer without saved state starts from (--init-model),
+   *     or null
+   */
   public record Settings(
       TrainerConfig trainer,
       String modelName,
       int identityBatch,
       double replayShare,
       long publishEverySteps,
-      long publishedBefore)
-      implements Serializable {}
+      long publishedBefore,
+      InitModel initModel)
+      implements Serializable {
+    public Settings(
+        TrainerConfig trainer,
+        String modelName,
+        int identityBatch,
+        double replayShare,
+        long publishEverySteps,
+        long publishedBefore) {
+      this(
+          trainer, modelName, identityBatch, replayShare, publishEverySteps, publishedBefore, null);
+    }
+  }
+
+  /** A model blob to warm-start from, and where it came from (for the log). */
+  public record InitModel(String source, byte[] blob) implements Serializable {}
 
   private final Settings settings;
 
@@ -140,6 +160,15 @@ public final class TrainingFunction
     }
     LOG.info(
         "trainer runs on {} (--device {})", trainer.device(), settings.trainer().device().id());
+    if (restoredCore == null && settings.initModel() != null) {
+      // Only a trainer without saved state: a restored one continues its own training.
+      WarmStart.Outcome outcome = trainer.warmStart(settings.initModel().blob());
+      LOG.info(
+          "--init-model {}: {}{}",
+          settings.initModel().source(),
+          outcome.applied() ? "" : "not used: ",
+          outcome.reason());
+    }
     poolRows =
         getRuntimeContext()
             .getMapState(

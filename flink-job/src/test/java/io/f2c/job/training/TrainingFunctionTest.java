@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.job.publishing.PublishedModel;
+import io.f2c.model.Embedder;
 import io.f2c.testing.TinyTrainers;
 import io.f2c.training.F2cTrainer;
 import io.f2c.training.TrainerConfig;
@@ -32,9 +33,16 @@ class TrainingFunctionTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           String, IdentitySample, InstanceBatchRecord, PublishedModel>
       harness() throws Exception {
+    return harness(null);
+  }
+
+  /** The operator with --init-model {@code init} (null: none). */
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, IdentitySample, InstanceBatchRecord, PublishedModel>
+      harness(TrainingFunction.InitModel init) throws Exception {
     return new KeyedTwoInputStreamOperatorTestHarness<>(
         new KeyedCoProcessOperator<>(
-            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 0))),
+            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 0, init))),
         s -> TrainingFunction.TRAINER_KEY,
         b -> TrainingFunction.TRAINER_KEY,
         Types.STRING);
@@ -121,7 +129,8 @@ class TrainingFunctionTest {
     }
     assertEquals(List.of(1L, 2L, 3L, 4L), versions, "a version every 2 steps");
 
-    try (var restored = harness()) {
+    // A model to start from is for jobs without state: the checkpoint wins.
+    try (var restored = harness(otherModel())) {
       restored.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       restored.initializeState(checkpoint);
       restored.open();
@@ -141,6 +150,29 @@ class TrainingFunctionTest {
       List<Long> after = restored.extractOutputValues().stream().map(m -> m.version).toList();
       assertEquals(List.of(3L, 4L), after, "model versions continue from the checkpoint");
       assertTrue(trainer(restored).pool().occupancy() > 0);
+    }
+  }
+
+  /** A model of the test's trainer shape with other weights (another seed). */
+  private static TrainingFunction.InitModel otherModel() {
+    try (F2cTrainer other =
+        new F2cTrainer(TinyTrainers.builder(TrainerConfig.Head.DCP).seed(77).build())) {
+      return new TrainingFunction.InitModel("test model", other.exportModel());
+    }
+  }
+
+  @Test
+  void aJobWithoutSavedStateStartsFromTheInitModel() throws Exception {
+    TrainingFunction.InitModel init = otherModel();
+    float[] x = new float[2 * TinyTrainers.SPEC.tensorLength()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i % 17) / 17f - 0.5f;
+    }
+    try (var fresh = harness(init);
+        Embedder model = Embedder.load(init.blob()).testTimeFlip(false)) {
+      fresh.open();
+      assertArrayEquals(model.embed(x, 2), trainer(fresh).embed(x, 2), 1e-6f);
+      assertEquals(0, trainer(fresh).steps());
     }
   }
 
