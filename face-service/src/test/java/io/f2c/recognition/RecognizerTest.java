@@ -225,7 +225,8 @@ class RecognizerTest {
   }
 
   @Test
-  void aModelFileIsServedWithItsSavedThresholdOrTheConfiguredOne(@TempDir Path tmp) throws Exception {
+  void aModelFileIsServedWithItsSavedThresholdOrTheConfiguredOne(@TempDir Path tmp)
+      throws Exception {
     Path file = tmp.resolve("f2c-v7.f2cm");
     Files.write(file, v1);
     RecognizerSettings settings = RecognizerSettings.DEFAULTS.withFallbackThreshold(0.3);
