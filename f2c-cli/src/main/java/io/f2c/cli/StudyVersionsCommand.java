@@ -63,11 +63,12 @@ final class StudyVersionsCommand {
         versions.size());
     out.printf(
         Locale.ROOT,
-        "  %-8s %-8s %9s %7s %12s%n",
+        "  %-8s %-8s %9s %7s %18s %12s%n",
         "gallery",
         "probe",
         "accuracy",
         "std",
+        "at probe's thresh.",
         "self-cosine");
     JsonArray rows = new JsonArray();
     Map<Integer, double[]> sums = new LinkedHashMap<>();
@@ -81,23 +82,26 @@ final class StudyVersionsCommand {
         CrossVersionVerification.Result r = study.evaluate(embedded.get(n), embedded.get(m));
         out.printf(
             Locale.ROOT,
-            "  v%-7d v%-7d %9.4f %7.4f %12.4f%n",
+            "  v%-7d v%-7d %9.4f %7.4f %18.4f %12.4f%n",
             n,
             m,
             r.mean(),
             r.std(),
+            r.atProbeThreshold(),
             r.selfCosine());
         JsonObject row = new JsonObject();
         row.addProperty("gallery", n);
         row.addProperty("probe", m);
         row.add("accuracy", JsonOutput.number(r.mean(), 4));
         row.add("std", JsonOutput.number(r.std(), 4));
+        row.add("accuracy_at_probe_threshold", JsonOutput.number(r.atProbeThreshold(), 4));
         row.add("self_cosine", JsonOutput.number(r.selfCosine(), 4));
         rows.add(row);
-        double[] sum = sums.computeIfAbsent(k, x -> new double[3]);
+        double[] sum = sums.computeIfAbsent(k, x -> new double[4]);
         sum[0] += r.mean();
         sum[1] += r.selfCosine();
         sum[2]++;
+        sum[3] += r.atProbeThreshold();
       }
     }
     JsonObject summary = new JsonObject();
@@ -108,13 +112,17 @@ final class StudyVersionsCommand {
         (k, sum) -> {
           out.printf(
               Locale.ROOT,
-              "offset %d: mean accuracy %.4f, mean self-cosine %.4f over %d gallery versions%n",
+              "offset %d: mean accuracy %.4f (at the probe version's thresholds %.4f), mean"
+                  + " self-cosine %.4f over %d gallery versions%n",
               k,
               sum[0] / sum[2],
+              sum[3] / sum[2],
               sum[1] / sum[2],
               (int) sum[2]);
           summary.add("accuracy_offset_" + k, JsonOutput.number(sum[0] / sum[2], 4));
           summary.add("self_cosine_offset_" + k, JsonOutput.number(sum[1] / sum[2], 4));
+          summary.add(
+              "accuracy_at_probe_threshold_offset_" + k, JsonOutput.number(sum[3] / sum[2], 4));
         });
     summary.add("rows", rows);
     out.println(summary);

@@ -4,6 +4,7 @@ import io.f2c.model.FaceEmbedding;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,9 +20,12 @@ public final class CrossVersionVerification {
 
   /**
    * @param mean n-fold accuracy (each fold's threshold chosen on the others), mean over folds
+   * @param atProbeThreshold the same, but with each fold's threshold chosen on the other folds'
+   *     pairs embedded by the probe's version alone: what a service gets that swapped to the new
+   *     version (and its threshold) but kept the gallery of the old one
    * @param selfCosine mean cosine between the gallery's and the probe's embedding of the same image
    */
-  public record Result(double mean, double std, double selfCosine) {}
+  public record Result(double mean, double std, double atProbeThreshold, double selfCosine) {}
 
   public CrossVersionVerification(LfwPairs pairs, List<Integer> folds, Path dir) {
     this.pairs = pairs.pairsOf(folds);
@@ -45,20 +49,40 @@ public final class CrossVersionVerification {
           "versions of different embedding sizes (" + gallery.dim() + ", " + probe.dim() + ")");
     }
     double[] scores = new double[pairs.size()];
+    double[] probeOnly = new double[pairs.size()];
     boolean[] same = new boolean[pairs.size()];
     int[] fold = new int[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {
       LfwPairs.Pair p = pairs.get(i);
       scores[i] = gallery.cosine(p.fileA(dir), probe, p.fileB(dir));
+      probeOnly[i] = probe.cosine(p.fileA(dir), probe, p.fileB(dir));
       same[i] = p.same();
       fold[i] = p.fold();
     }
     PairVerification.FoldAccuracy accuracy = PairVerification.nFold(scores, same, fold);
+    // nFold's thresholds are per fold in ascending fold order, each chosen on the other folds.
+    double[] probeThresholds = PairVerification.nFold(probeOnly, same, fold).thresholds();
+    int[] folds = Arrays.stream(fold).distinct().sorted().toArray();
+    double atProbeThreshold = 0;
+    for (int k = 0; k < folds.length; k++) {
+      List<Integer> in = new ArrayList<>();
+      for (int i = 0; i < fold.length; i++) {
+        if (fold[i] == folds[k]) {
+          in.add(i);
+        }
+      }
+      double[] s = in.stream().mapToDouble(i -> scores[i]).toArray();
+      boolean[] y = new boolean[in.size()];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = same[in.get(i)];
+      }
+      atProbeThreshold += PairVerification.accuracy(s, y, probeThresholds[k]) / folds.length;
+    }
     List<Path> distinct = files.stream().distinct().toList();
     double drift = 0;
     for (Path f : distinct) {
       drift += gallery.cosine(f, probe, f);
     }
-    return new Result(accuracy.mean(), accuracy.std(), drift / distinct.size());
+    return new Result(accuracy.mean(), accuracy.std(), atProbeThreshold, drift / distinct.size());
   }
 }
