@@ -45,6 +45,7 @@ final class ClusterRun implements AutoCloseable {
         List.of(
             Topics.images(images(), 2, F2cOptions.MAX_IMAGE_BYTES.defaultValue()),
             new Topics.Spec(models(), 1),
+            new Topics.Spec(onnxModels(), 1),
             new Topics.Spec(deadLetters(), 1)));
     producer =
         new FaceImageProducer(
@@ -72,6 +73,10 @@ final class ClusterRun implements AutoCloseable {
     return name + "-models";
   }
 
+  String onnxModels() {
+    return name + "-onnx";
+  }
+
   String deadLetters() {
     return name + "-dlq";
   }
@@ -83,6 +88,7 @@ final class ClusterRun implements AutoCloseable {
                 "--bootstrap-servers", cluster.bootstrapServers(),
                 "--images-topic", images(),
                 "--models-topic", models(),
+                "--onnx-topic", onnxModels(),
                 "--dead-letter-topic", deadLetters(),
                 "--group-id", name,
                 "--input-size", "32",
