@@ -10,6 +10,7 @@ import io.f2c.job.calibration.ThresholdCalibrator;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.JobOptions;
+import io.f2c.job.config.ModelVersionOptions;
 import io.f2c.job.config.TrainerSettings;
 import io.f2c.job.ingest.DecodeAndValidate;
 import io.f2c.job.ingest.DecodedFace;
@@ -110,7 +111,7 @@ public final class F2cJob {
         .uid("sink-dead-letters");
     SingleOutputStreamOperator<DecodedFace> trainingFaces =
         faces
-            .process(new HeldOutIdentities(config.get(F2cOptions.HELD_OUT_SHARE)))
+            .process(new HeldOutIdentities(config.get(ModelVersionOptions.HELD_OUT_SHARE)))
             .name(HELD_OUT_NAME)
             .uid(HELD_OUT_NAME);
     DataStream<DecodedFace> heldOutFaces = trainingFaces.getSideOutput(HeldOutIdentities.HELD_OUT);
@@ -163,12 +164,12 @@ public final class F2cJob {
     models
         .keyBy(model -> TrainingFunction.TRAINER_KEY)
         .connect(heldOutFaces.keyBy(face -> TrainingFunction.TRAINER_KEY))
-        .process(new ThresholdCalibrator(config.get(F2cOptions.HELD_OUT_FACES)))
+        .process(new ThresholdCalibrator(config.get(ModelVersionOptions.HELD_OUT_FACES)))
         .name(CALIBRATION_NAME)
         .uid(CALIBRATION_NAME)
         .setParallelism(TRAINER_PARALLELISM)
         .setMaxParallelism(TRAINER_PARALLELISM)
-        .flatMap(new ModelUpdateSplitter(config.get(F2cOptions.PUBLISH_ONNX)))
+        .flatMap(new ModelUpdateSplitter(config.get(ModelVersionOptions.PUBLISH_ONNX)))
         .name("model-chunks")
         .uid("model-chunks")
         .setParallelism(TRAINER_PARALLELISM)
@@ -198,8 +199,8 @@ public final class F2cJob {
                 imagesTopic(config),
                 new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1),
                 new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1)));
-    if (config.get(F2cOptions.PUBLISH_ONNX)) {
-      topics.add(new Topics.Spec(config.get(F2cOptions.ONNX_TOPIC), 1));
+    if (config.get(ModelVersionOptions.PUBLISH_ONNX)) {
+      topics.add(new Topics.Spec(config.get(ModelVersionOptions.ONNX_TOPIC), 1));
     }
     return List.copyOf(topics);
   }
@@ -209,7 +210,7 @@ public final class F2cJob {
    * load fails now, with one line, not as a restart loop on the cluster); null for none.
    */
   static TrainingFunction.InitModel initModel(F2cConfig config) {
-    String value = config.get(F2cOptions.INIT_MODEL).trim();
+    String value = config.get(ModelVersionOptions.INIT_MODEL).trim();
     if (value.equals("none")) {
       return null;
     }
@@ -296,7 +297,7 @@ public final class F2cJob {
         KafkaConnectors.modelSink(
             kafka,
             config.get(F2cOptions.MODELS_TOPIC),
-            config.get(F2cOptions.ONNX_TOPIC),
+            config.get(ModelVersionOptions.ONNX_TOPIC),
             config.get(F2cOptions.MODEL_NAME)));
   }
 

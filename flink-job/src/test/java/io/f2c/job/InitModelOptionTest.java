@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.job.config.F2cConfig;
-import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.ModelVersionOptions;
 import io.f2c.job.training.TrainingFunction;
 import io.f2c.testing.TestModels;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class InitModelOptionTest {
   @TempDir Path dir;
 
   private static F2cConfig with(String value) {
-    return F2cConfig.defaults().with(F2cOptions.INIT_MODEL, value);
+    return F2cConfig.defaults().with(ModelVersionOptions.INIT_MODEL, value);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.f2c.job;
 import io.f2c.batching.IdentityCount;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.ModelVersionOptions;
 import io.f2c.job.kafka.KafkaConnectors;
 import io.f2c.job.kafka.TopicReader;
 import io.f2c.job.kafka.Topics;
@@ -62,9 +63,9 @@ final class PipelineFixture {
             .with(F2cOptions.BOOTSTRAP_SERVERS, SharedKafka.bootstrapServers())
             .with(F2cOptions.IMAGES_TOPIC, name + "-images")
             .with(F2cOptions.MODELS_TOPIC, name + "-models")
-            .with(F2cOptions.ONNX_TOPIC, name + "-onnx")
+            .with(ModelVersionOptions.ONNX_TOPIC, name + "-onnx")
             // Every identity trains and is counted, unless a test holds some out itself.
-            .with(F2cOptions.HELD_OUT_SHARE, 0.0)
+            .with(ModelVersionOptions.HELD_OUT_SHARE, 0.0)
             .with(F2cOptions.DEAD_LETTER_TOPIC, name + "-dlq")
             .with(F2cOptions.GROUP_ID, name + "-" + System.nanoTime())
             .with(F2cOptions.INPUT_SIZE, 32)
@@ -75,7 +76,7 @@ final class PipelineFixture {
         List.of(
             new Topics.Spec(config.get(F2cOptions.IMAGES_TOPIC), 2),
             new Topics.Spec(config.get(F2cOptions.MODELS_TOPIC), 1),
-            new Topics.Spec(config.get(F2cOptions.ONNX_TOPIC), 1),
+            new Topics.Spec(config.get(ModelVersionOptions.ONNX_TOPIC), 1),
             new Topics.Spec(config.get(F2cOptions.DEAD_LETTER_TOPIC), 1)));
     return config;
   }
@@ -98,7 +99,7 @@ final class PipelineFixture {
             ? KafkaConnectors.modelSink(
                 F2cJob.kafka(config),
                 config.get(F2cOptions.MODELS_TOPIC),
-                config.get(F2cOptions.ONNX_TOPIC),
+                config.get(ModelVersionOptions.ONNX_TOPIC),
                 config.get(F2cOptions.MODEL_NAME))
             : new DiscardingSink<>();
     F2cJob.build(
@@ -133,7 +134,9 @@ final class PipelineFixture {
   /** A read_committed reader of the test's ONNX models topic. */
   static TopicReader<ModelUpdate> onnxModels(F2cConfig config) {
     return new TopicReader<>(
-        SharedKafka.bootstrapServers(), config.get(F2cOptions.ONNX_TOPIC), AvroCodec.modelUpdate());
+        SharedKafka.bootstrapServers(),
+        config.get(ModelVersionOptions.ONNX_TOPIC),
+        AvroCodec.modelUpdate());
   }
 
   /** Cancels the job unless it already ended, and waits until it has stopped (its result is in). */

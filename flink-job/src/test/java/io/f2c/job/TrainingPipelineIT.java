@@ -10,6 +10,7 @@ import io.f2c.job.calibration.HeldOutIdentities;
 import io.f2c.job.calibration.ThresholdCalibrator;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.ModelVersionOptions;
 import io.f2c.job.kafka.TopicReader;
 import io.f2c.job.publishing.ModelChunker;
 import io.f2c.job.publishing.ModelUpdateSplitter;
@@ -91,7 +92,7 @@ class TrainingPipelineIT {
     F2cConfig config =
         smallTrainer(PipelineFixture.options("train", tmp.resolve("checkpoints"), 400L), 4, 5L)
             .with(F2cOptions.RESERVOIR, 3)
-            .with(F2cOptions.HELD_OUT_SHARE, HELD_OUT_SHARE);
+            .with(ModelVersionOptions.HELD_OUT_SHARE, HELD_OUT_SHARE);
     Set<String> heldOut =
         IntStream.range(0, IDENTITIES)
             .mapToObj(SyntheticFaces::identityId)

@@ -63,20 +63,6 @@ public final class F2cOptions {
           "face-models",
           "NAME",
           "Topic of published ModelUpdate chunks (key: model name).");
-  public static final Option<String> ONNX_TOPIC =
-      string(
-          "onnx-topic",
-          "face-models-onnx",
-          "NAME",
-          "Topic of each published version as an ONNX model (ModelUpdate chunks, format onnx), "
-              + "for ONNX Runtime clients; written in the same transaction as the models topic.");
-  public static final Option<Boolean> PUBLISH_ONNX =
-      new Option<>(
-          "publish-onnx",
-          true,
-          "true|false",
-          "Publish each version as ONNX on --onnx-topic too.",
-          OptionParsers::parseBoolean);
   public static final Option<Integer> IMAGES_PARTITIONS =
       positiveInt(
           "images-partitions", 2, "N", "Partitions of the images topic when it is created by f2c.");
@@ -221,28 +207,6 @@ public final class F2cOptions {
           "Share of each identity batch given to replayed identities, the rest to new arrivals "
               + "(either kind fills in where the other is short).",
           OptionParsers::parseShare);
-  public static final Option<String> INIT_MODEL =
-      string(
-          "init-model",
-          "none",
-          "none|latest|FILE",
-          "A job without saved state starts its networks from this published model: a file saved "
-              + "by subscribe --save, or the latest version on --models-topic. What it cannot "
-              + "carry (another backbone, embedding size or input; the pool, momentum) starts fresh.");
-  public static final Option<Double> HELD_OUT_SHARE =
-      new Option<>(
-          "held-out-share",
-          0.02,
-          "F",
-          "Share of identities (chosen by a hash of the id) kept out of training; each version's "
-              + "verification threshold is chosen on their faces. 0: none, versions carry no threshold.",
-          OptionParsers::parseShare);
-  public static final Option<Integer> HELD_OUT_FACES =
-      positiveInt(
-          "held-out-faces",
-          128,
-          "N",
-          "Faces of held-out identities kept for choosing thresholds (4 per identity at most).");
   public static final Option<Double> LEARNING_RATE =
       new Option<>(
           "lr",
@@ -397,7 +361,7 @@ public final class F2cOptions {
 
   /** The job's options, in the order they are declared here. */
   public static List<Option<?>> all() {
-    return declaredIn(F2cOptions.class);
+    return declaredIn(F2cOptions.class, ModelVersionOptions.class);
   }
 
   /** The options a holder class declares as public static fields, in declaration order. */
