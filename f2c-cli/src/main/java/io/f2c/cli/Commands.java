@@ -219,6 +219,32 @@ public final class Commands {
               ToolOptions.FOLDS,
               HELP));
 
+  public static final Command STUDY_CONTINUAL =
+      new Command(
+          "study continual",
+          "[--images DIR] [--phases P] [--phase-images N] [--study-dir DIR] [options]",
+          "Continual learning measured: the whole job trains on a stream that brings disjoint identities in\n"
+              + "phases (a folder split by identity, or synthetic faces); every published version is evaluated on\n"
+              + "held-out photos of every phase. Prints the accuracy matrix, forgetting and freshness per phase and\n"
+              + "the distance between consecutive versions; writes a PNG plot. The last line is JSON.",
+          JobOptions.with(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  IMAGES_DIR,
+                  ToolOptions.PHASES,
+                  ToolOptions.PHASE_IMAGES,
+                  ToolOptions.STUDY_DIR,
+                  RATE,
+                  SYNTHETIC_IDENTITIES,
+                  SYNTHETIC_IMAGES,
+                  SEED,
+                  DASHBOARD_PORT,
+                  F2cOptions.METRICS_PORT,
+                  PROGRESS_INTERVAL_MS),
+              JobOptions.TRAINING),
+          "demo");
+
   public static final Command SUBSCRIBE =
       new Command(
           "subscribe",
@@ -310,6 +336,7 @@ public final class Commands {
           EVAL,
           EXPORT,
           STUDY_VERSIONS,
+          STUDY_CONTINUAL,
           BENCH_HEAD,
           BENCH_PIPELINE,
           BENCH_SERVE,

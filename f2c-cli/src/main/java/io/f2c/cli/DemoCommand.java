@@ -5,19 +5,14 @@ import io.f2c.batching.DistinctIdentities;
 import io.f2c.cli.config.ToolOptions;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
-import io.f2c.cli.runtime.LocalJob;
-import io.f2c.cli.runtime.LocalMetrics;
+import io.f2c.cli.runtime.LocalPipeline;
 import io.f2c.cli.runtime.LocalRest;
 import io.f2c.eval.LfwPairs;
 import io.f2c.job.F2cJob;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.kafka.TopicReader;
-import io.f2c.job.kafka.Topics;
-import io.f2c.job.runtime.FlinkSettings;
 import io.f2c.kafka.client.KafkaClientConfig;
-import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
-import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.RejectedRecord;
 import io.f2c.training.TrainingDevice;
@@ -32,9 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code f2c demo} (and {@code f2c job}): Kafka (embedded unless --bootstrap-servers), topics, the
@@ -64,41 +57,17 @@ final class DemoCommand {
     started = System.nanoTime();
     CountDownLatch stop = new CountDownLatch(1);
     ShutdownSignals.onInterrupt(stop::countDown);
-    EmbeddedKafkaBroker broker = null;
-    LocalJob localJob = null;
+    LocalPipeline pipeline = null;
     LocalProgressSink progress = new LocalProgressSink("run-" + UUID.randomUUID());
     Thread producerThread = null;
     FaceImageProducer producer = null;
     DeadLetterWatcher watcher = null;
     ModelWatcher models = null;
     try {
-      String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
-      if (bootstrap.isEmpty()) {
-        out.println("starting an embedded Kafka broker on 127.0.0.1 ...");
-        broker = EmbeddedKafkaBroker.start();
-        bootstrap = broker.bootstrapServers();
-      }
-      config = config.with(F2cOptions.BOOTSTRAP_SERVERS, bootstrap);
-      if (config.get(F2cOptions.DASHBOARD_PORT) == 0) {
-        config = config.with(F2cOptions.DASHBOARD_PORT, LoopbackPorts.free());
-      }
-      KafkaClientConfig kafka = F2cJob.kafka(config);
-      Topics.ensure(kafka, F2cJob.topics(config));
-      out.println("Kafka: " + kafka);
-
-      Configuration flinkConf =
-          FlinkSettings.localConfiguration(config, LocalMetrics.reporter(config));
-      StreamExecutionEnvironment env =
-          StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-      F2cJob.build(env, F2cJob.kafkaSource(config), F2cJob.kafkaSinks(config, progress), config);
-      localJob = LocalJob.start(env, flinkConf, F2cJob.JOB_NAME);
-      JobClient job = localJob.client();
-      out.println(
-          "Flink dashboard: http://127.0.0.1:"
-              + config.get(F2cOptions.DASHBOARD_PORT)
-              + "/  (job "
-              + job.getJobID()
-              + ")");
+      pipeline = LocalPipeline.start(config, progress, out);
+      config = pipeline.config();
+      KafkaClientConfig kafka = pipeline.kafka();
+      JobClient job = pipeline.job();
 
       // Held-out identities for the built-in subscriber: synthetic ones the producer never makes,
       // or every tenth identity of --images, which the producer then leaves out.
@@ -138,17 +107,14 @@ final class DemoCommand {
       if (producer != null) {
         producer.close();
       }
-      if (localJob != null) {
-        stop(localJob);
-      }
       if (watcher != null) {
         watcher.close();
       }
       if (models != null) {
         models.close();
       }
-      if (broker != null) {
-        broker.close();
+      if (pipeline != null) {
+        stop(pipeline);
       }
       progress.release();
       out.println("stopped.");
@@ -318,9 +284,9 @@ final class DemoCommand {
     }
   }
 
-  private void stop(LocalJob job) {
+  private void stop(LocalPipeline pipeline) {
     try {
-      job.close();
+      pipeline.close();
     } catch (Exception e) {
       out.println("warning: stopping the job: " + e.getMessage());
     }

@@ -1,5 +1,7 @@
 package io.f2c.cli;
 
+import io.f2c.cli.study.StudyContinualCommand;
+import io.f2c.cli.study.StudyVersionsCommand;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.JobOptions;
@@ -69,6 +71,7 @@ public final class F2cCli {
         case "serve" -> ServeCommand.run(config, out);
         case "export" -> ExportCommand.run(config, out);
         case "study versions" -> StudyVersionsCommand.run(config, out);
+        case "study continual" -> StudyContinualCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         case "bench serve" -> BenchCommand.serve(config, out);

@@ -10,11 +10,11 @@ import java.math.RoundingMode;
  * Numbers for the commands' JSON lines (written with Gson): rounded for reading, null where there
  * is no value.
  */
-final class JsonOutput {
+public final class JsonOutput {
   private JsonOutput() {}
 
   /** {@code value} rounded to {@code decimals} places; JSON null for NaN or infinity. */
-  static JsonElement number(double value, int decimals) {
+  public static JsonElement number(double value, int decimals) {
     if (!Double.isFinite(value)) {
       return JsonNull.INSTANCE;
     }

@@ -10,7 +10,12 @@ final class TinyDemo {
 
   /** "demo", then {@code extra}, then the small-model settings (a version every 5 steps). */
   static String[] args(Path checkpointDir, String... extra) {
-    List<String> args = new ArrayList<>(List.of("demo"));
+    return command("demo", checkpointDir, extra);
+  }
+
+  /** {@code command} (its words), then {@code extra}, then the small-model settings. */
+  static String[] command(String command, Path checkpointDir, String... extra) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
     args.addAll(List.of(extra));
     args.addAll(
         List.of(

@@ -14,8 +14,7 @@ import java.util.List;
  * between the two versions: the mean cosine between an image's two embeddings.
  */
 public final class CrossVersionVerification {
-  private final List<LfwPairs.Pair> pairs;
-  private final Path dir;
+  private final List<ImagePair> pairs;
   private final List<Path> files = new ArrayList<>();
 
   /**
@@ -28,13 +27,22 @@ public final class CrossVersionVerification {
   public record Result(double mean, double std, double atProbeThreshold, double selfCosine) {}
 
   public CrossVersionVerification(LfwPairs pairs, List<Integer> folds, Path dir) {
-    this.pairs = pairs.pairsOf(folds);
-    this.dir = dir;
+    this(ImagePair.of(pairs, folds, dir));
+  }
+
+  /** Over any pairs; their folds are the cross-validation's (at least two distinct). */
+  public CrossVersionVerification(List<ImagePair> pairs) {
+    this.pairs = List.copyOf(pairs);
     this.pairs.forEach(
         p -> {
-          files.add(p.fileA(dir));
-          files.add(p.fileB(dir));
+          files.add(p.a());
+          files.add(p.b());
         });
+  }
+
+  /** The image files of the pairs, each once. */
+  public List<Path> files() {
+    return files.stream().distinct().toList();
   }
 
   /** Every image of the chosen pairs embedded by {@code embedding}: one version's embeddings. */
@@ -53,9 +61,9 @@ public final class CrossVersionVerification {
     boolean[] same = new boolean[pairs.size()];
     int[] fold = new int[pairs.size()];
     for (int i = 0; i < pairs.size(); i++) {
-      LfwPairs.Pair p = pairs.get(i);
-      scores[i] = gallery.cosine(p.fileA(dir), probe, p.fileB(dir));
-      probeOnly[i] = probe.cosine(p.fileA(dir), probe, p.fileB(dir));
+      ImagePair p = pairs.get(i);
+      scores[i] = gallery.cosine(p.a(), probe, p.b());
+      probeOnly[i] = probe.cosine(p.a(), probe, p.b());
       same[i] = p.same();
       fold[i] = p.fold();
     }
@@ -78,7 +86,7 @@ public final class CrossVersionVerification {
       }
       atProbeThreshold += PairVerification.accuracy(s, y, probeThresholds[k]) / folds.length;
     }
-    List<Path> distinct = files.stream().distinct().toList();
+    List<Path> distinct = files();
     double drift = 0;
     for (Path f : distinct) {
       drift += gallery.cosine(f, probe, f);

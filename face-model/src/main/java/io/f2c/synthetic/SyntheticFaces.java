@@ -13,6 +13,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -139,6 +144,26 @@ public final class SyntheticFaces {
 
   public byte[] encoded(int identity, int image, ImageFormat format) {
     return encode(render(identity, image), format);
+  }
+
+  /**
+   * Writes identities {@code 0..identities-1}, {@code imagesEach} JPEG images each, as {@code
+   * dir/<id>/<id>_NNNN.jpg} (numbered from 1, as LFW's files): a folder any {@code --images}
+   * command reads. Returns the identities' names in order.
+   */
+  public List<String> writeFolder(Path dir, int identities, int imagesEach) throws IOException {
+    List<String> names = new ArrayList<>(identities);
+    for (int id = 0; id < identities; id++) {
+      String name = identityId(id);
+      names.add(name);
+      Path folder = Files.createDirectories(dir.resolve(name));
+      for (int img = 0; img < imagesEach; img++) {
+        Files.write(
+            folder.resolve(String.format(Locale.ROOT, "%s_%04d.jpg", name, img + 1)),
+            encoded(id, img, ImageFormat.JPEG));
+      }
+    }
+    return names;
   }
 
   private void applyLightingAndNoise(BufferedImage img, SplittableRandom v) {

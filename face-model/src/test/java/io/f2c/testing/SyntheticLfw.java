@@ -1,13 +1,11 @@
 package io.f2c.testing;
 
-import io.f2c.schema.ImageFormat;
 import io.f2c.synthetic.SyntheticFaces;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An LFW-shaped test set made of synthetic identities: {@code dir/<name>/<name>_NNNN.jpg} and a
@@ -20,18 +18,7 @@ public final class SyntheticLfw {
   public static Path write(
       Path dir, long seed, int identities, int imagesEach, int folds, int perFold)
       throws IOException {
-    SyntheticFaces faces = new SyntheticFaces(seed, 64);
-    List<String> names = new ArrayList<>();
-    for (int id = 0; id < identities; id++) {
-      String name = SyntheticFaces.identityId(id);
-      names.add(name);
-      Files.createDirectories(dir.resolve(name));
-      for (int img = 0; img < imagesEach; img++) {
-        Files.write(
-            dir.resolve(name).resolve(String.format(Locale.ROOT, "%s_%04d.jpg", name, img + 1)),
-            faces.encoded(id, img, ImageFormat.JPEG));
-      }
-    }
+    List<String> names = new SyntheticFaces(seed, 64).writeFolder(dir, identities, imagesEach);
     List<String> lines = new ArrayList<>();
     lines.add(folds + "\t" + perFold);
     int perFoldIds = identities / folds; // identity-disjoint folds, as LFW's

@@ -93,6 +93,23 @@ public final class ToolOptions {
             }
             return text.trim();
           });
+  public static final Option<Integer> PHASES =
+      positiveInt(
+          "phases",
+          4,
+          "P",
+          "study continual: phases of disjoint identities the stream brings in turn.");
+  public static final Option<Long> PHASE_IMAGES =
+      positiveLong(
+          "phase-images",
+          3_000L,
+          "N",
+          "study continual: images sent per phase (looping over its training images), at --rate.");
+  public static final Option<Path> STUDY_DIR =
+      path(
+          "study-dir",
+          Path.of("f2c-work", "study-continual"),
+          "study continual: where the versions, the JSON summary and the PNG plot go.");
   public static final Option<Path> PAIRS =
       new Option<>(
           "pairs",

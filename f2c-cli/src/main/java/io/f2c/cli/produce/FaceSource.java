@@ -98,9 +98,7 @@ public final class FaceSource implements Iterator<FaceImage> {
               files.filter(Files::isRegularFile).sorted(Comparator.naturalOrder()).toList()) {
             ImageFormat format = ImageDecoder.formatOf(file);
             if (format != null) {
-              items.add(
-                  new Item(
-                      identity, identity + "/" + file.getFileName(), format, () -> read(file)));
+              items.add(fileItem(identity, file, format));
             }
           }
         }
@@ -115,6 +113,26 @@ public final class FaceSource implements Iterator<FaceImage> {
               + " (expected one folder per identity)");
     }
     return new FaceSource(items, loop, seed, dir.toString());
+  }
+
+  /**
+   * The given image files, each of the identity its parent folder names ({@code
+   * <identity>/<image>}), under the source name {@code sourceName}.
+   */
+  public static FaceSource files(List<Path> files, boolean loop, long seed, String sourceName) {
+    List<Item> items = new ArrayList<>(files.size());
+    for (Path file : files) {
+      ImageFormat format = ImageDecoder.formatOf(file);
+      if (format == null) {
+        throw new IllegalArgumentException(file + " is no .jpg, .png or .pgm image");
+      }
+      items.add(fileItem(file.getParent().getFileName().toString(), file, format));
+    }
+    return new FaceSource(items, loop, seed, sourceName);
+  }
+
+  private static Item fileItem(String identity, Path file, ImageFormat format) {
+    return new Item(identity, identity + "/" + file.getFileName(), format, () -> read(file));
   }
 
   /** Number of images in one pass. */

@@ -345,7 +345,7 @@ public final class F2cOptions {
           "recipe",
           "",
           "NAME",
-          "Named settings, conf/recipes/NAME.properties (demo, lfw); flags given with it override them.",
+          "Named settings, conf/recipes/NAME.properties (demo, lfw, continual-lfw); flags given with it override them.",
           OptionParsers::parseNonBlank);
   public static final Option<Path> CONFIG_FILE =
       new Option<>(

@@ -22,7 +22,7 @@ public final class Recipes {
   private Recipes() {}
 
   /** The recipes in conf/recipes. */
-  public static final List<String> SHIPPED = List.of("demo", "lfw");
+  public static final List<String> SHIPPED = List.of("demo", "lfw", "continual-lfw");
 
   /**
    * {@code flags} with the values of the recipe ({@code --recipe}, else {@code defaultRecipe}) and

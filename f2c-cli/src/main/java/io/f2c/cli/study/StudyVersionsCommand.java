@@ -1,7 +1,8 @@
-package io.f2c.cli;
+package io.f2c.cli.study;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.f2c.cli.JsonOutput;
 import io.f2c.cli.config.ToolOptions;
 import io.f2c.eval.CrossVersionVerification;
 import io.f2c.eval.ImageEmbeddings;
@@ -29,14 +30,14 @@ import java.util.stream.Stream;
  * (the gallery) and the second by version n + k (the probe), against n with itself, and the mean
  * cosine between an image's embeddings by the two versions.
  */
-final class StudyVersionsCommand {
+public final class StudyVersionsCommand {
   private static final Pattern VERSION = Pattern.compile("-v(\\d+)\\.f2cm$");
 
   private StudyVersionsCommand() {}
 
   record Version(long number, Path file) {}
 
-  static int run(F2cConfig config, PrintStream out) throws IOException {
+  public static int run(F2cConfig config, PrintStream out) throws IOException {
     Path dir = config.get(ToolOptions.VERSIONS_DIR);
     Path pairsFile = config.get(ToolOptions.PAIRS);
     Path images = config.get(ToolOptions.IMAGES_DIR);
