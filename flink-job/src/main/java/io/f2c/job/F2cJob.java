@@ -5,8 +5,10 @@ import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.job.batching.IdentityBatcher;
 import io.f2c.job.batching.InstanceBatcher;
+import io.f2c.job.calibration.CohortWatcher;
 import io.f2c.job.calibration.HeldOutIdentities;
 import io.f2c.job.calibration.ThresholdCalibrator;
+import io.f2c.job.calibration.WatchedIdentities;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.config.JobOptions;
@@ -73,6 +75,8 @@ public final class F2cJob {
   public static final String TRAINER_NAME = "trainer";
   public static final String HELD_OUT_NAME = "held-out-identities";
   public static final String CALIBRATION_NAME = "threshold-calibration";
+  public static final String COHORTS_NAME = "cohort-watch";
+  public static final String WATCHED_NAME = "watched-identities";
 
   /** The trainer runs as one task (see {@link #build}). */
   public static final int TRAINER_PARALLELISM = 1;
@@ -169,6 +173,13 @@ public final class F2cJob {
         .uid(CALIBRATION_NAME)
         .setParallelism(TRAINER_PARALLELISM)
         .setMaxParallelism(TRAINER_PARALLELISM)
+        .keyBy(model -> TrainingFunction.TRAINER_KEY)
+        .connect(watchedFaces(trainingFaces, config).keyBy(face -> TrainingFunction.TRAINER_KEY))
+        .process(new CohortWatcher(config.get(ModelVersionOptions.WATCH_COHORT)))
+        .name(COHORTS_NAME)
+        .uid(COHORTS_NAME)
+        .setParallelism(TRAINER_PARALLELISM)
+        .setMaxParallelism(TRAINER_PARALLELISM)
         .flatMap(new ModelUpdateSplitter(config.get(ModelVersionOptions.PUBLISH_ONNX)))
         .name("model-chunks")
         .uid("model-chunks")
@@ -178,6 +189,25 @@ public final class F2cJob {
         .uid("sink-models")
         .setParallelism(TRAINER_PARALLELISM);
     return counts;
+  }
+
+  /** The faces of watched identities; they train too. */
+  private static DataStream<DecodedFace> watchedFaces(
+      DataStream<DecodedFace> trainingFaces, F2cConfig config) {
+    double watched = config.get(ModelVersionOptions.WATCH_SHARE);
+    double heldOut = config.get(ModelVersionOptions.HELD_OUT_SHARE);
+    if (watched + heldOut >= 1) {
+      throw new IllegalArgumentException(
+          "--watch-share "
+              + watched
+              + " and --held-out-share "
+              + heldOut
+              + " add up to 1 or more: lower one of them");
+    }
+    return trainingFaces
+        .filter(new WatchedIdentities(watched))
+        .name(WATCHED_NAME)
+        .uid(WATCHED_NAME);
   }
 
   /**

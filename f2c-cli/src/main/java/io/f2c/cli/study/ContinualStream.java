@@ -4,7 +4,9 @@ import io.f2c.cli.config.ToolOptions;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
 import io.f2c.cli.runtime.LocalPipeline;
+import io.f2c.cli.runtime.LocalRest;
 import io.f2c.eval.ContinualMatrix.StreamPoint;
+import io.f2c.job.F2cJob;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.subscribing.ModelFiles;
@@ -30,6 +32,14 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 final class ContinualStream {
   /** After the last image, versions are awaited at most this long. */
   private static final long SETTLE_TIMEOUT_S = 900;
+
+  /**
+   * Images sent but not yet read by the job, at most: the producer keeps to the trainer's pace, so
+   * that a phase's images are trained while they are sent and the phases do not blur in a backlog.
+   */
+  private static final long MAX_BACKLOG = 200;
+
+  private static final long CHUNK = 50;
 
   /** The stream is over once no version came for this long, or four usual gaps if longer. */
   private static final double QUIET_S = 20;
@@ -60,7 +70,8 @@ final class ContinualStream {
 
   /**
    * Sends {@code phaseImages} images of each phase (looping over its training images in a seeded
-   * order) at {@code --rate}, then waits until versions stop coming.
+   * order) at {@code --rate} at most and no faster than the job reads them, then waits until
+   * versions stop coming.
    */
   Result run(List<ContinualPhases.Phase> phases, long phaseImages, Path saveDir) throws Exception {
     List<StreamPoint> starts = new ArrayList<>();
@@ -96,7 +107,14 @@ final class ContinualStream {
         FaceSource source =
             FaceSource.files(
                 phase.trainImages(), true, seed + phase.index(), "phase-" + phase.index());
-        images.run(source, rate, phaseImages);
+        long sentInPhase = 0;
+        while (sentInPhase < phaseImages) {
+          while (images.sent() - consumed(pipeline) > MAX_BACKLOG) {
+            requireRunning(pipeline);
+            Thread.sleep(200);
+          }
+          sentInPhase += images.run(source, rate, Math.min(CHUNK, phaseImages - sentInPhase));
+        }
         requireRunning(pipeline);
         out.println("  " + progress());
       }
@@ -176,6 +194,17 @@ final class ContinualStream {
         producer.sent(),
         arrivals.size(),
         last == null ? "" : ", latest v" + last.version() + " at step " + last.step());
+  }
+
+  /** Images the job has read from Kafka, from its decoder's input count; 0 while unknown. */
+  private static long consumed(LocalPipeline pipeline) {
+    return LocalRest.vertexMetric(
+            pipeline.config().get(F2cOptions.DASHBOARD_PORT),
+            pipeline.job().getJobID().toString(),
+            "Source: " + F2cJob.SOURCE_NAME,
+            "." + F2cJob.DECODE_NAME + ".numRecordsIn")
+        .map(Long::parseLong)
+        .orElse(0L);
   }
 
   private static void requireRunning(LocalPipeline pipeline) throws Exception {

@@ -46,7 +46,7 @@ public final class HeldOutIdentities extends ProcessFunction<DecodedFace, Decode
    * the same on every JVM) spread by SplitMix64's finaliser, since similar ids have similar hash
    * codes.
    */
-  static double unitHash(String identityId) {
+  public static double unitHash(String identityId) {
     long z = identityId.hashCode() * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

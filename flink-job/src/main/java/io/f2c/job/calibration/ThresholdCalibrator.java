@@ -4,7 +4,6 @@ import io.f2c.eval.ThresholdCalibration;
 import io.f2c.job.ingest.DecodedFace;
 import io.f2c.job.publishing.PublishedModel;
 import io.f2c.model.Embedder;
-import io.f2c.preprocess.PreprocessSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,6 @@ public final class ThresholdCalibrator
   public static final int FACES_PER_IDENTITY = 4;
 
   public static final int MIN_IDENTITIES = 4;
-  private static final int EMBED_BATCH = 32;
 
   private final int capacity;
   private transient ListState<DecodedFace> faces;
@@ -132,23 +130,11 @@ public final class ThresholdCalibrator
 
   private static ThresholdCalibration.Result calibrate(
       PublishedModel model, List<DecodedFace> heldOut) {
-    PreprocessSpec spec = model.input();
-    int length = spec.tensorLength();
-    String[] labels = new String[heldOut.size()];
     try (Embedder embedder = Embedder.load(model.blob)) {
-      float[] embeddings = new float[heldOut.size() * embedder.dim()];
-      for (int from = 0; from < heldOut.size(); from += EMBED_BATCH) {
-        int count = Math.min(EMBED_BATCH, heldOut.size() - from);
-        float[] images = new float[count * length];
-        for (int i = 0; i < count; i++) {
-          DecodedFace face = heldOut.get(from + i);
-          spec.normalize(face.pixels, images, i * length);
-          labels[from + i] = face.identityId;
-        }
-        float[] batch = embedder.embed(images, count);
-        System.arraycopy(batch, 0, embeddings, from * embedder.dim(), batch.length);
-      }
-      return ThresholdCalibration.choose(embeddings, labels, embedder.dim());
+      return ThresholdCalibration.choose(
+          FaceBatchEmbedding.embed(embedder, model.input(), heldOut),
+          FaceBatchEmbedding.labels(heldOut),
+          embedder.dim());
     }
   }
 }

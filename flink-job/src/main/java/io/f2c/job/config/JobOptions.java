@@ -43,6 +43,8 @@ public final class JobOptions {
           ModelVersionOptions.HELD_OUT_SHARE,
           ModelVersionOptions.INIT_MODEL,
           ModelVersionOptions.HELD_OUT_FACES,
+          ModelVersionOptions.WATCH_SHARE,
+          ModelVersionOptions.WATCH_COHORT,
           F2cOptions.LEARNING_RATE,
           F2cOptions.WARMUP_STEPS,
           F2cOptions.LR_DECAY_STEPS,

@@ -43,5 +43,17 @@ public final class ModelVersionOptions {
           "N",
           "Faces of held-out identities kept for choosing thresholds (4 per identity at most).");
 
+  public static final Option<Double> WATCH_SHARE =
+      new Option<>(
+          "watch-share",
+          0.02,
+          "F",
+          "Share of the trained identities (by a hash of the id) whose first two faces are kept to "
+              + "score each version on its first and latest cohorts of arrivals (forgetting, freshness). 0: none.",
+          OptionParsers::parseShare);
+  public static final Option<Integer> WATCH_COHORT =
+      OptionParsers.positiveInt(
+          "watch-cohort", 16, "N", "Watched identities (with two faces) per cohort.");
+
   private ModelVersionOptions() {}
 }
