@@ -168,6 +168,22 @@ public final class CohortWatcher
     out.collect(model);
   }
 
+  double firstAccuracy() {
+    return firstAccuracy;
+  }
+
+  double firstForgetting() {
+    return firstForgetting;
+  }
+
+  double latestAccuracy() {
+    return latestAccuracy;
+  }
+
+  int latestCohort() {
+    return latestCohort;
+  }
+
   private static double score(Embedder embedder, PublishedModel model, List<DecodedFace> faces) {
     return ThresholdCalibration.choose(
             FaceBatchEmbedding.embed(embedder, model.input(), faces),
