@@ -4,7 +4,7 @@
 #
 #   scripts/study-continual-lfw.sh IMAGES_DIR OUT_DIR [more ./f2c flags, e.g. --replay-share 0]
 #
-# Settings: the recipe conf/recipes/continual-lfw.properties, 4 phases of 12,000 images each (PHASES and
+# Settings: the recipe conf/recipes/continual-lfw.properties, 4 phases of 16,000 images each (PHASES and
 # PHASE_IMAGES override them). Writes OUT_DIR/study.log, OUT_DIR/continual.json, OUT_DIR/continual.png and the
 # versions to OUT_DIR/versions/.
 set -euo pipefail
@@ -21,6 +21,6 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 start=$(date +%s)
 "$root/f2c" study continual --recipe continual-lfw --images "$images" --phases "${PHASES:-4}" \
-  --phase-images "${PHASE_IMAGES:-12000}" --study-dir "$out" --checkpoint-dir "$out/checkpoints" \
+  --phase-images "${PHASE_IMAGES:-16000}" --study-dir "$out" --checkpoint-dir "$out/checkpoints" \
   --dashboard-port 0 "$@" | tee "$out/study.log"
 echo "study-continual-lfw: done after $(( $(date +%s) - start )) s, commit $(git -C "$root" rev-parse --short HEAD)"
