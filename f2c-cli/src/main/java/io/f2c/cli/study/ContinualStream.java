@@ -36,8 +36,10 @@ final class ContinualStream {
   /**
    * Images sent but not yet read by the job, at most: the producer keeps to the trainer's pace, so
    * that a phase's images are trained while they are sent and the phases do not blur in a backlog.
+   * The job's count comes from its REST metrics, which are up to 10 s old: the bound leaves room
+   * for that, or the producer would wait on a stale count while the trainer idles.
    */
-  private static final long MAX_BACKLOG = 200;
+  private static final long MAX_BACKLOG = 1000;
 
   private static final long CHUNK = 50;
 
