@@ -266,12 +266,15 @@ final class BenchCommand {
         new HeadBenchmark(
             TrainerSettings.from(config),
             config.get(ToolOptions.BATCH),
-            config.get(ToolOptions.BENCH_STEPS));
+            config.get(ToolOptions.BENCH_STEPS),
+            config.get(ToolOptions.BENCH_PARTIAL_FC_RATE));
     err.printf(
-        "bench head: D=%d, batch %d per step, %d timed DCP steps per point (median), torch threads %s%n",
+        "bench head: D=%d, batch %d per step, %d timed DCP steps per point (median), Partial FC rate %s, "
+            + "torch threads %s%n",
         config.get(F2cOptions.EMBEDDING_DIM),
         config.get(ToolOptions.BATCH),
         config.get(ToolOptions.BENCH_STEPS),
+        config.get(ToolOptions.BENCH_PARTIAL_FC_RATE),
         System.getProperty("ai.djl.pytorch.num_threads", "2"));
     List<HeadBenchmark.Point> points = bench.run(ids, pools, err);
     if (!config.get(ToolOptions.JSON)) {

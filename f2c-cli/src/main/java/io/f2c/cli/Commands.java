@@ -2,6 +2,7 @@ package io.f2c.cli;
 
 import static io.f2c.cli.config.ToolOptions.BATCH;
 import static io.f2c.cli.config.ToolOptions.BENCH_IDS;
+import static io.f2c.cli.config.ToolOptions.BENCH_PARTIAL_FC_RATE;
 import static io.f2c.cli.config.ToolOptions.BENCH_POOL;
 import static io.f2c.cli.config.ToolOptions.BENCH_ROUNDS;
 import static io.f2c.cli.config.ToolOptions.BENCH_STEPS;
@@ -101,14 +102,16 @@ public final class Commands {
   public static final Command BENCH_HEAD =
       new Command(
           "bench head",
-          "[--ids N[,N...]] [--pool Q[,Q%...]] [--json]",
+          "[--ids N[,N...]] [--pool Q[,Q%...]] [--partial-fc-rate RATE] [--json]",
           "Measures the classification head alone (random unit embeddings, no backbone): time per step and memory of\n"
-              + "F2C's Dynamic Class Pool against the full FC layer for each N; prints a table, writes a "
-              + "PNG plot, and\n"
-              + "ends with one JSON line per point. An FC head that does not fit in memory is reported, not run.",
+              + "F2C's Dynamic Class Pool against insightface's Partial FC (a sampled share of the class\n"
+              + "centres per step) and the full FC layer for each N; prints a table, writes a PNG plot, and\n"
+              + "ends with one JSON line per point. A Partial FC or FC head that does not fit in memory is\n"
+              + "reported, not run.",
           List.of(
               BENCH_IDS,
               BENCH_POOL,
+              BENCH_PARTIAL_FC_RATE,
               EMBEDDING_DIM,
               BATCH,
               BENCH_STEPS,

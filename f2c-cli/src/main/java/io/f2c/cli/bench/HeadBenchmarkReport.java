@@ -17,37 +17,60 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The head benchmark's table and its plot (time and memory against N, log scales). */
+/**
+ * The head benchmark's table and its plot (time and memory against N, log scales; DCP, Partial FC
+ * and FC).
+ */
 public final class HeadBenchmarkReport {
   private HeadBenchmarkReport() {}
 
   public static void printTable(List<HeadBenchmark.Point> points, PrintStream out) {
     out.printf(
-        "%12s %10s %12s %12s %9s %12s %12s %9s%n",
+        "%12s %10s %12s %14s %12s %8s %8s %12s %14s %12s %9s%n",
         "identities",
         "pool",
         "DCP ms/step",
+        "PFC ms/step",
         "FC ms/step",
-        "speedup",
+        "vs PFC",
+        "vs FC",
         "DCP MiB",
+        "PFC MiB",
         "FC MiB",
         "mem ratio");
     for (HeadBenchmark.Point p : points) {
       out.printf(
           Locale.ROOT,
-          "%,12d %,10d %12.1f %12s %9s %12.1f %12s %9.0f%n",
+          "%,12d %,10d %12.1f %14s %12s %8s %8s %12.1f %14s %12s %9.0f%n",
           p.ids(),
           p.pool(),
           p.dcpMs(),
-          p.fcFits() ? String.format(Locale.ROOT, "%.1f", p.fcMs()) : "no fit",
-          p.fcFits() ? String.format(Locale.ROOT, "%.1fx", p.fcMs() / p.dcpMs()) : "-",
+          millis(p.partialFcMs(), p.partialFcFits()),
+          millis(p.fcMs(), p.fcFits()),
+          speedup(p.partialFcMs(), p.dcpMs(), p.partialFcFits()),
+          speedup(p.fcMs(), p.dcpMs(), p.fcFits()),
           p.dcpBytes() / 1048576.0,
-          String.format(Locale.ROOT, "%.1f%s", p.fcBytes() / 1048576.0, p.fcFits() ? "" : "*"),
+          mebibytes(p.partialFcBytes(), p.partialFcFits()),
+          mebibytes(p.fcBytes(), p.fcFits()),
           p.fcBytes() / (double) p.dcpBytes());
     }
-    if (points.stream().anyMatch(p -> !p.fcFits())) {
-      out.println("* the FC head does not fit in this machine's memory: the bytes it would need");
+    out.println(
+        "PFC: Partial FC; vs PFC, vs FC: that head's time over DCP's; mem ratio: FC memory over DCP's");
+    if (points.stream().anyMatch(p -> !p.fcFits() || !p.partialFcFits())) {
+      out.println("* the head does not fit in this machine's memory: the bytes it would need");
     }
+  }
+
+  private static String millis(double ms, boolean fits) {
+    return fits ? String.format(Locale.ROOT, "%.1f", ms) : "no fit";
+  }
+
+  private static String speedup(double ms, double dcpMs, boolean fits) {
+    return fits ? String.format(Locale.ROOT, "%.1fx", ms / dcpMs) : "-";
+  }
+
+  private static String mebibytes(long bytes, boolean fits) {
+    return String.format(Locale.ROOT, "%.1f%s", bytes / 1048576.0, fits ? "" : "*");
   }
 
   public static void plot(List<HeadBenchmark.Point> points, Path file) throws IOException {
@@ -73,10 +96,17 @@ public final class HeadBenchmarkReport {
             .values()
             .stream()
             .toList();
-    List<HeadBenchmark.Point> fitting = perN.stream().filter(HeadBenchmark.Point::fcFits).toList();
-    if (!fitting.isEmpty()) {
-      add(time, "FC", fitting, HeadBenchmark.Point::fcMs);
-    }
+    addIfAny(
+        time,
+        "Partial FC",
+        perN.stream().filter(HeadBenchmark.Point::partialFcFits).toList(),
+        HeadBenchmark.Point::partialFcMs);
+    addIfAny(
+        time,
+        "FC",
+        perN.stream().filter(HeadBenchmark.Point::fcFits).toList(),
+        HeadBenchmark.Point::fcMs);
+    add(memory, "Partial FC (needed)", perN, p -> (double) p.partialFcBytes());
     add(memory, "FC (needed)", perN, p -> (double) p.fcBytes());
     BufferedImage left = BitmapEncoder.getBufferedImage(time);
     BufferedImage right = BitmapEncoder.getBufferedImage(memory);
@@ -105,6 +135,17 @@ public final class HeadBenchmarkReport {
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     return chart;
+  }
+
+  /** A series of the points that have one: a head that fits at no N has none. */
+  private static void addIfAny(
+      XYChart chart,
+      String name,
+      List<HeadBenchmark.Point> points,
+      ToDoubleFunction<HeadBenchmark.Point> y) {
+    if (!points.isEmpty()) {
+      add(chart, name, points, y);
+    }
   }
 
   private static void add(

@@ -250,13 +250,21 @@ public final class ToolOptions {
           "Q[,Q%...]",
           "bench head: pool sizes Q, as a count or a percentage of N.",
           OptionParsers::parseCountList);
+  public static final Option<Double> BENCH_PARTIAL_FC_RATE =
+      new Option<>(
+          "partial-fc-rate",
+          0.1,
+          "RATE",
+          "bench head: share of the N class centres a Partial FC step samples (every label's, then random "
+              + "negatives), in (0, 1].",
+          OptionParsers::parseFraction);
   public static final Option<Integer> BENCH_STEPS =
       positiveInt(
           "steps",
           20,
           "S",
-          "bench head: timed DCP steps per point (median), the FC head S/5 (at least 2); bench pipeline: timed steps "
-              + "(at least --publish-every-steps: the job is timed between its model versions).");
+          "bench head: timed DCP steps per point (median), the Partial FC and FC heads S/5 (at least 2); bench "
+              + "pipeline: timed steps (at least --publish-every-steps: the job is timed between its model versions).");
   public static final Option<Integer> BENCH_ROUNDS =
       positiveInt(
           "rounds",
