@@ -120,13 +120,19 @@ final class ContinualStream {
         requireRunning(pipeline);
         out.println("  " + progress());
       }
-      // The trainer stops once the stream does (its batches come from arriving images): wait
-      // until versions stop coming.
+      // The study ends with the first version published after the job has read every image sent.
+      // Replays keep a trainer stepping after the stream ends, so that version comes; without
+      // replays the trainer stops with the stream, and the study ends once versions stop coming.
       double streamEnd = point().seconds();
+      double allRead = Double.NaN;
       while (true) {
         double now = point().seconds();
+        if (Double.isNaN(allRead) && consumed(pipeline) >= images.sent()) {
+          allRead = now;
+        }
         double lastNews = Math.max(streamEnd, lastArrivalSeconds());
-        if (now - lastNews > quietSeconds() || now - streamEnd > SETTLE_TIMEOUT_S) {
+        boolean covered = !Double.isNaN(allRead) && lastArrivalSeconds() > allRead;
+        if (covered || now - lastNews > quietSeconds() || now - streamEnd > SETTLE_TIMEOUT_S) {
           break;
         }
         requireRunning(pipeline);
