@@ -43,7 +43,7 @@ final class ContinualStream {
 
   private static final long CHUNK = 50;
 
-  /** The stream is over once no version came for this long, or four usual gaps if longer. */
+  /** The stream is over once no version came for this long, or two usual gaps if longer. */
   private static final double QUIET_S = 20;
 
   /** A saved version and where the stream stood when it arrived. */
@@ -120,9 +120,9 @@ final class ContinualStream {
         requireRunning(pipeline);
         out.println("  " + progress());
       }
-      // The study ends with the first version published after the job has read every image sent.
-      // Replays keep a trainer stepping after the stream ends, so that version comes; without
-      // replays the trainer stops with the stream, and the study ends once versions stop coming.
+      // The study ends with the first version published after the job has read every image sent,
+      // or once versions stop coming: a step needs an instance batch of new images, so the
+      // trainer stops soon after the stream.
       double streamEnd = point().seconds();
       double allRead = Double.NaN;
       while (true) {
@@ -182,7 +182,7 @@ final class ContinualStream {
       return 3 * QUIET_S;
     }
     double span = arrivals.get(arrivals.size() - 1).at().seconds() - arrivals.get(0).at().seconds();
-    return Math.max(QUIET_S, 4 * span / (arrivals.size() - 1));
+    return Math.max(QUIET_S, 2 * span / (arrivals.size() - 1));
   }
 
   private synchronized int versionsSoFar() {
