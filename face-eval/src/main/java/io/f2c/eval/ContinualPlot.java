@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -11,8 +12,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Each phase's held-out accuracy over the versions, against the images the stream had sent when
- * each version arrived, as a PNG; a phase's curve starts at the first version after its first
- * image.
+ * each version arrived, as a PNG. Every phase has a point at every version: before a phase's first
+ * image (named in the legend) its accuracy is what the model learned from the others.
  */
 public final class ContinualPlot {
   private ContinualPlot() {}
@@ -29,23 +30,19 @@ public final class ContinualPlot {
             .build();
     chart.getStyler().setYAxisMin(0.4);
     chart.getStyler().setYAxisMax(1.0);
+    double[] x = arrivals.stream().mapToDouble(ContinualMatrix.StreamPoint::images).toArray();
     for (int p = 0; p < matrix.phases(); p++) {
-      long start = matrix.phaseStarts().get(p).images();
-      int first = 0;
-      while (first < arrivals.size() && arrivals.get(first).images() < start) {
-        first++;
+      double[] y = new double[arrivals.size()];
+      for (int v = 0; v < y.length; v++) {
+        y[v] = matrix.accuracy(v, p);
       }
-      int n = arrivals.size() - first;
-      if (n == 0) {
-        continue;
-      }
-      double[] x = new double[n];
-      double[] y = new double[n];
-      for (int i = 0; i < n; i++) {
-        x[i] = arrivals.get(first + i).images();
-        y[i] = matrix.accuracy(first + i, p);
-      }
-      chart.addSeries("phase " + (p + 1), x, y).setMarker(SeriesMarkers.CIRCLE);
+      String name =
+          String.format(
+              Locale.ROOT,
+              "phase %d (from %,d images)",
+              p + 1,
+              matrix.phaseStarts().get(p).images());
+      chart.addSeries(name, x, y).setMarker(SeriesMarkers.CIRCLE);
     }
     if (file.toAbsolutePath().getParent() != null) {
       Files.createDirectories(file.toAbsolutePath().getParent());

@@ -126,6 +126,9 @@ public final class StudyContinualCommand {
       pairs.add(phases.get(p).pairs().size());
     }
     json.add("pairs", pairs);
+    JsonArray starts = new JsonArray();
+    m.phaseStarts().forEach(start -> starts.add(start.images()));
+    json.add("phase_start_images", starts);
     json.add("final_accuracy", finals);
     json.add("forgetting", forgetting);
     json.add("freshness_images", freshImages);
