@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.f2c.eval.ThresholdCalibration;
 import io.f2c.job.ingest.DecodedFace;
 import io.f2c.job.publishing.PublishedModel;
-import io.f2c.job.training.TrainingFunction;
 import io.f2c.model.Embedder;
 import io.f2c.testing.TestModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -35,27 +31,10 @@ class CohortWatcherTest {
     return new DecodedFace(id, id + "-" + n, 0, pixels);
   }
 
-  private static PublishedModel model(long version, byte[] blob) {
-    PublishedModel model = new PublishedModel();
-    model.modelName = "f2c";
-    model.version = version;
-    model.setInput(TestModels.SPEC);
-    model.embeddingDim = TestModels.DIM;
-    model.blob = blob;
-    return model;
-  }
-
   private static KeyedTwoInputStreamOperatorTestHarness<
           String, PublishedModel, DecodedFace, PublishedModel>
       harness(CohortWatcher watcher) throws Exception {
-    var harness =
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(watcher),
-            (PublishedModel m) -> TrainingFunction.TRAINER_KEY,
-            (DecodedFace f) -> TrainingFunction.TRAINER_KEY,
-            Types.STRING);
-    harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
-    return harness;
+    return VersionOperatorHarness.of(watcher);
   }
 
   private static double expected(byte[] blob, List<DecodedFace> faces) {
@@ -96,14 +75,14 @@ class CohortWatcherTest {
       for (DecodedFace f : arrivals) {
         harness.processElement2(new StreamRecord<>(f));
       }
-      harness.processElement1(new StreamRecord<>(model(1, v1)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(1, v1)));
       first1 = watcher.firstAccuracy();
       assertEquals(expected(v1, firstCohort), first1, 1e-9);
       assertEquals(expected(v1, secondCohort), watcher.latestAccuracy(), 1e-9);
       assertEquals(1, watcher.latestCohort());
       assertEquals(0.0, watcher.firstForgetting(), 1e-12);
       checkpoint = harness.snapshot(1, 1);
-      harness.processElement1(new StreamRecord<>(model(2, v2)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(2, v2)));
       first2 = watcher.firstAccuracy();
       assertEquals(expected(v2, firstCohort), first2, 1e-9);
       assertEquals(Math.max(first1, first2) - first2, watcher.firstForgetting(), 1e-12);
@@ -113,7 +92,7 @@ class CohortWatcherTest {
     try (var harness = harness(restored)) {
       harness.initializeState(checkpoint);
       harness.open();
-      harness.processElement1(new StreamRecord<>(model(2, v2)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(2, v2)));
       assertEquals(first2, restored.firstAccuracy(), 1e-12);
       assertEquals(expected(v2, secondCohort), restored.latestAccuracy(), 1e-9);
       assertEquals(Math.max(first1, first2) - first2, restored.firstForgetting(), 1e-12);
@@ -128,7 +107,8 @@ class CohortWatcherTest {
       for (DecodedFace f : List.of(face("a", 1), face("a", 2), face("b", 1), face("b", 2))) {
         harness.processElement2(new StreamRecord<>(f));
       }
-      harness.processElement1(new StreamRecord<>(model(1, TestModels.blob(1))));
+      harness.processElement1(
+          new StreamRecord<>(VersionOperatorHarness.model(1, TestModels.blob(1))));
       assertTrue(Double.isNaN(watcher.firstAccuracy()));
       assertEquals(1, harness.extractOutputValues().size());
     }

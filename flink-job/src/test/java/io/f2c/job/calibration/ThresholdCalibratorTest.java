@@ -6,16 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.f2c.eval.ThresholdCalibration;
 import io.f2c.job.ingest.DecodedFace;
 import io.f2c.job.publishing.PublishedModel;
-import io.f2c.job.training.TrainingFunction;
 import io.f2c.model.Embedder;
 import io.f2c.testing.TestModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -28,24 +24,7 @@ class ThresholdCalibratorTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           String, PublishedModel, DecodedFace, PublishedModel>
       harness(int capacity) throws Exception {
-    var harness =
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(new ThresholdCalibrator(capacity)),
-            (PublishedModel m) -> TrainingFunction.TRAINER_KEY,
-            (DecodedFace f) -> TrainingFunction.TRAINER_KEY,
-            Types.STRING);
-    harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
-    return harness;
-  }
-
-  private static PublishedModel model(long version, byte[] blob) {
-    PublishedModel model = new PublishedModel();
-    model.modelName = "f2c";
-    model.version = version;
-    model.setInput(TestModels.SPEC);
-    model.embeddingDim = TestModels.DIM;
-    model.blob = blob;
-    return model;
+    return VersionOperatorHarness.of(new ThresholdCalibrator(capacity));
   }
 
   /** {@code perIdentity} faces of each of {@code identities} identities, random pixels. */
@@ -89,14 +68,14 @@ class ThresholdCalibratorTest {
       for (DecodedFace f : faces(3, 2, 8)) {
         harness.processElement2(new StreamRecord<>(f));
       }
-      harness.processElement1(new StreamRecord<>(model(1, v1)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(1, v1)));
       assertTrue(Float.isNaN(harness.extractOutputValues().get(0).verificationThreshold));
     }
     try (var harness = harness(64)) {
       harness.open();
       faces.forEach(f -> process(harness, f));
-      harness.processElement1(new StreamRecord<>(model(1, v1)));
-      harness.processElement1(new StreamRecord<>(model(2, v2)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(1, v1)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(2, v2)));
       List<PublishedModel> out = harness.extractOutputValues();
       // Faces arrive round-robin, six rounds: the first four rounds are kept.
       List<DecodedFace> kept = faces.subList(0, 4 * 5);
@@ -116,14 +95,14 @@ class ThresholdCalibratorTest {
       harness.open();
       faces.forEach(f -> process(harness, f));
       checkpoint = harness.snapshot(1, 1);
-      harness.processElement1(new StreamRecord<>(model(1, blob)));
+      harness.processElement1(new StreamRecord<>(VersionOperatorHarness.model(1, blob)));
       before = harness.extractOutputValues().get(0).verificationThreshold;
     }
     assertEquals(expectedThreshold(blob, faces.subList(0, 20)), before, 1e-6f);
     try (var restored = harness(20)) {
       restored.initializeState(checkpoint);
       restored.open();
-      restored.processElement1(new StreamRecord<>(model(1, blob)));
+      restored.processElement1(new StreamRecord<>(VersionOperatorHarness.model(1, blob)));
       assertEquals(before, restored.extractOutputValues().get(0).verificationThreshold);
     }
   }
