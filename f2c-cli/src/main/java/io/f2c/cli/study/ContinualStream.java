@@ -72,83 +72,93 @@ final class ContinualStream {
 
   /**
    * Sends {@code phaseImages} images of each phase (looping over its training images in a seeded
-   * order) at {@code --rate} at most and no faster than the job reads them, then waits until
-   * versions stop coming.
+   * order) at {@code --rate} at most and no faster than the job reads them, then waits for the
+   * version that follows the last image read, or until versions stop coming.
    */
   Result run(List<ContinualPhases.Phase> phases, long phaseImages, Path saveDir) throws Exception {
-    List<StreamPoint> starts = new ArrayList<>();
     try (LocalPipeline pipeline = LocalPipeline.start(config, new DiscardingSink<>(), out);
         FaceImageProducer images =
             new FaceImageProducer(
                 pipeline.kafka(),
                 config.get(F2cOptions.IMAGES_TOPIC),
-                config.get(F2cOptions.MAX_IMAGE_BYTES));
-        ModelSubscriber subscriber =
-            ModelSubscriber.start(
-                pipeline.kafka(),
-                config.get(F2cOptions.MODELS_TOPIC),
-                null,
-                version -> arrived(version, saveDir))) {
+                config.get(F2cOptions.MAX_IMAGE_BYTES))) {
       producer = images;
       started = System.nanoTime();
-      long interval = Math.max(1000, config.get(ToolOptions.PROGRESS_INTERVAL_MS));
-      ticker.scheduleAtFixedRate(
-          () -> out.println("  " + progress()), interval, interval, TimeUnit.MILLISECONDS);
-      double rate = config.get(F2cOptions.RATE);
-      long seed = config.get(F2cOptions.SEED);
-      for (ContinualPhases.Phase phase : phases) {
-        starts.add(point());
-        out.printf(
-            Locale.ROOT,
-            "phase %d of %d: %d identities, %d training images, sending %d%n",
-            phase.index() + 1,
-            phases.size(),
-            phase.identities().size(),
-            phase.trainImages().size(),
-            phaseImages);
-        FaceSource source =
-            FaceSource.files(
-                phase.trainImages(), true, seed + phase.index(), "phase-" + phase.index());
-        long sentInPhase = 0;
-        while (sentInPhase < phaseImages) {
-          while (images.sent() - consumed(pipeline) > MAX_BACKLOG) {
-            requireRunning(pipeline);
-            Thread.sleep(200);
-          }
-          sentInPhase += images.run(source, rate, Math.min(CHUNK, phaseImages - sentInPhase));
-        }
-        requireRunning(pipeline);
-        out.println("  " + progress());
+      try (ModelSubscriber subscriber =
+          ModelSubscriber.start(
+              pipeline.kafka(),
+              config.get(F2cOptions.MODELS_TOPIC),
+              null,
+              version -> arrived(version, saveDir))) {
+        return stream(pipeline, images, phases, phaseImages);
       }
-      // The study ends with the first version published after the job has read every image sent,
-      // or once versions stop coming: a step needs an instance batch of new images, so the
-      // trainer stops soon after the stream.
-      double streamEnd = point().seconds();
-      double allRead = Double.NaN;
-      while (true) {
-        double now = point().seconds();
-        if (Double.isNaN(allRead) && consumed(pipeline) >= images.sent()) {
-          allRead = now;
-        }
-        double lastNews = Math.max(streamEnd, lastArrivalSeconds());
-        boolean covered = !Double.isNaN(allRead) && lastArrivalSeconds() > allRead;
-        if (covered || now - lastNews > quietSeconds() || now - streamEnd > SETTLE_TIMEOUT_S) {
-          break;
-        }
-        requireRunning(pipeline);
-        Thread.sleep(1000);
-      }
-      if (versionsSoFar() == 0) {
-        throw new IllegalStateException("the job published no model version; " + progress());
-      }
-      if (images.failed() > 0) {
-        throw new IllegalStateException(
-            images.failed() + " images were not sent, first: " + images.failures().get(0));
-      }
-      return new Result(starts, arrivalsSoFar(), images.sent());
     } finally {
       ticker.shutdownNow();
     }
+  }
+
+  private Result stream(
+      LocalPipeline pipeline,
+      FaceImageProducer images,
+      List<ContinualPhases.Phase> phases,
+      long phaseImages)
+      throws Exception {
+    List<StreamPoint> starts = new ArrayList<>();
+    long interval = Math.max(1000, config.get(ToolOptions.PROGRESS_INTERVAL_MS));
+    ticker.scheduleAtFixedRate(
+        () -> out.println("  " + progress()), interval, interval, TimeUnit.MILLISECONDS);
+    double rate = config.get(F2cOptions.RATE);
+    long seed = config.get(F2cOptions.SEED);
+    for (ContinualPhases.Phase phase : phases) {
+      starts.add(point());
+      out.printf(
+          Locale.ROOT,
+          "phase %d of %d: %d identities, %d training images, sending %d%n",
+          phase.index() + 1,
+          phases.size(),
+          phase.identities().size(),
+          phase.trainImages().size(),
+          phaseImages);
+      FaceSource source =
+          FaceSource.files(
+              phase.trainImages(), true, seed + phase.index(), "phase-" + phase.index());
+      long sentInPhase = 0;
+      while (sentInPhase < phaseImages) {
+        while (images.sent() - consumed(pipeline) > MAX_BACKLOG) {
+          requireRunning(pipeline);
+          Thread.sleep(200);
+        }
+        sentInPhase += images.run(source, rate, Math.min(CHUNK, phaseImages - sentInPhase));
+      }
+      requireRunning(pipeline);
+      out.println("  " + progress());
+    }
+    // The study ends with the first version published after the job has read every image sent,
+    // or once versions stop coming: a step needs an instance batch of new images, so the
+    // trainer stops soon after the stream.
+    double streamEnd = point().seconds();
+    double allRead = Double.NaN;
+    while (true) {
+      double now = point().seconds();
+      if (Double.isNaN(allRead) && consumed(pipeline) >= images.sent()) {
+        allRead = now;
+      }
+      double lastNews = Math.max(streamEnd, lastArrivalSeconds());
+      boolean covered = !Double.isNaN(allRead) && lastArrivalSeconds() > allRead;
+      if (covered || now - lastNews > quietSeconds() || now - streamEnd > SETTLE_TIMEOUT_S) {
+        break;
+      }
+      requireRunning(pipeline);
+      Thread.sleep(1000);
+    }
+    if (versionsSoFar() == 0) {
+      throw new IllegalStateException("the job published no model version; " + progress());
+    }
+    if (images.failed() > 0) {
+      throw new IllegalStateException(
+          images.failed() + " images were not sent, first: " + images.failures().get(0));
+    }
+    return new Result(starts, arrivalsSoFar(), images.sent());
   }
 
   private void arrived(ModelSubscriber.ModelVersion model, Path saveDir) {
