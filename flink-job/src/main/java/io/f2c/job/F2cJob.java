@@ -137,6 +137,7 @@ public final class F2cJob {
                     config.get(F2cOptions.RESERVOIR),
                     config.get(F2cOptions.REPLAY_INTERVAL_MS),
                     sampleShare(config),
+                    replaysPerArrival(config),
                     seed))
             .name(REGISTRY_NAME)
             .uid(REGISTRY_NAME);
@@ -310,8 +311,16 @@ public final class F2cJob {
    * capped at 1) keeps the trainer supplied.
    */
   static double sampleShare(F2cConfig config) {
-    return Math.min(
-        1.0, 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH));
+    return Math.min(1.0, replaysPerArrival(config));
+  }
+
+  /**
+   * Identity samples the trainer can use per arriving image: an identity batch per instance batch
+   * of new images, with a quarter to spare so that batches do not wait for them. As many replays,
+   * since a batch may be replays only.
+   */
+  static double replaysPerArrival(F2cConfig config) {
+    return 1.25 * config.get(F2cOptions.IDENTITY_BATCH) / config.get(F2cOptions.INSTANCE_BATCH);
   }
 
   /** The Kafka-backed sinks for a given configuration (identity counts are not published). */

@@ -2,6 +2,7 @@ package io.f2c.job.batching;
 
 import io.f2c.batching.IdentityCount;
 import io.f2c.batching.IdentitySample;
+import io.f2c.batching.ReplayPacing;
 import io.f2c.job.ingest.DecodedFace;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,8 +33,11 @@ import org.apache.flink.util.OutputTag;
  * that matches what the trainer consumes: the new image and a stored one, or, for an identity's
  * first image, the image and itself (as the authors' loader serves single-image identities; the
  * trainer mirrors each copy on its own). Every identity is also replayed every {@code
- * replayIntervalMs} (continual learning: known identities keep being revisited). Registry updates
- * go to the {@link #REGISTRY} side output.
+ * replayIntervalMs} (continual learning: known identities keep being revisited), or less often
+ * where there are more identities than the trainer can replay at that interval ({@link
+ * ReplayPacing}): each identity holds one timer, and the timers fire at a rate that follows the
+ * images arriving, not the identities known. Registry updates go to the {@link #REGISTRY} side
+ * output.
  */
 public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedFace, IdentitySample>
     implements CheckpointedFunction {
@@ -45,12 +49,15 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   private final int reservoirSize;
   private final long replayIntervalMs;
   private final double sampleShare;
+  private final double replaysPerArrival;
   private final long seed;
   private transient ValueState<IdentityCount> registry;
   private transient MapState<Integer, byte[]> reservoir;
   private transient SplittableRandom random;
   private transient long identitiesSeen;
   private transient ListState<Long> identitiesSeenState;
+  private transient ListState<Double> arrivalRateState;
+  private transient ReplayPacing pacing;
   private transient Counter samples;
   private transient Counter replays;
 
@@ -58,14 +65,22 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
    * @param sampleShare share of new images that yield a sample: the trainer uses about
    *     identity-batch samples per instance batch, so emitting more would only make it drop them
    *     after they crossed the network
+   * @param replaysPerArrival replays the trainer can use per arriving image (see {@link
+   *     ReplayPacing})
    */
-  public IdentityBatcher(int reservoirSize, long replayIntervalMs, double sampleShare, long seed) {
+  public IdentityBatcher(
+      int reservoirSize,
+      long replayIntervalMs,
+      double sampleShare,
+      double replaysPerArrival,
+      long seed) {
     if (reservoirSize < 2) {
       throw new IllegalArgumentException("the reservoir must hold at least 2 images per identity");
     }
     this.reservoirSize = reservoirSize;
     this.replayIntervalMs = replayIntervalMs;
     this.sampleShare = sampleShare;
+    this.replaysPerArrival = replaysPerArrival;
     this.seed = seed;
   }
 
@@ -87,6 +102,7 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
     var group = getRuntimeContext().getMetricGroup().addGroup("ingest");
     // A gauge over checkpointed state: the count survives restores, as the registry it counts does.
     group.gauge("identitiesSeen", () -> identitiesSeen);
+    group.gauge("replayDelayMs", () -> pacing == null ? 0 : pacing.delayMs(identitiesSeen));
     samples = group.counter("identitySamples");
     replays = group.counter("identityReplays");
   }
@@ -96,6 +112,9 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
       throws Exception {
     IdentityCount entry = registry.value();
     long now = ctx.timerService().currentProcessingTime();
+    if (pacing != null) {
+      pacing.arrived(now);
+    }
     if (entry == null) {
       entry = new IdentityCount(face.identityId, 0, now);
       identitiesSeen++;
@@ -112,8 +131,8 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
       out.collect(new IdentitySample(face.identityId, face.pixels, partner));
       samples.inc();
     }
-    if (stored == 0 && replayIntervalMs > 0) {
-      ctx.timerService().registerProcessingTimeTimer(now + replayIntervalMs);
+    if (stored == 0 && pacing != null) {
+      ctx.timerService().registerProcessingTimeTimer(now + pacing.delayMs(identitiesSeen));
     }
     // Reservoir sampling: the n-th image replaces a random slot with probability K / n.
     if (stored < reservoirSize) {
@@ -129,6 +148,7 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
     identitiesSeenState.update(List.of(identitiesSeen));
+    arrivalRateState.update(pacing == null ? List.of() : List.of(pacing.arrivalsPerSecond()));
   }
 
   @Override
@@ -142,6 +162,19 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
       identitiesSeen +=
           count; // after rescaling a subtask may get several entries: their sum stays right
     }
+    arrivalRateState =
+        context
+            .getOperatorStateStore()
+            .getListState(new ListStateDescriptor<>("arrival-rate", Double.class));
+    // Subtasks merged by a rescale receive the images their parts received: the rates add up.
+    double arrivalRate = 0;
+    for (Double rate : arrivalRateState.get()) {
+      arrivalRate += rate;
+    }
+    pacing =
+        replayIntervalMs > 0
+            ? new ReplayPacing(replayIntervalMs, replaysPerArrival, arrivalRate)
+            : null;
   }
 
   @Override
@@ -156,6 +189,8 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
           new IdentitySample(ctx.getCurrentKey(), reservoir.get(a), reservoir.get(b), true));
       replays.inc();
     }
-    ctx.timerService().registerProcessingTimeTimer(timestamp + replayIntervalMs);
+    // From now, not from the due time: timers overdue after a restore must not fire again at once.
+    long now = ctx.timerService().currentProcessingTime();
+    ctx.timerService().registerProcessingTimeTimer(now + pacing.delayMs(identitiesSeen));
   }
 }

@@ -198,7 +198,8 @@ public final class F2cOptions {
           "replay-interval-ms",
           60_000L,
           "MS",
-          "How often each known identity is replayed to the trainer (continual learning).");
+          "How often each known identity is replayed to the trainer (continual learning); longer"
+              + " where more identities are known than the trainer can replay in that time.");
   public static final Option<Double> REPLAY_SHARE =
       new Option<>(
           "replay-share",

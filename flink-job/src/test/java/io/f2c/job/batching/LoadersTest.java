@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.job.ingest.DecodedFace;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -31,7 +33,7 @@ class LoadersTest {
   private static KeyedOneInputStreamOperatorTestHarness<String, DecodedFace, IdentitySample>
       identityLoader() throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 7)),
+        new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 1.0, 7)),
         f -> f.identityId,
         Types.STRING);
   }
@@ -99,6 +101,39 @@ class LoadersTest {
       assertEquals(2, soloPair.get(0).first[0]);
       assertEquals(1, soloPair.get(0).second[0], "paired with the image kept before the restore");
       assertEquals(2L, restored.getSideOutput(IdentityBatcher.REGISTRY).peek().getValue().images);
+    }
+  }
+
+  @Test
+  void replaysKeepToTheArrivalPaceWhenIdentitiesOutnumberTheInterval() throws Exception {
+    // A 1 s interval, half a replay per arriving image, 100 images a second: a budget of 50
+    // replays a second. 2,000 identities at a 1 s interval would be 2,000 replays a second.
+    int identities = 2_000;
+    try (var harness =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new IdentityBatcher(3, 1000, 1.0, 0.5, 7)),
+            (DecodedFace f) -> f.identityId,
+            Types.STRING)) {
+      harness.open();
+      Map<String, Integer> replayed = new HashMap<>();
+      long replaysFrom60s = 0;
+      for (int k = 0; k < 100 * 120; k++) {
+        long now = k * 10L;
+        harness.setProcessingTime(now);
+        harness.processElement(face("id" + (k % identities), k / identities + 1));
+        for (IdentitySample s : harness.extractOutputValues()) {
+          if (s.replay) {
+            replayed.merge(s.identityId, 1, Integer::sum);
+            replaysFrom60s += now >= 60_000 ? 1 : 0;
+          }
+        }
+        harness.getOutput().clear();
+      }
+      double perSecond = replaysFrom60s / 60.0;
+      assertTrue(
+          perSecond > 35 && perSecond < 65,
+          "replays follow the budget of 50 a second, not the identities: " + perSecond);
+      assertEquals(identities, replayed.size(), "every identity is replayed in its turn");
     }
   }
 
