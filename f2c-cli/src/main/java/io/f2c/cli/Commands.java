@@ -141,6 +141,28 @@ public final class Commands {
                   SEED),
               JobOptions.TRAINING));
 
+  public static final Command BENCH_IDENTITIES =
+      new Command(
+          "bench identities",
+          "[--identities N[,N...]] [--images-each K] [--timed-steps S] [--bench-dir DIR] [options] [--json]",
+          "Measures the whole job as identities grow: for each N a fresh job (embedded broker, RocksDB, exactly-once\n"
+              + "publishing) receives N synthetic identities, then more images of known ones. Reports the trainer's\n"
+              + "time per step once all N are in, ingest images/s, state bytes per identity, checkpoint duration and\n"
+              + "incremental size, restore time from the last checkpoint, heap and RSS; writes a PNG plot. The last\n"
+              + "line is JSON (step_ms per N, step_ratio: largest N over smallest).",
+          JobOptions.with(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  ToolOptions.BENCH_IDENTITIES,
+                  ToolOptions.BENCH_IMAGES_EACH,
+                  ToolOptions.BENCH_TIMED_STEPS,
+                  ToolOptions.BENCH_DIR,
+                  JSON,
+                  SEED),
+              JobOptions.TRAINING),
+          "bench-identities");
+
   public static final Command BENCH_SERVE =
       new Command(
           "bench serve",
@@ -342,6 +364,7 @@ public final class Commands {
           STUDY_CONTINUAL,
           BENCH_HEAD,
           BENCH_PIPELINE,
+          BENCH_IDENTITIES,
           BENCH_SERVE,
           CLUSTER_UP,
           CLUSTER_DOWN,

@@ -258,6 +258,30 @@ public final class ToolOptions {
           "bench head: share of the N class centres a Partial FC step samples (every label's, then random "
               + "negatives), in (0, 1].",
           OptionParsers::parseFraction);
+  public static final Option<String> BENCH_IDENTITIES =
+      new Option<>(
+          "identities",
+          "10000,100000,1000000",
+          "N[,N...]",
+          "bench identities: numbers of identities N streamed through the job, one fresh job each.",
+          OptionParsers::parseCountList);
+  public static final Option<Integer> BENCH_IMAGES_EACH =
+      positiveInt(
+          "images-each",
+          2,
+          "K",
+          "bench identities: images of each identity before the timed steps.");
+  public static final Option<Integer> BENCH_TIMED_STEPS =
+      positiveInt(
+          "timed-steps",
+          1000,
+          "S",
+          "bench identities: trainer steps timed at each N once all its identities are in.");
+  public static final Option<Path> BENCH_DIR =
+      path(
+          "bench-dir",
+          Path.of("f2c-work", "bench-identities"),
+          "bench identities: where checkpoints, the PNG plot and the JSON summary go.");
   public static final Option<Integer> BENCH_STEPS =
       positiveInt(
           "steps",

@@ -37,6 +37,16 @@ public final class LocalPipeline implements AutoCloseable {
    */
   public static LocalPipeline start(
       F2cConfig config, Sink<IdentityCount> identityCounts, PrintStream out) throws Exception {
+    return start(config, identityCounts, out, new Configuration());
+  }
+
+  /**
+   * As {@link #start(F2cConfig, Sink, PrintStream)}, with Flink settings of the caller's on top
+   * (e.g. a checkpoint to restore).
+   */
+  public static LocalPipeline start(
+      F2cConfig config, Sink<IdentityCount> identityCounts, PrintStream out, Configuration extra)
+      throws Exception {
     EmbeddedKafkaBroker broker = null;
     try {
       String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
@@ -52,8 +62,9 @@ public final class LocalPipeline implements AutoCloseable {
       KafkaClientConfig kafka = F2cJob.kafka(config);
       Topics.ensure(kafka, F2cJob.topics(config));
       out.println("Kafka: " + kafka);
-      Configuration flinkConf =
-          FlinkSettings.localConfiguration(config, LocalMetrics.reporter(config));
+      Configuration settings = LocalMetrics.reporter(config);
+      settings.addAll(extra);
+      Configuration flinkConf = FlinkSettings.localConfiguration(config, settings);
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
       F2cJob.build(

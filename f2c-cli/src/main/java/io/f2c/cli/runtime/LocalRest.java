@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Reading the local Flink cluster's REST API (the dashboard's data) on 127.0.0.1. */
@@ -72,21 +74,60 @@ public final class LocalRest {
    */
   public static Optional<String> vertexMetric(
       int port, String jobId, String prefix, String suffix) {
+    return metricValues(port, jobId, prefix, suffix, 1).stream().findFirst();
+  }
+
+  /**
+   * The sum over all subtasks of the metric whose id ends with {@code suffix}, on the first vertex
+   * whose name starts with {@code prefix}; empty while there is none.
+   */
+  public static Optional<Double> vertexMetricSum(
+      int port, String jobId, String prefix, String suffix) {
+    List<String> values = metricValues(port, jobId, prefix, suffix, Integer.MAX_VALUE);
+    return values.isEmpty()
+        ? Optional.empty()
+        : Optional.of(values.stream().mapToDouble(Double::parseDouble).sum());
+  }
+
+  /** Values of at most {@code most} metrics whose ids end with {@code suffix} (one per subtask). */
+  private static List<String> metricValues(
+      int port, String jobId, String prefix, String suffix, int most) {
     String vertex = vertexId(port, jobId, prefix);
     if (vertex == null) {
-      return Optional.empty();
+      return List.of();
     }
     String metrics = "/jobs/" + jobId + "/vertices/" + vertex + "/metrics";
-    Optional<String> id =
+    List<String> ids =
         json(port, metrics).filter(JsonElement::isJsonArray).stream()
             .flatMap(list -> list.getAsJsonArray().asList().stream())
             .map(m -> m.getAsJsonObject().get("id").getAsString())
             .filter(name -> name.endsWith(suffix))
-            .findFirst();
-    return id.flatMap(name -> json(port, metrics + "?get=" + name))
+            .limit(most)
+            .toList();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return json(port, metrics + "?get=" + String.join(",", ids))
         .filter(JsonElement::isJsonArray)
-        .flatMap(values -> values.getAsJsonArray().asList().stream().findFirst())
-        .map(value -> value.getAsJsonObject().get("value").getAsString());
+        .map(
+            values ->
+                values.getAsJsonArray().asList().stream()
+                    .map(v -> v.getAsJsonObject().get("value").getAsString())
+                    .toList())
+        .orElse(List.of());
+  }
+
+  /** Whether every vertex of job {@code jobId} is RUNNING (its state restored, if any). */
+  public static boolean allRunning(int port, String jobId) {
+    return object(port, "/jobs/" + jobId)
+        .map(job -> job.getAsJsonArray("vertices"))
+        .map(
+            vertices ->
+                !vertices.isEmpty()
+                    && vertices.asList().stream()
+                        .allMatch(
+                            v -> "RUNNING".equals(v.getAsJsonObject().get("status").getAsString())))
+        .orElse(false);
   }
 
   /**
@@ -103,6 +144,26 @@ public final class LocalRest {
                     .map(v -> v.get("id").getAsString())
                     .findFirst())
         .orElse(null);
+  }
+
+  /**
+   * The completed checkpoints in the REST API's history of a job (its last few), oldest first, as
+   * the API gives them (id, end_to_end_duration, state_size, checkpointed_size, external_path ...).
+   */
+  public static List<JsonObject> completedCheckpointHistory(int port, String jobId) {
+    List<JsonObject> completed = new ArrayList<>();
+    object(port, "/jobs/" + jobId + "/checkpoints")
+        .filter(body -> body.has("history"))
+        .ifPresent(
+            body -> {
+              for (JsonElement entry : body.getAsJsonArray("history")) {
+                JsonObject checkpoint = entry.getAsJsonObject();
+                if ("COMPLETED".equals(checkpoint.get("status").getAsString())) {
+                  completed.add(0, checkpoint); // the history is newest first
+                }
+              }
+            });
+    return completed;
   }
 
   /** Number of completed checkpoints of a job, or -1 when unknown. */

@@ -22,7 +22,8 @@ public final class Recipes {
   private Recipes() {}
 
   /** The recipes in conf/recipes. */
-  public static final List<String> SHIPPED = List.of("demo", "lfw", "continual-lfw");
+  public static final List<String> SHIPPED =
+      List.of("demo", "lfw", "continual-lfw", "bench-identities");
 
   /**
    * {@code flags} with the values of the recipe ({@code --recipe}, else {@code defaultRecipe}) and
