@@ -4,8 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.f2c.cli.bench.HeadBenchmark;
 import io.f2c.cli.bench.HeadBenchmarkReport;
-import io.f2c.cli.bench.IdentityScaleBenchmark;
-import io.f2c.cli.bench.IdentityScaleReport;
 import io.f2c.cli.bench.PipelineBenchmark;
 import io.f2c.cli.bench.ServeBenchmark;
 import io.f2c.cli.config.ToolOptions;
@@ -258,68 +256,6 @@ final class BenchCommand {
     }
     out.println(json);
     return 0;
-  }
-
-  /** The whole job at growing numbers of identities, each N in a fresh job on one broker. */
-  static int identities(F2cConfig config, PrintStream out, PrintStream err) throws Exception {
-    List<Integer> counts =
-        Arrays.stream(config.get(ToolOptions.BENCH_IDENTITIES).split(","))
-            .map(Integer::parseInt)
-            .toList();
-    boolean json = config.get(ToolOptions.JSON);
-    PrintStream log = json ? err : out;
-    Path dir = config.get(ToolOptions.BENCH_DIR).toAbsolutePath();
-    Files.createDirectories(dir);
-    String setup =
-        String.format(
-            Locale.ROOT,
-            "%s, %d px, pool %d, %d images per identity, %d timed steps, parallelism %d, torch threads %s,"
-                + " JVM %s",
-            config.get(F2cOptions.BACKBONE),
-            config.get(F2cOptions.INPUT_SIZE),
-            config.get(F2cOptions.POOL_SIZE),
-            config.get(ToolOptions.BENCH_IMAGES_EACH),
-            config.get(ToolOptions.BENCH_TIMED_STEPS),
-            config.get(F2cOptions.PARALLELISM),
-            System.getProperty("ai.djl.pytorch.num_threads", "default"),
-            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-Xmx"))
-                .findFirst()
-                .orElse("default heap"));
-    log.println("bench identities: " + setup);
-    EmbeddedKafkaBroker broker = null;
-    try {
-      String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
-      if (bootstrap.isEmpty()) {
-        broker = EmbeddedKafkaBroker.start();
-        bootstrap = broker.bootstrapServers();
-      }
-      IdentityScaleBenchmark bench =
-          new IdentityScaleBenchmark(
-              config.with(F2cOptions.BOOTSTRAP_SERVERS, bootstrap),
-              dir,
-              config.get(ToolOptions.BENCH_IMAGES_EACH),
-              config.get(ToolOptions.BENCH_TIMED_STEPS),
-              log);
-      List<IdentityScaleBenchmark.Point> points = new ArrayList<>();
-      for (int n : counts) {
-        log.printf(Locale.ROOT, "N = %,d identities ...%n", n);
-        points.add(bench.run(n));
-      }
-      JsonObject summary = IdentityScaleReport.json(points, setup);
-      Files.writeString(dir.resolve("identities.json"), summary + "\n");
-      if (!json) {
-        IdentityScaleReport.printTable(points, out);
-        IdentityScaleReport.plot(points, dir.resolve("identities.png"));
-        out.println("plot: " + dir.resolve("identities.png"));
-      }
-      out.println(summary);
-      return 0;
-    } finally {
-      if (broker != null) {
-        broker.close();
-      }
-    }
   }
 
   static int head(F2cConfig config, PrintStream out, PrintStream err) throws IOException {

@@ -163,6 +163,31 @@ public final class Commands {
               JobOptions.TRAINING),
           "bench-identities");
 
+  public static final Command BENCH_SOAK =
+      new Command(
+          "bench soak",
+          "[--minutes M] [--sample-seconds S] [--warm-up-minutes W] [--bench-dir DIR] [options] [--json]",
+          "Trains for M minutes with the demo's setup (embedded broker, RocksDB, exactly-once publishing, a\n"
+              + "producer at --rate) and samples this process every S seconds: RSS, heap, direct buffers, the\n"
+              + "trainer's native tensors, RocksDB's memory, file descriptors, threads. Halfway the job restores its\n"
+              + "last checkpoint in a new job. Prints each measure's slope per hour after the warm-up; writes a CSV\n"
+              + "and a PNG. The last line is JSON (rss_slope_mib_per_hour).",
+          JobOptions.with(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  ToolOptions.SOAK_MINUTES,
+                  ToolOptions.SOAK_SAMPLE_SECONDS,
+                  ToolOptions.SOAK_WARM_UP_MINUTES,
+                  ToolOptions.BENCH_DIR,
+                  RATE,
+                  SYNTHETIC_IDENTITIES,
+                  SYNTHETIC_IMAGES,
+                  JSON,
+                  SEED),
+              JobOptions.TRAINING),
+          "demo");
+
   public static final Command BENCH_SERVE =
       new Command(
           "bench serve",
@@ -365,6 +390,7 @@ public final class Commands {
           BENCH_HEAD,
           BENCH_PIPELINE,
           BENCH_IDENTITIES,
+          BENCH_SOAK,
           BENCH_SERVE,
           CLUSTER_UP,
           CLUSTER_DOWN,

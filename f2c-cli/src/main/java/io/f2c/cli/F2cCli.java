@@ -74,7 +74,8 @@ public final class F2cCli {
         case "study continual" -> StudyContinualCommand.run(config, out);
         case "bench head" -> BenchCommand.head(config, out, err);
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
-        case "bench identities" -> BenchCommand.identities(config, out, err);
+        case "bench identities" -> ScaleBenchCommand.identities(config, out, err);
+        case "bench soak" -> ScaleBenchCommand.soak(config, out, err);
         case "bench serve" -> BenchCommand.serve(config, out);
         case "cluster up" -> ClusterCommand.up(config, out);
         case "cluster down" -> ClusterCommand.down(config, out);

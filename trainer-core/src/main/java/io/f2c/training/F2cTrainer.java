@@ -268,6 +268,22 @@ public final class F2cTrainer implements AutoCloseable {
     return manager.create(pixels, new Shape(count, config.input().channels(), size, size));
   }
 
+  /**
+   * The native tensors this trainer holds now: {arrays, bytes} over its manager and every manager
+   * under it. Flat over a long run when each step closes what it made.
+   */
+  public long[] nativeArrays() {
+    long count = 0;
+    long bytes = 0;
+    for (NDArray array : manager.getManagedArrays()) {
+      if (!array.isReleased()) {
+        count++;
+        bytes += array.size() * array.getDataType().getNumOfBytes();
+      }
+    }
+    return new long[] {count, bytes};
+  }
+
   @Override
   public void close() {
     head.close();

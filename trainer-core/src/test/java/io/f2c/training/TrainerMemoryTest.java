@@ -48,6 +48,25 @@ public class TrainerMemoryTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(TrainerConfig.Head.class)
+  void stepsLeaveNoTensorBehind(TrainerConfig.Head head) {
+    List<TrainerSnapshotTest.Step> steps = TrainerSnapshotTest.batches(8);
+    try (F2cTrainer trainer = new F2cTrainer(TinyTrainers.tiny(head))) {
+      for (int s = 0; s < 2; s++) {
+        trainer.step(steps.get(s).identities(), steps.get(s).instances());
+      }
+      long[] warm = trainer.nativeArrays();
+      assertTrue(warm[0] > 3 && warm[1] > 0, "the networks' and the head's arrays are counted");
+      for (int s = 2; s < 8; s++) {
+        trainer.step(steps.get(s).identities(), steps.get(s).instances());
+      }
+      long[] later = trainer.nativeArrays();
+      assertEquals(warm[0], later[0], "arrays after 2 steps and after 8");
+      assertEquals(warm[1], later[1], "bytes after 2 steps and after 8");
+    }
+  }
+
   /** P, G, the momentum buffers and the head's own arrays (pool features or class weights). */
   private static List<NDArray> stateArrays(F2cTrainer trainer) {
     List<NDArray> arrays = new ArrayList<>(trainer.networks().probeArrays());

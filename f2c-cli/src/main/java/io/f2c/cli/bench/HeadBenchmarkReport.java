@@ -1,18 +1,13 @@
 package io.f2c.cli.bench;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -108,19 +103,7 @@ public final class HeadBenchmarkReport {
         HeadBenchmark.Point::fcMs);
     add(memory, "Partial FC (needed)", perN, p -> (double) p.partialFcBytes());
     add(memory, "FC (needed)", perN, p -> (double) p.fcBytes());
-    BufferedImage left = BitmapEncoder.getBufferedImage(time);
-    BufferedImage right = BitmapEncoder.getBufferedImage(memory);
-    BufferedImage both =
-        new BufferedImage(
-            left.getWidth() + right.getWidth(), left.getHeight(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = both.createGraphics();
-    g.drawImage(left, 0, 0, null);
-    g.drawImage(right, left.getWidth(), 0, null);
-    g.dispose();
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    ImageIO.write(both, "png", file.toFile());
+    ChartImages.write(List.of(time, memory), 2, file);
   }
 
   private static XYChart chart(String title, String yTitle) {

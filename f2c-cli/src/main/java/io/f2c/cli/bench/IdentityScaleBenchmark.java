@@ -3,7 +3,6 @@ package io.f2c.cli.bench;
 import com.google.gson.JsonObject;
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.runtime.LocalPipeline;
-import io.f2c.cli.runtime.LocalRest;
 import io.f2c.job.F2cJob;
 import io.f2c.job.calibration.HeldOutIdentities;
 import io.f2c.job.config.F2cConfig;
@@ -20,15 +19,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.DoubleStream;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -92,13 +86,9 @@ public final class IdentityScaleBenchmark {
             .with(F2cOptions.MODELS_TOPIC, tag + "-models")
             .with(F2cOptions.CHECKPOINT_DIR, dir.resolve(tag))
             .with(F2cOptions.DASHBOARD_PORT, 0);
-    Configuration settings = new Configuration();
-    settings.set(
-        CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
     // Step counts read every half second, not every 10 s, so a timed run of steps is exact to
     // within a second.
-    settings.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(500));
+    Configuration settings = JobProbe.benchSettings(Duration.ofMillis(500));
     long extra = (timedSteps + 200L) * c.get(F2cOptions.INSTANCE_BATCH);
     IdentityStream stream =
         new IdentityStream(
@@ -111,7 +101,7 @@ public final class IdentityScaleBenchmark {
     Measured measured;
     long start = System.nanoTime();
     try (LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, settings)) {
-      Job job = new Job(pipeline);
+      JobProbe job = new JobProbe(pipeline);
       job.awaitAllRunning();
       double startMs = (System.nanoTime() - start) / 1e6;
       measured = measure(job, stream, identities);
@@ -179,7 +169,7 @@ public final class IdentityScaleBenchmark {
     long rss;
   }
 
-  private Measured measure(Job job, IdentityStream stream, int identities) throws Exception {
+  private Measured measure(JobProbe job, IdentityStream stream, int identities) throws Exception {
     Measured m = new Measured();
     long fillImages = stream.fillImages();
     long training = trainingIdentities(identities);
@@ -253,7 +243,7 @@ public final class IdentityScaleBenchmark {
    * has): the median duration and incremental size, the full and the loader's state size and the
    * path of the last.
    */
-  private void checkpoints(Job job, long sinceMillis, Measured m) throws InterruptedException {
+  private void checkpoints(JobProbe job, long sinceMillis, Measured m) throws InterruptedException {
     long deadline =
         System.nanoTime() + 3 * base.get(F2cOptions.CHECKPOINT_INTERVAL_MS) * 1_000_000L;
     List<JsonObject> recent = List.of();
@@ -274,7 +264,7 @@ public final class IdentityScaleBenchmark {
     m.incrementalBytes =
         (long) median(recent.stream().mapToDouble(cp -> number(cp, "checkpointed_size")));
     JsonObject last = recent.get(recent.size() - 1);
-    m.stateBytes = number(last, "state_size");
+    m.stateBytes = JobProbe.stateWithoutInFlight(last);
     m.loaderStateBytes = job.loaderStateBytes(number(last, "id"));
   }
 
@@ -284,7 +274,7 @@ public final class IdentityScaleBenchmark {
     restoring.set(StateRecoveryOptions.SAVEPOINT_PATH, m.checkpointPath.toUri().toString());
     long start = System.nanoTime();
     try (LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, restoring)) {
-      Job job = new Job(pipeline);
+      JobProbe job = new JobProbe(pipeline);
       job.awaitAllRunning();
       double ms = (System.nanoTime() - start) / 1e6;
       // The registry's count is operator state: seeing it again shows the state came back.
@@ -318,7 +308,7 @@ public final class IdentityScaleBenchmark {
     }
   }
 
-  private static long number(JsonObject json, String name) {
+  static long number(JsonObject json, String name) {
     return json.has(name) && json.get(name).isJsonPrimitive() ? json.get(name).getAsLong() : -1;
   }
 
@@ -326,73 +316,5 @@ public final class IdentityScaleBenchmark {
     double[] sorted = values.sorted().toArray();
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
-  /** The running job's figures, read from its REST API. */
-  private static final class Job {
-    private final LocalPipeline pipeline;
-    private final int port;
-    private final String id;
-
-    Job(LocalPipeline pipeline) {
-      this.pipeline = pipeline;
-      this.port = pipeline.config().get(F2cOptions.DASHBOARD_PORT);
-      this.id = pipeline.job().getJobID().toString();
-    }
-
-    private long sum(String vertex, String suffix) {
-      return LocalRest.vertexMetricSum(port, id, vertex, suffix).map(Double::longValue).orElse(0L);
-    }
-
-    long consumed() {
-      return sum("Source: " + F2cJob.SOURCE_NAME, "." + F2cJob.DECODE_NAME + ".numRecordsIn");
-    }
-
-    long identitiesSeen() {
-      return sum(F2cJob.REGISTRY_NAME, ".ingest.identitiesSeen");
-    }
-
-    long replays() {
-      return sum(F2cJob.REGISTRY_NAME, ".ingest.identityReplays");
-    }
-
-    long step() {
-      return sum(F2cJob.TRAINER_NAME, ".trainerStep");
-    }
-
-    long dropped() {
-      return sum(F2cJob.TRAINER_NAME, ".identitySamplesDropped");
-    }
-
-    List<JsonObject> completedCheckpoints() {
-      return LocalRest.completedCheckpointHistory(port, id);
-    }
-
-    /** The identity loader's full state size in checkpoint {@code checkpointId}, or -1. */
-    long loaderStateBytes(long checkpointId) {
-      String vertex = LocalRest.vertexId(port, id, F2cJob.REGISTRY_NAME);
-      return Optional.ofNullable(vertex)
-          .flatMap(
-              v -> LocalRest.object(port, "/jobs/" + id + "/checkpoints/details/" + checkpointId))
-          .filter(details -> details.has("tasks") && details.getAsJsonObject("tasks").has(vertex))
-          .map(
-              details ->
-                  number(details.getAsJsonObject("tasks").getAsJsonObject(vertex), "state_size"))
-          .orElse(-1L);
-    }
-
-    void awaitAllRunning() throws Exception {
-      while (!LocalRest.allRunning(port, id)) {
-        requireRunning();
-        Thread.sleep(50);
-      }
-    }
-
-    void requireRunning() throws Exception {
-      var status = pipeline.job().getJobStatus().get(10, TimeUnit.SECONDS);
-      if (status.isGloballyTerminalState()) {
-        throw new IllegalStateException("the job ended with status " + status + "; see the log");
-      }
-    }
   }
 }

@@ -3,17 +3,12 @@ package io.f2c.cli.bench;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.f2c.cli.JsonOutput;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -119,19 +114,7 @@ public final class IdentityScaleReport {
             chart(points, "Checkpoint", "ms (median)", IdentityScaleBenchmark.Point::checkpointMs),
             chart(points, "Restore", "ms to running", IdentityScaleBenchmark.Point::restoreMs),
             chart(points, "Process memory", "RSS MiB", p -> p.rssBytes() / MIB));
-    int width = 420;
-    int height = 320;
-    BufferedImage all = new BufferedImage(3 * width, 2 * height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = all.createGraphics();
-    for (int i = 0; i < charts.size(); i++) {
-      g.drawImage(
-          BitmapEncoder.getBufferedImage(charts.get(i)), (i % 3) * width, (i / 3) * height, null);
-    }
-    g.dispose();
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    ImageIO.write(all, "png", file.toFile());
+    ChartImages.write(charts, 3, file);
   }
 
   private static XYChart chart(

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** This process's memory as the kernel and the JVM see it. */
 final class ProcessMemory {
@@ -21,6 +22,15 @@ final class ProcessMemory {
       return -1;
     }
     return -1;
+  }
+
+  /** Open file descriptors (entries of /proc/self/fd), or -1 where there is none. */
+  static long fileDescriptors() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   /** Heap in use now, in bytes. */

@@ -280,8 +280,24 @@ public final class ToolOptions {
   public static final Option<Path> BENCH_DIR =
       path(
           "bench-dir",
-          Path.of("f2c-work", "bench-identities"),
-          "bench identities: where checkpoints, the PNG plot and the JSON summary go.");
+          Path.of("f2c-work", "bench"),
+          "bench identities, bench soak: where checkpoints, the CSV, the PNG plot and the JSON summary go.");
+  public static final Option<Double> SOAK_MINUTES =
+      new Option<>(
+          "minutes",
+          120.0,
+          "M",
+          "bench soak: how long to train; the job restores its last checkpoint halfway.",
+          OptionParsers::parsePositiveDouble);
+  public static final Option<Long> SOAK_SAMPLE_SECONDS =
+      positiveLong("sample-seconds", 60L, "S", "bench soak: seconds between two samples.");
+  public static final Option<Double> SOAK_WARM_UP_MINUTES =
+      new Option<>(
+          "warm-up-minutes",
+          15.0,
+          "M",
+          "bench soak: minutes left out of the slopes (JIT, caches and buffers filling).",
+          OptionParsers::parsePositiveDouble);
   public static final Option<Integer> BENCH_STEPS =
       positiveInt(
           "steps",

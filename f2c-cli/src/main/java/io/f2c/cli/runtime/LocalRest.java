@@ -89,6 +89,26 @@ public final class LocalRest {
         : Optional.of(values.stream().mapToDouble(Double::parseDouble).sum());
   }
 
+  /**
+   * Values of every metric whose id ends with {@code suffix} on the first vertex whose name starts
+   * with {@code prefix} (one per subtask and state, say).
+   */
+  public static List<String> vertexMetrics(int port, String jobId, String prefix, String suffix) {
+    return metricValues(port, jobId, prefix, suffix, Integer.MAX_VALUE);
+  }
+
+  /** The names of a job's vertices. */
+  public static List<String> vertexNames(int port, String jobId) {
+    return object(port, "/jobs/" + jobId)
+        .filter(job -> job.has("vertices"))
+        .map(
+            job ->
+                job.getAsJsonArray("vertices").asList().stream()
+                    .map(v -> v.getAsJsonObject().get("name").getAsString())
+                    .toList())
+        .orElse(List.of());
+  }
+
   /** Values of at most {@code most} metrics whose ids end with {@code suffix} (one per subtask). */
   private static List<String> metricValues(
       int port, String jobId, String prefix, String suffix, int most) {

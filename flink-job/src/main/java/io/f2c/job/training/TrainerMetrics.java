@@ -11,7 +11,8 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss,
  * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped,
- * skippedUpdates, onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId.
+ * skippedUpdates, nativeArrays and nativeArrayBytes (the trainer's tensors, read every {@link
+ * #NATIVE_EVERY_STEPS} steps), onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId.
  */
 final class TrainerMetrics {
   private final Counter steps;
@@ -22,6 +23,11 @@ final class TrainerMetrics {
   private volatile double lastHitRate;
   private volatile long lastPublishMillis = System.currentTimeMillis();
   private volatile int identitiesWaiting;
+  private volatile long nativeArrays;
+  private volatile long nativeArrayBytes;
+
+  /** How often the trainer's tensors are counted (on its own thread, which owns them). */
+  static final int NATIVE_EVERY_STEPS = 100;
 
   TrainerMetrics(
       MetricGroup operator,
@@ -45,6 +51,19 @@ final class TrainerMetrics {
     group.gauge("trainerStep", trainerStep::getAsLong);
     group.gauge("publishLagMs", () -> System.currentTimeMillis() - lastPublishMillis);
     group.gauge("identitiesWaiting", () -> identitiesWaiting);
+    group.gauge("nativeArrays", () -> nativeArrays);
+    group.gauge("nativeArrayBytes", () -> nativeArrayBytes);
+  }
+
+  /**
+   * Counts the trainer's tensors at its first step here, then every {@link #NATIVE_EVERY_STEPS}.
+   */
+  void nativeMemory(long step, F2cTrainer trainer) {
+    if (step % NATIVE_EVERY_STEPS == 1 || nativeArrays == 0) {
+      long[] arrays = trainer.nativeArrays();
+      nativeArrays = arrays[0];
+      nativeArrayBytes = arrays[1];
+    }
   }
 
   /** Distinct identities whose samples waited, the last time the trainer waited for identities. */

@@ -284,6 +284,7 @@ public final class TrainingFunction
     }
     counters.imagesSeen += result.images();
     metrics.stepped(result);
+    metrics.nativeMemory(result.step(), trainer);
     if (result.step() % settings.publishEverySteps() == 0) {
       out.collect(publish(result));
     }

@@ -1,0 +1,164 @@
+package io.f2c.cli.bench;
+
+import com.google.gson.JsonObject;
+import io.f2c.cli.JsonOutput;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** The soak's CSV (written as samples come), slopes after the warm-up, plot and JSON line. */
+public final class SoakReport implements AutoCloseable {
+  private static final double MIB = 1048576.0;
+
+  /** Each measure in the slopes, plot and CSV: its name and unit, and how to read it. */
+  static final Map<String, ToDoubleFunction<SoakBenchmark.Sample>> MEASURES = measures();
+
+  private static Map<String, ToDoubleFunction<SoakBenchmark.Sample>> measures() {
+    Map<String, ToDoubleFunction<SoakBenchmark.Sample>> m = new LinkedHashMap<>();
+    m.put("rss_mib", s -> s.rssBytes() / MIB);
+    m.put("heap_mib", s -> s.heapBytes() / MIB);
+    m.put("direct_mib", s -> s.directBytes() / MIB);
+    m.put("native_arrays", s -> s.nativeArrays());
+    m.put("native_array_mib", s -> s.nativeArrayBytes() / MIB);
+    m.put("rocksdb_mib", s -> s.rocksDbBytes() / MIB);
+    m.put("file_descriptors", s -> s.fileDescriptors());
+    m.put("threads", s -> s.threads());
+    return m;
+  }
+
+  private final Writer csv;
+
+  /** Opens {@code file} and writes the CSV header. */
+  public SoakReport(Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    csv = Files.newBufferedWriter(file);
+    csv.write("minutes," + String.join(",", MEASURES.keySet()) + ",trainer_step,images_read\n");
+    csv.flush();
+  }
+
+  /** Appends a sample and flushes, so a run that is stopped keeps what it measured. */
+  public void add(SoakBenchmark.Sample sample) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%.2f", sample.minutes()));
+    MEASURES
+        .values()
+        .forEach(f -> line.append(String.format(Locale.ROOT, ",%.2f", f.applyAsDouble(sample))));
+    line.append(',')
+        .append(sample.trainerStep())
+        .append(',')
+        .append(sample.imagesRead())
+        .append('\n');
+    try {
+      csv.write(line.toString());
+      csv.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    csv.close();
+  }
+
+  /**
+   * Least-squares slope per hour of {@code y} over the samples taken at or after {@code
+   * fromMinutes}; NaN with fewer than two.
+   */
+  static double slopePerHour(
+      List<SoakBenchmark.Sample> samples,
+      double fromMinutes,
+      ToDoubleFunction<SoakBenchmark.Sample> y) {
+    List<SoakBenchmark.Sample> used =
+        samples.stream().filter(s -> s.minutes() >= fromMinutes).toList();
+    int n = used.size();
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double meanX = used.stream().mapToDouble(SoakBenchmark.Sample::minutes).average().orElseThrow();
+    double meanY = used.stream().mapToDouble(y).average().orElseThrow();
+    double sxy = 0;
+    double sxx = 0;
+    for (SoakBenchmark.Sample s : used) {
+      double dx = s.minutes() - meanX;
+      sxy += dx * (y.applyAsDouble(s) - meanY);
+      sxx += dx * dx;
+    }
+    return sxx == 0 ? Double.NaN : sxy / sxx * 60;
+  }
+
+  public static void printSlopes(
+      SoakBenchmark.Result result, double warmUpMinutes, PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        "slopes per hour after %.0f minutes of warm-up (%d samples in all):%n",
+        warmUpMinutes,
+        result.samples().size());
+    MEASURES.forEach(
+        (name, f) ->
+            out.printf(
+                Locale.ROOT,
+                "  %-18s %+10.2f   (last %.1f)%n",
+                name,
+                slopePerHour(result.samples(), warmUpMinutes, f),
+                f.applyAsDouble(result.samples().get(result.samples().size() - 1))));
+  }
+
+  public static JsonObject json(SoakBenchmark.Result result, double warmUpMinutes, String setup) {
+    JsonObject json = new JsonObject();
+    json.addProperty("bench", "soak");
+    json.addProperty("setup", setup);
+    List<SoakBenchmark.Sample> samples = result.samples();
+    json.add("minutes", JsonOutput.number(samples.get(samples.size() - 1).minutes(), 1));
+    json.addProperty("samples", samples.size());
+    json.add("warm_up_minutes", JsonOutput.number(warmUpMinutes, 1));
+    json.add("restore_ms", JsonOutput.number(result.restoreMs(), 0));
+    json.add("restored_at_minutes", JsonOutput.number(result.restoredAtMinutes(), 1));
+    json.addProperty("trainer_steps", samples.get(samples.size() - 1).trainerStep());
+    JsonObject slopes = new JsonObject();
+    MEASURES.forEach(
+        (name, f) ->
+            slopes.add(name, JsonOutput.number(slopePerHour(samples, warmUpMinutes, f), 3)));
+    json.add("slope_per_hour", slopes);
+    json.add(
+        "rss_slope_mib_per_hour",
+        JsonOutput.number(slopePerHour(samples, warmUpMinutes, MEASURES.get("rss_mib")), 3));
+    return json;
+  }
+
+  /** Memory in MiB over minutes, and descriptors and threads, side by side. */
+  public static void plot(SoakBenchmark.Result result, Path file) throws IOException {
+    XYChart memory = chart("Memory", "MiB");
+    XYChart counts = chart("Handles", "count");
+    double[] minutes =
+        result.samples().stream().mapToDouble(SoakBenchmark.Sample::minutes).toArray();
+    MEASURES.forEach(
+        (name, f) -> {
+          double[] ys = result.samples().stream().mapToDouble(f).toArray();
+          (name.endsWith("_mib") ? memory : counts)
+              .addSeries(name, minutes, ys)
+              .setMarker(SeriesMarkers.NONE);
+        });
+    ChartImages.write(List.of(memory, counts), 2, file);
+  }
+
+  private static XYChart chart(String title, String yTitle) {
+    return new XYChartBuilder()
+        .width(640)
+        .height(440)
+        .title(title)
+        .xAxisTitle("minutes")
+        .yAxisTitle(yTitle)
+        .build();
+  }
+}
