@@ -302,6 +302,8 @@ class ClusterFailuresIT {
       assertEquals(closed[3], reports(rescaled).get(0)[3], "the same state at parallelism 2");
       long before = run.versions.maxVersion();
       run.awaitVersion(before + 1, Duration.ofSeconds(120));
+      // Through the stop, two restores and a rescale, every image sent was read and committed.
+      run.assertInputAccountedFor(rescaled);
       flink.cancel(rescaled);
 
       // A structural change is refused once, naming the option; no restart loop.
