@@ -166,12 +166,13 @@ public final class Commands {
   public static final Command BENCH_SOAK =
       new Command(
           "bench soak",
-          "[--minutes M] [--sample-seconds S] [--warm-up-minutes W] [--bench-dir DIR] [options] [--json]",
+          "[--minutes M] [--sample-seconds S] [--warm-up-minutes W] [--burst-at-minutes B] [options] [--json]",
           "Trains for M minutes with the demo's setup (embedded broker, RocksDB, exactly-once publishing, a\n"
               + "producer at --rate) and samples this process every S seconds: RSS, heap, direct buffers, the\n"
               + "trainer's native tensors, RocksDB's memory, file descriptors, threads. Halfway the job restores its\n"
-              + "last checkpoint in a new job. Prints each measure's slope per hour after the warm-up; writes a CSV\n"
-              + "and a PNG. The last line is JSON (rss_slope_mib_per_hour).",
+              + "last checkpoint in a new job. With --burst-at-minutes the producer sends at --burst-factor times the\n"
+              + "rate for --burst-minutes, and the consumer lag shows where the excess waits. Prints each measure's\n"
+              + "slope per hour after the warm-up; writes a CSV and a PNG. The last line is JSON.",
           JobOptions.with(
               List.of(
                   BOOTSTRAP_SERVERS,
@@ -179,6 +180,9 @@ public final class Commands {
                   ToolOptions.SOAK_MINUTES,
                   ToolOptions.SOAK_SAMPLE_SECONDS,
                   ToolOptions.SOAK_WARM_UP_MINUTES,
+                  ToolOptions.BURST_AT_MINUTES,
+                  ToolOptions.BURST_MINUTES,
+                  ToolOptions.BURST_FACTOR,
                   ToolOptions.BENCH_DIR,
                   RATE,
                   SYNTHETIC_IDENTITIES,

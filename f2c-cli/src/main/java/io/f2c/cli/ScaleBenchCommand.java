@@ -87,6 +87,13 @@ final class ScaleBenchCommand {
     String setup =
         setup(config) + String.format(Locale.ROOT, ", rate %.0f/s", config.get(F2cOptions.RATE));
     log.println("bench soak: " + setup + ", " + minutes + " minutes");
+    SoakBenchmark.Burst burst =
+        config.get(ToolOptions.BURST_AT_MINUTES) > 0
+            ? new SoakBenchmark.Burst(
+                config.get(ToolOptions.BURST_AT_MINUTES),
+                config.get(ToolOptions.BURST_MINUTES),
+                config.get(ToolOptions.BURST_FACTOR))
+            : SoakBenchmark.Burst.NONE;
     try (KafkaForBench kafka = KafkaForBench.of(config)) {
       String bootstrap = kafka.bootstrapServers();
       SoakBenchmark.Result result;
@@ -97,19 +104,21 @@ final class ScaleBenchCommand {
                     minutes,
                     config.get(ToolOptions.SOAK_SAMPLE_SECONDS),
                     minutes / 2,
+                    burst,
                     sample -> {
                       csv.add(sample);
                       log.printf(
                           Locale.ROOT,
-                          "  [%5.1f min] RSS %.0f MiB, heap %.0f MiB, native arrays %d, step %d%n",
+                          "  [%5.1f min] RSS %.0f MiB, heap %.0f MiB, native arrays %d, step %d, lag %d%n",
                           sample.minutes(),
                           sample.rssBytes() / 1048576.0,
                           sample.heapBytes() / 1048576.0,
                           sample.nativeArrays(),
-                          sample.trainerStep());
+                          sample.trainerStep(),
+                          sample.lag());
                     });
       }
-      JsonObject summary = SoakReport.json(result, warmUp, setup);
+      JsonObject summary = SoakReport.json(result, warmUp, setup, burst);
       Files.writeString(dir.resolve("soak.json"), summary + "\n");
       if (!json) {
         SoakReport.printSlopes(result, warmUp, out);

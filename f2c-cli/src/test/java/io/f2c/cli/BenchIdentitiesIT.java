@@ -25,27 +25,15 @@ class BenchIdentitiesIT {
     Path dir = tmp.resolve("bench");
     int code =
         cli.run(
-            "bench",
-            "identities",
-            "--bench-dir",
-            dir.toString(),
-            "--identities",
-            "100,400",
-            "--timed-steps",
-            "10",
-            "--embedding-dim",
-            "64",
-            "--identity-batch",
-            "4",
-            "--instance-batch",
-            "8",
-            "--shuffle-buffer",
-            "16",
-            "--publish-every-steps",
-            "5",
-            "--checkpoint-interval-ms",
-            "1000",
-            "--json");
+            TinyDemo.training(
+                "bench identities",
+                "--bench-dir",
+                dir.toString(),
+                "--identities",
+                "100,400",
+                "--timed-steps",
+                "10",
+                "--json"));
     String out = cli.out();
     assertEquals(0, code, () -> out + cli.err());
     List<String> lines = out.lines().toList();

@@ -29,4 +29,23 @@ final class TinyDemo {
             "--checkpoint-dir", checkpointDir.toString()));
     return args.toArray(new String[0]);
   }
+
+  /**
+   * {@code command} (its words), then {@code extra}, then the small model's training settings, for
+   * commands that set their own rate and checkpoint directory (the benchmarks).
+   */
+  static String[] training(String command, String... extra) {
+    List<String> args = new ArrayList<>(List.of(command.split(" ")));
+    args.addAll(List.of(extra));
+    args.addAll(
+        List.of(
+            "--input-size", "32",
+            "--embedding-dim", "64",
+            "--identity-batch", "4",
+            "--instance-batch", "8",
+            "--shuffle-buffer", "16",
+            "--publish-every-steps", "5",
+            "--checkpoint-interval-ms", "1000"));
+    return args.toArray(new String[0]);
+  }
 }

@@ -51,7 +51,18 @@ public final class SoakBenchmark {
       long fileDescriptors,
       int threads,
       long trainerStep,
-      long imagesRead) {}
+      long imagesRead,
+      long lag,
+      double sendRate) {}
+
+  /** Sending at {@code factor} times the rate from {@code atMinutes} for {@code minutes}. */
+  public record Burst(double atMinutes, double minutes, double factor) {
+    public static final Burst NONE = new Burst(0, 0, 1);
+
+    boolean on(double minute) {
+      return minutes > 0 && minute >= atMinutes && minute < atMinutes + minutes;
+    }
+  }
 
   /** The run: its samples and the restore's duration. */
   public record Result(List<Sample> samples, double restoreMs, double restoredAtMinutes) {}
@@ -67,7 +78,11 @@ public final class SoakBenchmark {
    * restoreAtMinutes}; {@code onSample} sees each sample as it is taken.
    */
   public Result run(
-      double minutes, long sampleSeconds, double restoreAtMinutes, Consumer<Sample> onSample)
+      double minutes,
+      long sampleSeconds,
+      double restoreAtMinutes,
+      Burst burst,
+      Consumer<Sample> onSample)
       throws Exception {
     F2cConfig c =
         config
@@ -84,12 +99,13 @@ public final class SoakBenchmark {
     Topics.ensure(F2cJob.kafka(c), F2cJob.topics(c));
     List<Sample> samples = new ArrayList<>();
     long start = System.nanoTime();
+    rate = c.get(F2cOptions.RATE);
     double restoreMs = Double.NaN;
     double restoredAt = Double.NaN;
     try (FaceImageProducer producer =
         new FaceImageProducer(
             F2cJob.kafka(c), c.get(F2cOptions.IMAGES_TOPIC), c.get(F2cOptions.MAX_IMAGE_BYTES))) {
-      Thread sending = new Thread(() -> send(producer, c), "soak-producer");
+      Thread sending = new Thread(() -> send(producer, c, burst, start), "soak-producer");
       sending.setDaemon(true);
       sending.start();
       LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, settings);
@@ -116,7 +132,7 @@ public final class SoakBenchmark {
           }
           job.requireRunning();
           if (System.nanoTime() >= nextSample) {
-            Sample sample = sample(minutesSince(start), job);
+            Sample sample = sample(minutesSince(start), job, c, burst);
             samples.add(sample);
             onSample.accept(sample);
             nextSample += sampleSeconds * 1_000_000_000L;
@@ -137,7 +153,8 @@ public final class SoakBenchmark {
     return new Result(samples, restoreMs, restoredAt);
   }
 
-  private static void send(FaceImageProducer producer, F2cConfig c) {
+  /** Sends at the rate, or at the burst's multiple of it, a second's worth at a time. */
+  private static void send(FaceImageProducer producer, F2cConfig c, Burst burst, long start) {
     FaceSource faces =
         FaceSource.synthetic(
             new SyntheticFaces(c.get(F2cOptions.SEED), c.get(F2cOptions.INPUT_SIZE)),
@@ -145,8 +162,14 @@ public final class SoakBenchmark {
             c.get(ToolOptions.SYNTHETIC_IMAGES),
             true,
             c.get(F2cOptions.SEED));
+    double base = c.get(F2cOptions.RATE);
     try {
-      producer.run(faces, c.get(F2cOptions.RATE), 0);
+      while (true) {
+        double rate = burst.on(minutesSince(start)) ? base * burst.factor() : base;
+        if (producer.run(faces, rate, Math.max(1, (long) rate)) == 0) {
+          return; // stopped
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -156,7 +179,9 @@ public final class SoakBenchmark {
     return (System.nanoTime() - start) / 60e9;
   }
 
-  private static Sample sample(double minutes, JobProbe job) {
+  private double rate;
+
+  private Sample sample(double minutes, JobProbe job, F2cConfig c, Burst burst) {
     long direct =
         ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
             .filter(pool -> pool.getName().equals("direct"))
@@ -173,6 +198,8 @@ public final class SoakBenchmark {
         ProcessMemory.fileDescriptors(),
         ManagementFactory.getThreadMXBean().getThreadCount(),
         job.step(),
-        job.consumed());
+        job.consumed(),
+        Topics.lag(F2cJob.kafka(c), c.get(F2cOptions.IMAGES_TOPIC), c.get(F2cOptions.GROUP_ID)),
+        burst.on(minutes) ? rate * burst.factor() : rate);
   }
 }

@@ -43,7 +43,10 @@ public final class SoakReport implements AutoCloseable {
   public SoakReport(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     csv = Files.newBufferedWriter(file);
-    csv.write("minutes," + String.join(",", MEASURES.keySet()) + ",trainer_step,images_read\n");
+    csv.write(
+        "minutes,"
+            + String.join(",", MEASURES.keySet())
+            + ",trainer_step,images_read,lag,send_rate\n");
     csv.flush();
   }
 
@@ -114,7 +117,8 @@ public final class SoakReport implements AutoCloseable {
                 f.applyAsDouble(result.samples().get(result.samples().size() - 1))));
   }
 
-  public static JsonObject json(SoakBenchmark.Result result, double warmUpMinutes, String setup) {
+  public static JsonObject json(
+      SoakBenchmark.Result result, double warmUpMinutes, String setup, SoakBenchmark.Burst burst) {
     JsonObject json = new JsonObject();
     json.addProperty("bench", "soak");
     json.addProperty("setup", setup);
@@ -130,10 +134,53 @@ public final class SoakReport implements AutoCloseable {
         (name, f) ->
             slopes.add(name, JsonOutput.number(slopePerHour(samples, warmUpMinutes, f), 3)));
     json.add("slope_per_hour", slopes);
+    if (burst.minutes() > 0 && burst.atMinutes() > 0) {
+      json.add("burst", burst(samples, burst));
+    }
     json.add(
         "rss_slope_mib_per_hour",
         JsonOutput.number(slopePerHour(samples, warmUpMinutes, MEASURES.get("rss_mib")), 3));
     return json;
+  }
+
+  /**
+   * Where a burst's excess waited (the lag), whether it drained, and memory before and during it.
+   */
+  static JsonObject burst(List<SoakBenchmark.Sample> samples, SoakBenchmark.Burst burst) {
+    double end = burst.atMinutes() + burst.minutes();
+    List<SoakBenchmark.Sample> before =
+        samples.stream().filter(s -> s.minutes() < burst.atMinutes()).toList();
+    List<SoakBenchmark.Sample> from =
+        samples.stream().filter(s -> s.minutes() >= burst.atMinutes()).toList();
+    long lagBefore = before.stream().mapToLong(SoakBenchmark.Sample::lag).max().orElse(0);
+    long threshold = Math.max(2 * lagBefore, 100);
+    JsonObject json = new JsonObject();
+    json.add("at_minutes", JsonOutput.number(burst.atMinutes(), 2));
+    json.add("minutes", JsonOutput.number(burst.minutes(), 2));
+    json.add("factor", JsonOutput.number(burst.factor(), 1));
+    json.addProperty("lag_before", lagBefore);
+    json.addProperty(
+        "peak_lag", from.stream().mapToLong(SoakBenchmark.Sample::lag).max().orElse(-1));
+    json.addProperty("lag_at_end", samples.get(samples.size() - 1).lag());
+    json.add(
+        "drained_minutes_after_burst",
+        JsonOutput.number(
+            from.stream()
+                .filter(s -> s.minutes() >= end && s.lag() <= threshold)
+                .mapToDouble(s -> s.minutes() - end)
+                .findFirst()
+                .orElse(Double.NaN),
+            2));
+    json.add("rss_mib_before", JsonOutput.number(max(before, MEASURES.get("rss_mib")), 1));
+    json.add("rss_mib_peak_after", JsonOutput.number(max(from, MEASURES.get("rss_mib")), 1));
+    json.add("heap_mib_before", JsonOutput.number(max(before, MEASURES.get("heap_mib")), 1));
+    json.add("heap_mib_peak_after", JsonOutput.number(max(from, MEASURES.get("heap_mib")), 1));
+    return json;
+  }
+
+  private static double max(
+      List<SoakBenchmark.Sample> samples, ToDoubleFunction<SoakBenchmark.Sample> f) {
+    return samples.stream().mapToDouble(f).max().orElse(Double.NaN);
   }
 
   /** Memory in MiB over minutes, and descriptors and threads, side by side. */

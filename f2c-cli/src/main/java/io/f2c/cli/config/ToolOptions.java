@@ -289,6 +289,27 @@ public final class ToolOptions {
           "M",
           "bench soak: how long to train; the job restores its last checkpoint halfway.",
           OptionParsers::parsePositiveDouble);
+  public static final Option<Double> BURST_AT_MINUTES =
+      new Option<>(
+          "burst-at-minutes",
+          0.0,
+          "M",
+          "bench soak: when a burst starts (0: no burst); the producer then sends at --burst-factor times --rate.",
+          OptionParsers::parseNonNegativeDouble);
+  public static final Option<Double> BURST_MINUTES =
+      new Option<>(
+          "burst-minutes",
+          1.0,
+          "M",
+          "bench soak: how long the burst lasts.",
+          OptionParsers::parsePositiveDouble);
+  public static final Option<Double> BURST_FACTOR =
+      new Option<>(
+          "burst-factor",
+          10.0,
+          "X",
+          "bench soak: the burst's rate as a multiple of --rate.",
+          OptionParsers::parsePositiveDouble);
   public static final Option<Long> SOAK_SAMPLE_SECONDS =
       positiveLong("sample-seconds", 60L, "S", "bench soak: seconds between two samples.");
   public static final Option<Double> SOAK_WARM_UP_MINUTES =

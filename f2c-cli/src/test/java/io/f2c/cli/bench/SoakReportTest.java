@@ -20,7 +20,7 @@ class SoakReportTest {
       double mib = 1000 + perMinute * minute + (minute < 15 ? -300 : 0);
       samples.add(
           new SoakBenchmark.Sample(
-              minute, (long) (mib * 1048576), 0, 0, 90, 0, 0, 300, 180, minute * 10L, 0));
+              minute, (long) (mib * 1048576), 0, 0, 90, 0, 0, 300, 180, minute * 10L, 0, 0, 1));
     }
     return samples;
   }
@@ -35,6 +35,25 @@ class SoakReportTest {
     assertEquals(
         0.0, SoakReport.slopePerHour(samples(0.05), 15, SoakReport.MEASURES.get("threads")));
     assertTrue(Double.isNaN(SoakReport.slopePerHour(samples(0), 60, rss)), "one sample: no slope");
+  }
+
+  @Test
+  void aBurstShowsItsPeakLagAndWhenItDrained() {
+    long[] lags = {50, 40, 50, 2000, 3000, 1500, 80, 60, 60, 50, 40};
+    List<SoakBenchmark.Sample> samples = new ArrayList<>();
+    for (int minute = 0; minute < lags.length; minute++) {
+      long rss = (minute >= 3 && minute <= 5 ? 1200 : 1000) * 1048576L;
+      samples.add(
+          new SoakBenchmark.Sample(minute, rss, 0, 0, 90, 0, 0, 300, 180, 0, 0, lags[minute], 40));
+    }
+    var burst = SoakReport.burst(samples, new SoakBenchmark.Burst(3, 1, 10));
+    assertEquals(50, burst.get("lag_before").getAsLong());
+    assertEquals(3000, burst.get("peak_lag").getAsLong());
+    assertEquals(40, burst.get("lag_at_end").getAsLong());
+    // The burst ends at minute 4; minute 6 is the first at or under max(2 x 50, 100).
+    assertEquals(2.0, burst.get("drained_minutes_after_burst").getAsDouble(), 1e-9);
+    assertEquals(1000.0, burst.get("rss_mib_before").getAsDouble(), 1e-9);
+    assertEquals(1200.0, burst.get("rss_mib_peak_after").getAsDouble(), 1e-9);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.f2c.job.kafka;
 
 import io.f2c.kafka.client.KafkaClientConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -84,6 +89,43 @@ public final class Topics {
         return; // created concurrently by someone else: fine.
       }
       throw KafkaFailures.explain("create topics", kafka, cause);
+    }
+  }
+
+  /**
+   * Records of {@code topic} that consumer group {@code group} has not committed yet, over all
+   * partitions (a partition without a commit counts from 0). The job commits at checkpoints, so
+   * this is the lag as of its last checkpoint.
+   */
+  public static long lag(KafkaClientConfig kafka, String topic, String group) {
+    try (Admin admin = Admin.create(adminProperties(kafka))) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (TopicPartitionInfo p :
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(30, TimeUnit.SECONDS)
+              .get(topic)
+              .partitions()) {
+        latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+      }
+      long lag = 0;
+      for (var end : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
+        OffsetAndMetadata at = committed.get(end.getKey());
+        lag += end.getValue().offset() - (at == null ? 0 : at.offset());
+      }
+      return lag;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the lag of " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw KafkaFailures.explain(
+          "read the lag of " + topic, kafka, e.getCause() != null ? e.getCause() : e);
     }
   }
 }
