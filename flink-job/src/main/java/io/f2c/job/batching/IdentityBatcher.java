@@ -180,6 +180,9 @@ public final class IdentityBatcher extends KeyedProcessFunction<String, DecodedF
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<IdentitySample> out)
       throws Exception {
+    if (pacing == null) {
+      return; // replays switched off since the timer was set (--replay-interval-ms 0): it lapses
+    }
     IdentityCount entry = registry.value();
     int stored = entry == null ? 0 : (int) Math.min(entry.images, reservoirSize);
     if (stored >= 1) {

@@ -138,6 +138,29 @@ class LoadersTest {
   }
 
   @Test
+  void replayTimersOfARestoredStateLapseWhenReplaysAreSwitchedOff() throws Exception {
+    OperatorSubtaskState checkpoint;
+    try (var harness = identityLoader()) {
+      harness.open();
+      harness.setProcessingTime(0);
+      harness.processElement(face("a", 1)); // sets a's replay timer at 1,000
+      checkpoint = harness.snapshot(1, 1);
+    }
+    try (var restored =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new IdentityBatcher(3, 0, 1.0, 1.0, 7)),
+            (DecodedFace f) -> f.identityId,
+            Types.STRING)) {
+      restored.initializeState(checkpoint);
+      restored.open();
+      assertEquals(1, restored.numProcessingTimeTimers(), "the timer came back with the state");
+      restored.setProcessingTime(10_000);
+      assertTrue(restored.extractOutputValues().isEmpty(), "no replay with replays switched off");
+      assertEquals(0, restored.numProcessingTimeTimers(), "and no new timer");
+    }
+  }
+
+  @Test
   void instanceLoaderShufflesThroughABoundedBufferAndLosesNothingAcrossARestore() throws Exception {
     OperatorSubtaskState checkpoint;
     Set<Byte> seen = new HashSet<>();
