@@ -55,9 +55,11 @@ final class ScaleBenchCommand {
       for (int n : counts) {
         log.printf(Locale.ROOT, "N = %,d identities ...%n", n);
         points.add(bench.run(n));
+        // After each N, so that a long run stopped early keeps what it measured.
+        Files.writeString(
+            dir.resolve("identities.json"), IdentityScaleReport.json(points, setup) + "\n");
       }
       JsonObject summary = IdentityScaleReport.json(points, setup);
-      Files.writeString(dir.resolve("identities.json"), summary + "\n");
       if (!json) {
         IdentityScaleReport.printTable(points, out);
         IdentityScaleReport.plot(points, dir.resolve("identities.png"));
