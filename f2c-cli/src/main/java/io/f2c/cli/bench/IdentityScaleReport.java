@@ -132,6 +132,9 @@ public final class IdentityScaleReport {
             .build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setLegendVisible(false);
+    // From zero, so that a flat figure looks flat.
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.#");
     double[] xs = points.stream().mapToDouble(IdentityScaleBenchmark.Point::identities).toArray();
     double[] ys = points.stream().mapToDouble(y).toArray();
     chart.addSeries(title, xs, ys).setMarker(SeriesMarkers.CIRCLE);
