@@ -24,6 +24,8 @@ import io.f2c.job.kafka.Topics;
 import io.f2c.job.publishing.ModelUpdateSplitter;
 import io.f2c.job.publishing.PublishedModel;
 import io.f2c.job.runtime.FlinkSettings;
+import io.f2c.job.training.TrainerKeys;
+import io.f2c.job.training.TrainerOperatorFactory;
 import io.f2c.job.training.TrainingFunction;
 import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.model.Embedder;
@@ -39,6 +41,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -61,6 +64,8 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
  *                                                   |  (registry)                          calibration
  *                                                   v                                          |
  *                                          identity-count sink         model versions -> chunks -> models sink
+ *
+ * The trainer runs as --trainers subtasks whose networks an operator coordinator averages.
  * </pre>
  *
  * Run it on a cluster with {@code flink run -c io.f2c.job.F2cJob flink-job-*-job.jar
@@ -78,8 +83,10 @@ public final class F2cJob {
   public static final String COHORTS_NAME = "cohort-watch";
   public static final String WATCHED_NAME = "watched-identities";
 
-  /** The trainer runs as one task (see {@link #build}). */
-  public static final int TRAINER_PARALLELISM = 1;
+  /** Model versions are checked and published by one task, under this key. */
+  public static final String VERSIONS_KEY = "versions";
+
+  private static final int ONE_TASK = 1;
 
   private F2cJob() {}
 
@@ -152,44 +159,67 @@ public final class F2cJob {
             config.get(F2cOptions.REPLAY_SHARE),
             config.get(F2cOptions.PUBLISH_EVERY_STEPS),
             publishedBefore(config),
-            initModel(config));
+            initModel(config),
+            config.get(F2cOptions.AVERAGE_EVERY_STEPS));
+    int trainers = trainers(config, trainerConfig);
+    // K trainers, one model: identities are split among them by key, instance batches spread
+    // evenly, and their networks averaged in rounds through the operator's coordinator (DJL has
+    // no all-reduce, and Flink 2 no feedback edges). One trainer publishes the average.
     SingleOutputStreamOperator<PublishedModel> models =
         samples
-            .keyBy(sample -> TrainingFunction.TRAINER_KEY)
-            .connect(instanceBatches.keyBy(batch -> TrainingFunction.TRAINER_KEY))
-            .process(new TrainingFunction(training))
-            .name(TRAINER_NAME)
+            .keyBy(sample -> sample.identityId)
+            .connect(instanceBatches.keyBy(TrainerKeys.spreading(trainers)))
+            .transform(
+                TRAINER_NAME,
+                TypeInformation.of(PublishedModel.class),
+                new TrainerOperatorFactory(new TrainingFunction(training)))
             .uid(TRAINER_NAME)
-            // One model, trained in one place: --parallelism scales decoding and the loaders only.
-            // A second trainer would need its gradients all-reduced with the first (DJL has no
-            // all-reduce) or its model averaged in; until then the trainer and its key group stay
-            // on one subtask whatever the job's parallelism, so its state always finds it.
-            .setParallelism(TRAINER_PARALLELISM)
-            .setMaxParallelism(TRAINER_PARALLELISM);
+            .setParallelism(trainers)
+            .setMaxParallelism(TrainerKeys.MAX_TRAINERS);
     models
-        .keyBy(model -> TrainingFunction.TRAINER_KEY)
-        .connect(heldOutFaces.keyBy(face -> TrainingFunction.TRAINER_KEY))
+        .keyBy(model -> VERSIONS_KEY)
+        .connect(heldOutFaces.keyBy(face -> VERSIONS_KEY))
         .process(new ThresholdCalibrator(config.get(ModelVersionOptions.HELD_OUT_FACES)))
         .name(CALIBRATION_NAME)
         .uid(CALIBRATION_NAME)
-        .setParallelism(TRAINER_PARALLELISM)
-        .setMaxParallelism(TRAINER_PARALLELISM)
-        .keyBy(model -> TrainingFunction.TRAINER_KEY)
-        .connect(watchedFaces(trainingFaces, config).keyBy(face -> TrainingFunction.TRAINER_KEY))
+        .setParallelism(ONE_TASK)
+        .setMaxParallelism(ONE_TASK)
+        .keyBy(model -> VERSIONS_KEY)
+        .connect(watchedFaces(trainingFaces, config).keyBy(face -> VERSIONS_KEY))
         .process(new CohortWatcher(config.get(ModelVersionOptions.WATCH_COHORT)))
         .name(COHORTS_NAME)
         .uid(COHORTS_NAME)
-        .setParallelism(TRAINER_PARALLELISM)
-        .setMaxParallelism(TRAINER_PARALLELISM)
+        .setParallelism(ONE_TASK)
+        .setMaxParallelism(ONE_TASK)
         .flatMap(new ModelUpdateSplitter(config.get(ModelVersionOptions.PUBLISH_ONNX)))
         .name("model-chunks")
         .uid("model-chunks")
-        .setParallelism(TRAINER_PARALLELISM)
+        .setParallelism(ONE_TASK)
         .sinkTo(sinks.models())
         .name("models")
         .uid("sink-models")
-        .setParallelism(TRAINER_PARALLELISM);
+        .setParallelism(ONE_TASK);
     return counts;
+  }
+
+  /** --trainers, checked: more than one averages DCP networks, which the FC baseline is not. */
+  static int trainers(F2cConfig config, TrainerConfig trainer) {
+    int trainers = config.get(F2cOptions.TRAINERS);
+    if (trainers > 1 && trainer.head() != TrainerConfig.Head.DCP) {
+      throw new IllegalArgumentException(
+          "--trainers "
+              + trainers
+              + " needs --head dcp (the FC baseline keeps every class on one trainer)");
+    }
+    if (trainers > TrainerKeys.MAX_TRAINERS) {
+      throw new IllegalArgumentException(
+          "--trainers "
+              + trainers
+              + ": at most "
+              + TrainerKeys.MAX_TRAINERS
+              + " (the trainer's key groups)");
+    }
+    return trainers;
   }
 
   /** The faces of watched identities; they train too. */

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -106,6 +107,27 @@ final class DcpHead implements ClassificationHead {
   /** Completes a restore without rows in the snapshot: the rows the caller kept. */
   void restoreRows(List<PoolRow> rows) {
     pool.restore(rows, rowsUsed, useClock);
+  }
+
+  /**
+   * Completes a restore with rows gathered from other trainers' pools (after K changed): the most
+   * recently used identities get rows 0, 1, ... up to the capacity, in their order of use.
+   */
+  void restoreRowsRenumbered(List<PoolRow> rows) {
+    List<PoolRow> kept =
+        rows.stream()
+            .filter(r -> r.identity != null)
+            .sorted(Comparator.comparingLong((PoolRow r) -> r.lastUsed).reversed())
+            .limit(pool.capacity())
+            .toList();
+    List<PoolRow> renumbered = new ArrayList<>(kept.size());
+    long clock = 0;
+    for (int i = 0; i < kept.size(); i++) {
+      PoolRow r = kept.get(i);
+      renumbered.add(new PoolRow(i, r.identity, r.toggle, r.lastUsed, r.features));
+      clock = Math.max(clock, r.lastUsed);
+    }
+    pool.restore(renumbered, renumbered.size(), clock);
   }
 
   @Override

@@ -38,6 +38,7 @@ public final class DynamicClassPool implements AutoCloseable {
   private final List<Integer> updatedRows = new ArrayList<>();
 
   private int[] lastWritten = new int[0];
+  private List<String> lastEvicted = List.of();
   private boolean journaling;
   private final List<int[]> toggleUndo = new ArrayList<>();
   private final List<NDArray[]> featureUndo = new ArrayList<>();
@@ -159,9 +160,13 @@ public final class DynamicClassPool implements AutoCloseable {
    */
   public long[] write(NDArray gallery, String[] labels) {
     long[] target = new long[labels.length];
+    List<String> evicted = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {
       boolean known = lru.contains(labels[i]);
       int row = lru.get(labels[i]);
+      if (lru.lastEvicted() != null) {
+        evicted.add(lru.lastEvicted());
+      }
       int slot = known ? toggle[row] : 0;
       setToggle(row, known ? 1 - slot : 1);
       if (known && !updated[row]) {
@@ -179,6 +184,7 @@ public final class DynamicClassPool implements AutoCloseable {
     long[] targets = last.keySet().stream().mapToLong(Long::longValue).toArray();
     if (!journaling) {
       lastWritten = Arrays.stream(targets).mapToInt(t -> (int) (t % capacity)).distinct().toArray();
+      lastEvicted = List.copyOf(evicted);
     }
     long[] sources = last.values().stream().mapToLong(Integer::longValue).toArray();
     NDManager m = gallery.getManager();
@@ -284,6 +290,14 @@ public final class DynamicClassPool implements AutoCloseable {
         NDArray rows = features.getManager().create(values, new Shape(2, dim))) {
       features.set(new NDIndex("{}", index), rows);
     }
+  }
+
+  /**
+   * Identities that the last kept pass pushed out of the pool (a caller that keeps rows by identity
+   * drops theirs; one may also be back in a written row).
+   */
+  public List<String> lastEvicted() {
+    return lastEvicted;
   }
 
   /** Rows written by the last kept pass (their features changed in this step). */

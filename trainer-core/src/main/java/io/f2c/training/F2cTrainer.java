@@ -223,6 +223,60 @@ public final class F2cTrainer implements AutoCloseable {
   }
 
   /**
+   * Restores a snapshot of another layout of trainers (K changed): everything from the snapshot but
+   * the pool, which takes {@code rows} (gathered from several pools) renumbered by recency.
+   */
+  public void restoreRenumberingPool(byte[] snapshot, List<PoolRow> rows) {
+    noGradOnThisThread();
+    TrainerSnapshot.read(this, snapshot, false);
+    if (head instanceof DcpHead dcp) {
+      dcp.restoreRowsRenumbered(rows);
+    }
+  }
+
+  /**
+   * P's arrays then G's (weights and BatchNorm statistics), as float arrays: what K trainers
+   * average ({@link io.f2c.scaleout.NetworkAverage}).
+   */
+  public List<float[]> networkValues() {
+    List<float[]> values = new ArrayList<>();
+    nets.probeArrays().forEach(a -> values.add(a.toFloatArray()));
+    nets.galleryArrays().forEach(a -> values.add(a.toFloatArray()));
+    return values;
+  }
+
+  /** Sets {@link #networkValues}. */
+  public void setNetworkValues(List<float[]> values) {
+    List<NDArray> arrays = new ArrayList<>(nets.probeArrays());
+    arrays.addAll(nets.galleryArrays());
+    copyInto(arrays, values);
+  }
+
+  /** The optimizer's momentum buffers, as float arrays. */
+  public List<float[]> momentumValues() {
+    return optimizer.buffers().stream().map(NDArray::toFloatArray).toList();
+  }
+
+  public void setMomentumValues(List<float[]> values) {
+    copyInto(optimizer.buffers(), values);
+  }
+
+  /** Continues counting (and the learning-rate schedule) from {@code steps}. */
+  public void continueFromStep(long steps) {
+    setSteps(steps);
+  }
+
+  private static void copyInto(List<NDArray> arrays, List<float[]> values) {
+    if (arrays.size() != values.size()) {
+      throw new IllegalArgumentException(
+          "expected " + arrays.size() + " arrays, given " + values.size());
+    }
+    for (int i = 0; i < arrays.size(); i++) {
+      InPlace.copy(arrays.get(i), values.get(i));
+    }
+  }
+
+  /**
    * Starts this fresh trainer from a published model ({@link WarmStart}): its network becomes the
    * probe and gallery nets where backbone, embedding size and input match.
    */

@@ -33,6 +33,7 @@ public final class LruRows {
   private final long[] lastUsed;
   private long clock;
   private int used;
+  private String lastEvicted;
 
   private boolean journaling;
   private final List<Runnable> undo = new ArrayList<>();
@@ -78,6 +79,7 @@ public final class LruRows {
    */
   public int get(String identity) {
     setClock(clock + 1);
+    lastEvicted = null;
     Integer existing = rowOf.get(identity);
     if (existing != null) {
       setLastUsed(existing, clock);
@@ -91,6 +93,7 @@ public final class LruRows {
     } else {
       row = tail;
       unlink(row);
+      lastEvicted = identityAt[row];
       mapRemove(identityAt[row]);
     }
     setIdentityAt(row, identity);
@@ -98,6 +101,11 @@ public final class LruRows {
     mapPut(identity, row);
     linkFront(row);
     return row;
+  }
+
+  /** The identity that the last {@link #get} pushed out of the pool, or null. */
+  public String lastEvicted() {
+    return lastEvicted;
   }
 
   /**

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,36 @@ public final class TrainerSnapshot {
     } catch (IOException e) {
       throw new IllegalArgumentException("corrupt trainer snapshot: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The parts of a snapshot that K trainers average, read without a trainer.
+   *
+   * @param networks P's arrays then G's, as {@link F2cTrainer#networkValues}
+   * @param momentum the optimizer's buffers, as {@link F2cTrainer#momentumValues}
+   */
+  public record Parts(long steps, List<float[]> networks, List<float[]> momentum) {}
+
+  public static Parts parts(byte[] snapshot) {
+    try (DataInputStream in =
+        new DataInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
+      readHeader(in);
+      long steps = in.readLong();
+      List<float[]> networks = new ArrayList<>(readFloatArrays(in));
+      networks.addAll(readFloatArrays(in));
+      return new Parts(steps, networks, readFloatArrays(in));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("corrupt trainer snapshot: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<float[]> readFloatArrays(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    List<float[]> arrays = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      arrays.add(readFloats(in));
+    }
+    return arrays;
   }
 
   /**

@@ -104,7 +104,21 @@ public final class F2cOptions {
           "parallelism",
           1,
           "N",
-          "Parallelism of the source, decoding and the loaders; the trainer is always one task.");
+          "Parallelism of the source, decoding and the loaders (the trainers: --trainers).");
+  public static final Option<Integer> TRAINERS =
+      positiveInt(
+          "trainers",
+          1,
+          "K",
+          "Trainer subtasks, one per slot and device: identities are split among them by key, and"
+              + " their networks are averaged in rounds into one model (needs --head dcp).");
+  public static final Option<Integer> AVERAGE_EVERY_STEPS =
+      positiveInt(
+          "average-every-steps",
+          10,
+          "S",
+          "With several trainers: a trainer asks for an averaging round after S steps of its own;"
+              + " every checkpoint starts one too.");
 
   // --- Images and preprocessing (shared by training, subscribers and evaluation) ---
   public static final Option<Integer> INPUT_SIZE =

@@ -24,6 +24,8 @@ public final class JobOptions {
           F2cOptions.CHECKPOINT_DIR,
           F2cOptions.CHECKPOINT_INTERVAL_MS,
           F2cOptions.PARALLELISM,
+          F2cOptions.TRAINERS,
+          F2cOptions.AVERAGE_EVERY_STEPS,
           F2cOptions.INPUT_SIZE,
           F2cOptions.CHANNELS,
           F2cOptions.CROP_FRACTION,

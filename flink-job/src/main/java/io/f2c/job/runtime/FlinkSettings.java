@@ -45,7 +45,8 @@ public final class FlinkSettings {
 
   /**
    * What a local cluster in this JVM runs with: the job's settings, {@code extra} on top, the
-   * dashboard and REST API on 127.0.0.1:{dashboard-port}, a slot per unit of parallelism.
+   * dashboard and REST API on 127.0.0.1:{dashboard-port}, a slot per unit of parallelism or
+   * trainer, whichever are more.
    */
   public static Configuration localConfiguration(F2cConfig config, Configuration extra) {
     Configuration conf = jobConfiguration(config, true);
@@ -54,7 +55,9 @@ public final class FlinkSettings {
     conf.set(RestOptions.ADDRESS, "127.0.0.1");
     conf.set(RestOptions.BIND_PORT, String.valueOf(config.get(F2cOptions.DASHBOARD_PORT)));
     conf.set(RestOptions.PORT, config.get(F2cOptions.DASHBOARD_PORT));
-    conf.set(TaskManagerOptions.NUM_TASK_SLOTS, Math.max(1, config.get(F2cOptions.PARALLELISM)));
+    conf.set(
+        TaskManagerOptions.NUM_TASK_SLOTS,
+        Math.max(config.get(F2cOptions.TRAINERS), config.get(F2cOptions.PARALLELISM)));
     return conf;
   }
 }

@@ -12,7 +12,8 @@ import org.apache.flink.metrics.MetricGroup;
  * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss,
  * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped,
  * skippedUpdates, nativeArrays and nativeArrayBytes (the trainer's tensors, read every {@link
- * #NATIVE_EVERY_STEPS} steps), onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId.
+ * #NATIVE_EVERY_STEPS} steps), onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId; with several
+ * trainers also averagedRounds, lastRoundMs and lastRoundBytes ({@link #averaging}).
  */
 final class TrainerMetrics {
   private final Counter steps;
@@ -53,6 +54,15 @@ final class TrainerMetrics {
     group.gauge("identitiesWaiting", () -> identitiesWaiting);
     group.gauge("nativeArrays", () -> nativeArrays);
     group.gauge("nativeArrayBytes", () -> nativeArrayBytes);
+  }
+
+  /** The averaging rounds of one of several trainers. */
+  void averaging(
+      MetricGroup operator, LongSupplier rounds, LongSupplier roundMillis, LongSupplier bytes) {
+    MetricGroup group = operator.addGroup("trainer");
+    group.gauge("averagedRounds", rounds::getAsLong);
+    group.gauge("lastRoundMs", roundMillis::getAsLong);
+    group.gauge("lastRoundBytes", bytes::getAsLong);
   }
 
   /**

@@ -4,66 +4,58 @@ import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.OperatorStateStore;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
- * The trainer operator's operator state, by name: the trainer's core (P, G, momentum, LRU order,
- * toggles, step; everything but the pool's rows, which are keyed map state), its counters, and the
- * samples and batches waiting for a step.
+ * The trainer operator's operator state, by name: every trainer's core ({@link TrainerCore}, union:
+ * each restored trainer reads all) and the samples and batches waiting for a step (union too: a
+ * restored trainer keeps the samples of its own identities and its share of the batches).
  */
 final class TrainerState {
-  private final ListState<byte[]> core;
-  private final ListState<TrainerCounters> counters;
+  private final ListState<TrainerCore> cores;
   private final ListState<IdentitySample> pendingSamples;
   private final ListState<InstanceBatchRecord> pendingBatches;
 
   TrainerState(OperatorStateStore store) throws Exception {
-    core =
-        store.getListState(
-            new ListStateDescriptor<>(
-                "trainer-core", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-    counters =
-        store.getListState(
-            new ListStateDescriptor<>(
-                "trainer-counters", TypeInformation.of(TrainerCounters.class)));
+    cores =
+        store.getUnionListState(
+            new ListStateDescriptor<>("trainer-cores", TypeInformation.of(TrainerCore.class)));
     pendingSamples =
-        store.getListState(new ListStateDescriptor<>("pending-samples", IdentitySample.class));
+        store.getUnionListState(new ListStateDescriptor<>("pending-samples", IdentitySample.class));
     pendingBatches =
-        store.getListState(new ListStateDescriptor<>("pending-batches", InstanceBatchRecord.class));
+        store.getUnionListState(
+            new ListStateDescriptor<>("pending-batches", InstanceBatchRecord.class));
   }
 
-  /** The restored core, or null when there is none. */
-  byte[] core() throws Exception {
-    byte[] restored = null;
-    for (byte[] entry : core.get()) {
-      restored = entry;
-    }
-    return restored;
+  /** Every trainer's restored core, by the subtask that wrote it; empty without a restore. */
+  List<TrainerCore> cores() throws Exception {
+    List<TrainerCore> all = new ArrayList<>();
+    cores.get().forEach(all::add);
+    all.sort(Comparator.comparingInt(c -> c.subtask));
+    return all;
   }
 
-  TrainerCounters counters() throws Exception {
-    return TrainerCounters.latest(counters.get());
+  List<IdentitySample> pendingSamples() throws Exception {
+    List<IdentitySample> all = new ArrayList<>();
+    pendingSamples.get().forEach(all::add);
+    return all;
   }
 
-  void pendingInto(Collection<IdentitySample> samples, Collection<InstanceBatchRecord> batches)
-      throws Exception {
-    pendingSamples.get().forEach(samples::add);
-    pendingBatches.get().forEach(batches::add);
+  List<InstanceBatchRecord> pendingBatches() throws Exception {
+    List<InstanceBatchRecord> all = new ArrayList<>();
+    pendingBatches.get().forEach(all::add);
+    return all;
   }
 
   void save(
-      byte[] trainerCore,
-      TrainerCounters values,
-      Collection<IdentitySample> samples,
-      Collection<InstanceBatchRecord> batches)
+      TrainerCore core, Collection<IdentitySample> samples, Collection<InstanceBatchRecord> batches)
       throws Exception {
-    core.update(List.of(trainerCore));
-    counters.update(List.of(values));
+    cores.update(List.of(core));
     pendingSamples.update(new ArrayList<>(samples));
     pendingBatches.update(new ArrayList<>(batches));
   }

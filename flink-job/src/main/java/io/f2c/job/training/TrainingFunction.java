@@ -4,8 +4,9 @@ import io.f2c.batching.DistinctIdentities;
 import io.f2c.batching.IdentitySample;
 import io.f2c.batching.InstanceBatchRecord;
 import io.f2c.job.publishing.PublishedModel;
+import io.f2c.job.scaleout.RoundParticipant;
+import io.f2c.scaleout.RoundSteps;
 import io.f2c.training.F2cTrainer;
-import io.f2c.training.PoolRow;
 import io.f2c.training.TrainerConfig;
 import io.f2c.training.TrainerSnapshot;
 import io.f2c.training.TrainingBatches;
@@ -13,18 +14,15 @@ import io.f2c.training.TrainingDevice;
 import io.f2c.training.WarmStart;
 import java.io.Serializable;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -57,9 +55,6 @@ public final class TrainingFunction
   private static final Logger LOG = LoggerFactory.getLogger(TrainingFunction.class);
   private static final long serialVersionUID = 1L;
 
-  /** All samples and batches go to the one trainer under this key. */
-  public static final String TRAINER_KEY = "trainer";
-
   /**
    * The trainer's state reports (job accumulator): "restored ..." after a restore, "closed ..."
    * when the task ends, each with step, model version and {@link F2cTrainer#stateDigest}.
@@ -74,13 +69,13 @@ public final class TrainingFunction
    *
    * @param identityBatch identity samples per step
    * @param replayShare share of an identity batch for replays (see {@link DistinctIdentities})
-   * @param publishEverySteps a model version every this many steps
+   * @param publishEverySteps a model version every this many (global) steps
    * @param publishedBefore the latest version already on the models topic when the job was built: a
    *     job without saved state numbers its versions after it
-   */
-  /**
    * @param initModel the published model a trainer without saved state starts from (--init-model),
    *     or null
+   * @param stepsPerRound with several trainers, own steps after which a trainer asks for an
+   *     averaging round
    */
   public record Settings(
       TrainerConfig trainer,
@@ -89,7 +84,8 @@ public final class TrainingFunction
       double replayShare,
       long publishEverySteps,
       long publishedBefore,
-      InitModel initModel)
+      InitModel initModel,
+      long stepsPerRound)
       implements Serializable {
     public Settings(
         TrainerConfig trainer,
@@ -99,7 +95,14 @@ public final class TrainingFunction
         long publishEverySteps,
         long publishedBefore) {
       this(
-          trainer, modelName, identityBatch, replayShare, publishEverySteps, publishedBefore, null);
+          trainer,
+          modelName,
+          identityBatch,
+          replayShare,
+          publishEverySteps,
+          publishedBefore,
+          null,
+          publishEverySteps);
     }
   }
 
@@ -108,50 +111,50 @@ public final class TrainingFunction
 
   private final Settings settings;
 
+  private transient TrainerHost host;
   private transient F2cTrainer trainer;
   private transient TrainerState state;
-  private transient MapState<Integer, PoolRow> poolRows;
+  private transient List<TrainerCore> restoredCores;
+  private transient PoolRowStore poolRows;
+  private transient RoundParticipant rounds;
   private transient ArrayDeque<IdentitySample> pendingSamples;
   private transient ArrayDeque<InstanceBatchRecord> pendingBatches;
-  private transient TrainerCounters counters;
+  private transient long modelVersion;
+  private transient long imagesSeen;
+  private transient long publishedMark;
+  private transient F2cTrainer.StepResult lastStep;
   private transient TrainerMetrics metrics;
   private transient ListAccumulator<String> stateReports;
   private transient boolean waitingLogged;
   private transient boolean smallerBatchesLogged;
 
-  /**
-   * The restored core until the first element brings a key to read the pool rows with; then null.
-   */
-  private transient byte[] restoredCore;
-
   public TrainingFunction(Settings settings) {
     this.settings = settings;
+  }
+
+  /** Called by {@link TrainerOperator} before the function is opened. */
+  void attach(TrainerHost host) {
+    this.host = host;
   }
 
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
     state = new TrainerState(context.getOperatorStateStore());
-    restoredCore = state.core();
-    if (restoredCore != null) {
+    restoredCores = state.cores();
+    for (TrainerCore core : restoredCores) {
       try {
-        TrainerSnapshot.requireRestorable(restoredCore, settings.trainer());
+        TrainerSnapshot.requireRestorable(core.core, settings.trainer());
       } catch (IllegalArgumentException e) {
         // Restarting cannot change a saved state that does not fit: fail once, with the reason.
         throw new SuppressRestartsException(e);
       }
     }
-    // Versions continue after the saved counter or after what the topic already holds, whichever
-    // is later: a job started without state, or from an older savepoint than the last job's, must
-    // not publish a version number again (subscribers ignore versions they already passed).
-    counters = context.isRestored() ? state.counters() : new TrainerCounters();
-    counters.modelVersion = Math.max(counters.modelVersion, settings.publishedBefore());
     pendingSamples = new ArrayDeque<>();
     pendingBatches = new ArrayDeque<>();
-    state.pendingInto(pendingSamples, pendingBatches);
   }
 
   @Override
-  public void open(OpenContext context) {
+  public void open(OpenContext context) throws Exception {
     try {
       trainer = new F2cTrainer(settings.trainer());
     } catch (TrainingDevice.Unavailable e) {
@@ -159,9 +162,42 @@ public final class TrainingFunction
       throw new SuppressRestartsException(e);
     }
     LOG.info(
-        "trainer runs on {} (--device {})", trainer.device(), settings.trainer().device().id());
-    if (restoredCore == null && settings.initModel() != null) {
-      // Only a trainer without saved state: a restored one continues its own training.
+        "trainer {} of {} runs on {} (--device {})",
+        host.subtask() + 1,
+        host.trainers(),
+        trainer.device(),
+        settings.trainer().device().id());
+    poolRows = new PoolRowStore(getRuntimeContext(), host);
+    stateReports = new ListAccumulator<>();
+    getRuntimeContext().addAccumulator(STATE_ACCUMULATOR, stateReports);
+    if (restoredCores.isEmpty()) {
+      startWithoutState();
+    } else {
+      restore();
+    }
+    publishedMark = trainer.steps() / settings.publishEverySteps();
+    boolean dcp = settings.trainer().head() == TrainerConfig.Head.DCP;
+    metrics =
+        new TrainerMetrics(
+            getRuntimeContext().getMetricGroup(),
+            () -> dcp ? trainer.pool().occupancy() : 0.0,
+            () -> modelVersion,
+            () -> trainer.steps(),
+            trainer.device());
+    if (host.trainers() > 1) {
+      metrics.averaging(
+          getRuntimeContext().getMetricGroup(),
+          rounds::roundsApplied,
+          rounds::lastRoundMillis,
+          rounds::lastRoundBytes);
+    }
+  }
+
+  private void startWithoutState() {
+    // Versions continue after what the topic already holds: a job started without state must not
+    // publish a version number again (subscribers ignore versions they already passed).
+    modelVersion = settings.publishedBefore();
+    if (settings.initModel() != null) {
       WarmStart.Outcome outcome = trainer.warmStart(settings.initModel().blob());
       LOG.info(
           "--init-model {}: {}{}",
@@ -169,27 +205,39 @@ public final class TrainingFunction
           outcome.applied() ? "" : "not used: ",
           outcome.reason());
     }
-    poolRows =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>(
-                    "pool-rows", Types.INT, TypeInformation.of(PoolRow.class)));
-    boolean dcp = settings.trainer().head() == TrainerConfig.Head.DCP;
-    stateReports = new ListAccumulator<>();
-    getRuntimeContext().addAccumulator(STATE_ACCUMULATOR, stateReports);
-    metrics =
-        new TrainerMetrics(
-            getRuntimeContext().getMetricGroup(),
-            () -> dcp ? trainer.pool().occupancy() : 0.0,
-            () -> counters.modelVersion,
-            () -> trainer.steps(),
-            trainer.device());
+    rounds = new RoundParticipant(host::sendToCoordinator, settings.stepsPerRound(), 0, 0);
+  }
+
+  private void restore() throws Exception {
+    TrainerRestore.Restored restored =
+        TrainerRestore.apply(trainer, restoredCores, host.subtask(), host.trainers(), poolRows);
+    // Versions continue after the saved counter or after what the topic already holds, whichever
+    // is later (an older savepoint than the last job's must not number a version again).
+    modelVersion = Math.max(restored.modelVersion(), settings.publishedBefore());
+    imagesSeen = restored.images();
+    rounds =
+        new RoundParticipant(
+            host::sendToCoordinator, settings.stepsPerRound(), restored.step(), restored.images());
+    int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
+    for (IdentitySample sample : state.pendingSamples()) {
+      int owner =
+          KeyGroupRangeAssignment.assignKeyToParallelOperator(
+              sample.identityId, maxParallelism, host.trainers());
+      if (owner == host.subtask()) {
+        pendingSamples.add(sample);
+      }
+    }
+    List<InstanceBatchRecord> batches = state.pendingBatches();
+    for (int i = host.subtask(); i < batches.size(); i += host.trainers()) {
+      pendingBatches.add(batches.get(i));
+    }
+    restoredCores = List.of();
+    stateReports.add(stateReport("restored"));
   }
 
   @Override
   public void processElement1(IdentitySample sample, Context ctx, Collector<PublishedModel> out)
       throws Exception {
-    restoreRowsOnce();
     pendingSamples.addLast(sample);
     // Identity samples can arrive faster than instance batches; keep the freshest few batches'
     // worth. Their images stay in the identity loader's reservoirs and come back through replays.
@@ -203,23 +251,8 @@ public final class TrainingFunction
   @Override
   public void processElement2(InstanceBatchRecord batch, Context ctx, Collector<PublishedModel> out)
       throws Exception {
-    restoreRowsOnce();
     pendingBatches.addLast(batch);
     trainWhileReady(out);
-  }
-
-  /**
-   * The trainer comes back on the first element after a restore: its pool rows are keyed state,
-   * which needs a key.
-   */
-  private void restoreRowsOnce() throws Exception {
-    if (restoredCore != null) {
-      List<PoolRow> rows = new ArrayList<>();
-      poolRows.values().forEach(rows::add);
-      trainer.restoreWithoutPoolFeatures(restoredCore, rows);
-      restoredCore = null;
-      stateReports.add(stateReport("restored"));
-    }
   }
 
   private void trainWhileReady(Collector<PublishedModel> out) throws Exception {
@@ -278,45 +311,87 @@ public final class TrainingFunction
         trainer.step(
             new TrainingBatches.IdentityBatch(ids, first, second), batch.toBatch(config.input()));
     if (config.head() == TrainerConfig.Head.DCP) {
-      for (PoolRow row : trainer.pool().rows(trainer.pool().lastWrittenRows())) {
-        poolRows.put(row.row, row);
-      }
+      poolRows.saveStep(trainer.pool());
     }
-    counters.imagesSeen += result.images();
+    imagesSeen += result.images();
+    lastStep = result;
     metrics.stepped(result);
     metrics.nativeMemory(result.step(), trainer);
-    if (result.step() % settings.publishEverySteps() == 0) {
-      out.collect(publish(result));
+    if (host.trainers() > 1) {
+      rounds.stepped(trainer);
+    } else if (result.step() % settings.publishEverySteps() == 0) {
+      out.collect(publish(result.step(), trainer.exportModel()));
     }
   }
 
-  private PublishedModel publish(F2cTrainer.StepResult result) {
+  /** An event of the averaging coordinator (on the task thread, between records). */
+  void handleRoundEvent(OperatorEvent event) {
+    RoundParticipant.Applied applied =
+        rounds.handle(
+            event,
+            trainer,
+            new RoundParticipant.Images() {
+              @Override
+              public long images() {
+                return imagesSeen;
+              }
+
+              @Override
+              public void continueFromImages(long images) {
+                imagesSeen = images;
+              }
+            });
+    if (applied == null || host.subtask() != 0 || lastStep == null) {
+      return;
+    }
+    long mark = applied.globalStep() / settings.publishEverySteps();
+    if (mark > publishedMark) {
+      publishedMark = mark;
+      // The version is the round's average itself, not this trainer's progress on top of it.
+      List<float[]> own = trainer.networkValues();
+      trainer.setNetworkValues(applied.average());
+      byte[] blob = trainer.exportModel();
+      trainer.setNetworkValues(own);
+      PublishedModel model = publish(applied.globalStep(), blob);
+      model.imagesSeen = applied.globalImages();
+      host.emit(model);
+    }
+  }
+
+  private PublishedModel publish(long step, byte[] blob) {
     TrainerConfig config = settings.trainer();
     PublishedModel model = new PublishedModel();
     model.modelName = settings.modelName();
-    model.version = ++counters.modelVersion;
-    model.trainingStep = result.step();
+    model.version = ++modelVersion;
+    model.trainingStep = step;
     model.createdAtMillis = System.currentTimeMillis();
     model.architecture = config.backbone().id();
     model.embeddingDim = config.embeddingDim();
     model.setInput(config.input());
     model.testTimeFlip = config.testTimeFlip();
-    model.loss = result.loss();
-    model.poolOccupancy = result.occupancy();
-    model.imagesSeen = counters.imagesSeen;
+    model.loss = lastStep.loss();
+    model.poolOccupancy = lastStep.occupancy();
+    model.imagesSeen = imagesSeen;
     model.identitiesSeen =
         config.head() == TrainerConfig.Head.DCP ? trainer.pool().lru().size() : 0;
-    model.blob = trainer.exportModel();
+    model.blob = blob;
     metrics.published(model.createdAtMillis);
     return model;
   }
 
   @Override
   public void snapshotState(FunctionSnapshotContext context) throws Exception {
-    // Restored but no element yet: the trainer is still the fresh one, so keep the restored state
-    // as it was.
-    byte[] core = restoredCore != null ? restoredCore : trainer.snapshotWithoutPoolFeatures();
-    state.save(core, counters, pendingSamples, pendingBatches);
+    TrainerCore core = new TrainerCore();
+    core.subtask = host.subtask();
+    core.trainers = host.trainers();
+    core.core = trainer.snapshotWithoutPoolFeatures();
+    RoundSteps steps = rounds.steps(trainer);
+    core.step = steps.step();
+    core.stepsSinceRound = steps.sinceRound();
+    core.images = imagesSeen;
+    core.imagesSinceRound = rounds.images(imagesSeen).sinceRound();
+    core.modelVersion = modelVersion;
+    state.save(core, pendingSamples, pendingBatches);
   }
 
   /** The trainer (for tests through the operator harness). */
@@ -331,7 +406,7 @@ public final class TrainingFunction
         + " step="
         + trainer.steps()
         + " version="
-        + counters.modelVersion
+        + modelVersion
         + " digest="
         + trainer.stateDigest();
   }
@@ -339,7 +414,7 @@ public final class TrainingFunction
   @Override
   public void close() {
     if (trainer != null) {
-      if (restoredCore == null && stateReports != null) {
+      if (stateReports != null) {
         // After stop-with-savepoint this is the state the savepoint holds.
         stateReports.add(stateReport("closed"));
       }

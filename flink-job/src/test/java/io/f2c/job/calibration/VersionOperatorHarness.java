@@ -1,8 +1,8 @@
 package io.f2c.job.calibration;
 
+import io.f2c.job.F2cJob;
 import io.f2c.job.ingest.DecodedFace;
 import io.f2c.job.publishing.PublishedModel;
-import io.f2c.job.training.TrainingFunction;
 import io.f2c.testing.TestModels;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -12,7 +12,7 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
  * The operators that score each version on kept faces, in a test harness with RocksDB state: models
- * on the first input, faces on the second, both under the trainer's key.
+ * on the first input, faces on the second, both under the versions' key.
  */
 final class VersionOperatorHarness {
   private VersionOperatorHarness() {}
@@ -23,8 +23,8 @@ final class VersionOperatorHarness {
     var harness =
         new KeyedTwoInputStreamOperatorTestHarness<>(
             new KeyedCoProcessOperator<>(function),
-            (PublishedModel m) -> TrainingFunction.TRAINER_KEY,
-            (DecodedFace f) -> TrainingFunction.TRAINER_KEY,
+            (PublishedModel m) -> F2cJob.VERSIONS_KEY,
+            (DecodedFace f) -> F2cJob.VERSIONS_KEY,
             Types.STRING);
     harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
     return harness;

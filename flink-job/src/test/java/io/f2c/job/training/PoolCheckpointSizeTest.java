@@ -10,11 +10,9 @@ import io.f2c.model.backbone.Backbone;
 import io.f2c.testing.TinyTrainers;
 import io.f2c.training.TrainerConfig;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -45,13 +43,7 @@ class PoolCheckpointSizeTest {
         new TrainingFunction(
             new TrainingFunction.Settings(
                 config(poolSize), "f2c", IDENTITY_BATCH, 0.5, 1_000_000, 0));
-    try (var harness =
-        new KeyedTwoInputStreamOperatorTestHarness<
-            String, IdentitySample, InstanceBatchRecord, PublishedModel>(
-            new KeyedCoProcessOperator<>(function),
-            s -> TrainingFunction.TRAINER_KEY,
-            b -> TrainingFunction.TRAINER_KEY,
-            Types.STRING)) {
+    try (var harness = TrainerHarness.of(function)) {
       harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       harness.open();
       Random random = new Random(9);

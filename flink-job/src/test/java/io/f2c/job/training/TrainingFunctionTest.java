@@ -14,10 +14,8 @@ import io.f2c.training.TrainerConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -40,18 +38,12 @@ class TrainingFunctionTest {
   private static KeyedTwoInputStreamOperatorTestHarness<
           String, IdentitySample, InstanceBatchRecord, PublishedModel>
       harness(TrainingFunction.InitModel init) throws Exception {
-    return new KeyedTwoInputStreamOperatorTestHarness<>(
-        new KeyedCoProcessOperator<>(
-            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 0, init))),
-        s -> TrainingFunction.TRAINER_KEY,
-        b -> TrainingFunction.TRAINER_KEY,
-        Types.STRING);
+    return TrainerHarness.of(
+        new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 0, init, 2)));
   }
 
   private static F2cTrainer trainer(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> harness) {
-    return ((TrainingFunction)
-            ((KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction())
-        .trainer();
+    return TrainerHarness.trainer(harness);
   }
 
   /**
@@ -134,8 +126,8 @@ class TrainingFunctionTest {
       restored.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       restored.initializeState(checkpoint);
       restored.open();
-      // The first element rebuilds the hot pool from RocksDB. With the restored pending sample it
-      // makes two of step 5's three samples: no step yet.
+      // The hot pool was rebuilt from RocksDB when the operator opened. With the restored pending
+      // sample this one makes two of step 5's three samples: no step yet.
       restored.processElement1(new StreamRecord<>((IdentitySample) rest.get(0)));
       assertEquals(4, trainer(restored).steps());
       assertArrayEquals(
@@ -179,12 +171,8 @@ class TrainingFunctionTest {
   @Test
   void aJobWithoutSavedStateNumbersItsVersionsAfterThosePublishedBefore() throws Exception {
     try (var fresh =
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new KeyedCoProcessOperator<>(
-                new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 41))),
-            (IdentitySample s) -> TrainingFunction.TRAINER_KEY,
-            (InstanceBatchRecord b) -> TrainingFunction.TRAINER_KEY,
-            Types.STRING)) {
+        TrainerHarness.of(
+            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 41)))) {
       fresh.open();
       feed(fresh, inputs(4));
       assertEquals(
