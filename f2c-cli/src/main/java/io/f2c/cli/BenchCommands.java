@@ -122,6 +122,28 @@ public final class BenchCommands {
               JobOptions.TRAINING),
           "demo");
 
+  public static final Command BENCH_SCALE_OUT =
+      new Command(
+          "bench scale-out",
+          "[--rounds R] [--warm-up-seconds W] [--timed-seconds S] [options] [--json]",
+          "Training images/s of K = 2 trainers against one: each run a fresh job (embedded broker, RocksDB,\n"
+              + "exactly-once publishing) reading the same topic, filled beforehand, from its start. Each round runs\n"
+              + "K = 1 and K = 2 at one PyTorch thread per trainer, then K = 1 at two threads; after W seconds the\n"
+              + "images the trainers train on are counted for S seconds, with the averaging rounds' time and bytes.\n"
+              + "The last line is JSON (images_per_second_k1, images_per_second_k2, speedup_k2).",
+          JobOptions.with(
+              List.of(
+                  BOOTSTRAP_SERVERS,
+                  F2cOptions.KAFKA_CONFIG,
+                  ToolOptions.SCALE_OUT_ROUNDS,
+                  ToolOptions.SCALE_OUT_WARM_UP_SECONDS,
+                  ToolOptions.SCALE_OUT_SECONDS,
+                  ToolOptions.BENCH_DIR,
+                  JSON,
+                  SEED),
+              JobOptions.TRAINING),
+          "bench-scale-out");
+
   public static final Command BENCH_SERVE =
       new Command(
           "bench serve",

@@ -272,6 +272,7 @@ public final class Commands {
           BenchCommands.BENCH_PIPELINE,
           BenchCommands.BENCH_IDENTITIES,
           BenchCommands.BENCH_SOAK,
+          BenchCommands.BENCH_SCALE_OUT,
           BenchCommands.BENCH_SERVE,
           CLUSTER_UP,
           CLUSTER_DOWN,

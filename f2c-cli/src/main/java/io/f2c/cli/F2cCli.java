@@ -76,6 +76,7 @@ public final class F2cCli {
         case "bench pipeline" -> BenchCommand.pipeline(config, out, err);
         case "bench identities" -> ScaleBenchCommand.identities(config, out, err);
         case "bench soak" -> ScaleBenchCommand.soak(config, out, err);
+        case "bench scale-out" -> ScaleOutCommand.run(config, out, err);
         case "bench serve" -> BenchCommand.serve(config, out);
         case "cluster up" -> ClusterCommand.up(config, out);
         case "cluster down" -> ClusterCommand.down(config, out);

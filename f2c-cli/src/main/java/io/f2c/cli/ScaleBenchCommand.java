@@ -133,7 +133,7 @@ final class ScaleBenchCommand {
   }
 
   /** --bootstrap-servers, or an embedded broker for the benchmark's duration. */
-  private record KafkaForBench(String bootstrapServers, EmbeddedKafkaBroker broker)
+  record KafkaForBench(String bootstrapServers, EmbeddedKafkaBroker broker)
       implements AutoCloseable {
     static KafkaForBench of(F2cConfig config) throws Exception {
       String bootstrap = config.get(F2cOptions.BOOTSTRAP_SERVERS);
@@ -153,7 +153,7 @@ final class ScaleBenchCommand {
   }
 
   /** The settings a figure depends on, for the JSON line. */
-  private static String setup(F2cConfig config) {
+  static String setup(F2cConfig config) {
     return String.format(
         Locale.ROOT,
         "%s, %d px, pool %d, parallelism %d, torch threads %s, JVM %s",

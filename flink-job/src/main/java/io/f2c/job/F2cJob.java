@@ -27,6 +27,7 @@ import io.f2c.job.runtime.FlinkSettings;
 import io.f2c.job.training.TrainerKeys;
 import io.f2c.job.training.TrainerOperatorFactory;
 import io.f2c.job.training.TrainingFunction;
+import io.f2c.job.training.TrainingSettings;
 import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.model.Embedder;
 import io.f2c.model.ModelAssembler;
@@ -151,8 +152,8 @@ public final class F2cJob {
     DataStream<IdentityCount> counts = samples.getSideOutput(IdentityBatcher.REGISTRY);
     counts.sinkTo(sinks.identityCounts()).name("identity-counts").uid("sink-identity-counts");
 
-    TrainingFunction.Settings training =
-        new TrainingFunction.Settings(
+    TrainingSettings training =
+        new TrainingSettings(
             trainerConfig,
             config.get(F2cOptions.MODEL_NAME),
             config.get(F2cOptions.IDENTITY_BATCH),
@@ -270,12 +271,12 @@ public final class F2cJob {
    * The model of --init-model, read here on the client and checked to load (a model that does not
    * load fails now, with one line, not as a restart loop on the cluster); null for none.
    */
-  static TrainingFunction.InitModel initModel(F2cConfig config) {
+  static TrainingSettings.InitModel initModel(F2cConfig config) {
     String value = config.get(ModelVersionOptions.INIT_MODEL).trim();
     if (value.equals("none")) {
       return null;
     }
-    TrainingFunction.InitModel model;
+    TrainingSettings.InitModel model;
     if (value.equals("latest")) {
       if (config.get(F2cOptions.BOOTSTRAP_SERVERS).isEmpty()) {
         throw new IllegalArgumentException(
@@ -294,7 +295,7 @@ public final class F2cJob {
                               + topic
                               + "; start with --init-model none"));
       model =
-          new TrainingFunction.InitModel(
+          new TrainingSettings.InitModel(
               "model " + name + " v" + latest.header().getVersion() + " on " + topic,
               latest.blob());
     } else {
@@ -306,7 +307,7 @@ public final class F2cJob {
                 + " is not a file: give a model saved by subscribe --save, latest or none");
       }
       try {
-        model = new TrainingFunction.InitModel("file " + file, Files.readAllBytes(file));
+        model = new TrainingSettings.InitModel("file " + file, Files.readAllBytes(file));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.ModelVersionOptions;
-import io.f2c.job.training.TrainingFunction;
+import io.f2c.job.training.TrainingSettings;
 import io.f2c.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class InitModelOptionTest {
     assertNull(F2cJob.initModel(with("none")));
     byte[] blob = TestModels.blob(4);
     Path file = Files.write(dir.resolve("f2c-v4.f2cm"), blob);
-    TrainingFunction.InitModel model = F2cJob.initModel(with(file.toString()));
+    TrainingSettings.InitModel model = F2cJob.initModel(with(file.toString()));
     assertArrayEquals(blob, model.blob());
     assertEquals("file " + file, model.source());
   }

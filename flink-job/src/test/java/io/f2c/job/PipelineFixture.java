@@ -11,7 +11,10 @@ import io.f2c.job.runtime.FlinkSettings;
 import io.f2c.schema.AvroCodec;
 import io.f2c.schema.FaceImage;
 import io.f2c.schema.ModelUpdate;
+import io.f2c.synthetic.SyntheticFaces;
+import io.f2c.testing.Await;
 import io.f2c.testing.SharedKafka;
+import io.f2c.testing.TestFaces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,10 +50,16 @@ final class PipelineFixture {
 
   /** A MiniCluster for one test class; Flink cancels a test's jobs after it and waits for them. */
   static MiniClusterExtension miniCluster() {
+    return miniCluster(new Configuration());
+  }
+
+  /** The same with {@code conf} (e.g. a metrics reporter). */
+  static MiniClusterExtension miniCluster(Configuration conf) {
     return new MiniClusterExtension(
         new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
             .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(conf)
             .build());
   }
 
@@ -112,6 +121,42 @@ final class PipelineFixture {
             modelSink),
         config);
     return env.executeAsync(config.get(F2cOptions.IMAGES_TOPIC));
+  }
+
+  /** {@code images} images of each identity from {@code from} to {@code to}, image by image. */
+  static void sendIdentities(Images producer, SyntheticFaces faces, int from, int to, int images)
+      throws Exception {
+    for (int image = 0; image < images; image++) {
+      for (int id = from; id < to; id++) {
+        producer.send(TestFaces.face(faces, id, image));
+      }
+    }
+  }
+
+  static void awaitVersion(TopicReader<ModelUpdate> reader, List<ModelUpdate> chunks, long version)
+      throws InterruptedException {
+    Await.until(
+        "model version " + version,
+        Duration.ofSeconds(120),
+        () -> {
+          chunks.addAll(reader.poll(Duration.ofMillis(200)));
+          return chunks.stream().mapToLong(ModelUpdate::getVersion).max().orElse(0) >= version;
+        },
+        () ->
+            " (versions so far: "
+                + chunks.stream().map(ModelUpdate::getVersion).distinct().toList()
+                + ")");
+  }
+
+  /** A trainer small enough for a test: 32-d embeddings, a pool of 24, batches of 8. */
+  static F2cConfig smallTrainer(F2cConfig config, int identityBatch, long publishEvery) {
+    return config
+        .with(F2cOptions.EMBEDDING_DIM, 32)
+        .with(F2cOptions.POOL_SIZE, 24)
+        .with(F2cOptions.IDENTITY_BATCH, identityBatch)
+        .with(F2cOptions.INSTANCE_BATCH, 8)
+        .with(F2cOptions.SHUFFLE_BUFFER, 16)
+        .with(F2cOptions.PUBLISH_EVERY_STEPS, publishEvery);
   }
 
   /** Flink settings: restart up to {@code attempts} times, {@code delay} apart. */

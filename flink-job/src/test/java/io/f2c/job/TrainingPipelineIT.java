@@ -20,7 +20,6 @@ import io.f2c.model.ModelAssembler;
 import io.f2c.schema.ModelUpdate;
 import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.testing.Await;
-import io.f2c.testing.TestFaces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +89,8 @@ class TrainingPipelineIT {
   @Test
   void failureAfterACommittedVersionIsRestoredAndVersionsStayExactlyOnce() throws Exception {
     F2cConfig config =
-        smallTrainer(PipelineFixture.options("train", tmp.resolve("checkpoints"), 400L), 4, 5L)
+        PipelineFixture.smallTrainer(
+                PipelineFixture.options("train", tmp.resolve("checkpoints"), 400L), 4, 5L)
             .with(F2cOptions.RESERVOIR, 3)
             .with(ModelVersionOptions.HELD_OUT_SHARE, HELD_OUT_SHARE);
     Set<String> heldOut =
@@ -111,19 +111,19 @@ class TrainingPipelineIT {
     List<ModelUpdate> chunks = new ArrayList<>();
     try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
         TopicReader<ModelUpdate> reader = PipelineFixture.models(config)) {
-      sendIdentities(producer, 0, IDENTITIES / 2, IMAGES_EACH);
-      awaitVersion(reader, chunks, 2);
+      PipelineFixture.sendIdentities(producer, FACES, 0, IDENTITIES / 2, IMAGES_EACH);
+      PipelineFixture.awaitVersion(reader, chunks, 2);
       // Version 2 is visible read_committed, so a checkpoint with its step has completed: the
       // failure comes after it, and the restore must continue from it, not from a fresh trainer.
       counts.arm();
-      sendIdentities(producer, IDENTITIES / 2, IDENTITIES, IMAGES_EACH);
+      PipelineFixture.sendIdentities(producer, FACES, IDENTITIES / 2, IDENTITIES, IMAGES_EACH);
       Await.until("the job to fail on purpose", Duration.ofSeconds(60), counts::failed);
       Await.until(
           "the job to restart (a writer of attempt 1)",
           Duration.ofSeconds(60),
           () -> counts.attempts().contains(1),
           () -> " attempts: " + counts.attempts());
-      awaitVersion(reader, chunks, 7);
+      PipelineFixture.awaitVersion(reader, chunks, 7);
 
       // Exactly once: versions 1, 2, 3, ... in order, each complete, none repeated, each with the
       // step it was made at. A trainer that restarted from nothing would publish version 1 again.
@@ -179,14 +179,15 @@ class TrainingPipelineIT {
   void aStreamOfFewerIdentitiesThanAnIdentityBatchStillTrainsAndPublishes() throws Exception {
     int identities = 5;
     F2cConfig config =
-        smallTrainer(PipelineFixture.options("few", tmp.resolve("few-checkpoints"), 1000L), 16, 2L);
+        PipelineFixture.smallTrainer(
+            PipelineFixture.options("few", tmp.resolve("few-checkpoints"), 1000L), 16, 2L);
     JobClient job = PipelineFixture.start(config, new CollectingSink<>(), true, conf -> {});
     List<ModelUpdate> chunks = new ArrayList<>();
     try (PipelineFixture.Images producer = new PipelineFixture.Images(config);
         TopicReader<ModelUpdate> reader = PipelineFixture.models(config)) {
-      sendIdentities(producer, 0, identities, 12);
+      PipelineFixture.sendIdentities(producer, FACES, 0, identities, 12);
       // 5 identities never fill a batch of 16: before, no step ever ran and nothing came out.
-      awaitVersion(reader, chunks, 2);
+      PipelineFixture.awaitVersion(reader, chunks, 2);
       assertTrue(
           chunks.stream().filter(c -> c.getVersion() == 2).allMatch(c -> c.getTrainingStep() == 4),
           "version 2 made at step 4");
@@ -196,42 +197,6 @@ class TrainingPipelineIT {
   }
 
   /** A trainer small enough for the test: D 32, a pool of 24, instance batches of 8. */
-  private static F2cConfig smallTrainer(F2cConfig config, int identityBatch, long publishEvery) {
-    return config
-        .with(F2cOptions.EMBEDDING_DIM, 32)
-        .with(F2cOptions.POOL_SIZE, 24)
-        .with(F2cOptions.IDENTITY_BATCH, identityBatch)
-        .with(F2cOptions.INSTANCE_BATCH, 8)
-        .with(F2cOptions.SHUFFLE_BUFFER, 16)
-        .with(F2cOptions.PUBLISH_EVERY_STEPS, publishEvery);
-  }
-
-  /** {@code images} images of each identity from {@code from} to {@code to}, image by image. */
-  private static void sendIdentities(PipelineFixture.Images producer, int from, int to, int images)
-      throws Exception {
-    for (int image = 0; image < images; image++) {
-      for (int id = from; id < to; id++) {
-        producer.send(TestFaces.face(FACES, id, image));
-      }
-    }
-  }
-
-  private static void awaitVersion(
-      TopicReader<ModelUpdate> reader, List<ModelUpdate> chunks, long version)
-      throws InterruptedException {
-    Await.until(
-        "model version " + version,
-        Duration.ofSeconds(120),
-        () -> {
-          chunks.addAll(reader.poll(Duration.ofMillis(200)));
-          return chunks.stream().mapToLong(ModelUpdate::getVersion).max().orElse(0) >= version;
-        },
-        () ->
-            " (versions so far: "
-                + chunks.stream().map(ModelUpdate::getVersion).distinct().toList()
-                + ")");
-  }
-
   private static Map<String, Long> maxCounts(FailOnceWhenArmedSink<IdentityCount> counts) {
     return counts.values().stream()
         .collect(Collectors.toMap(c -> c.identityId, c -> c.images, Math::max));

@@ -1,5 +1,6 @@
 package io.f2c.scaleout;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ import java.util.List;
  * @param step the trainer's step counter when it contributed
  * @param sinceRound its own steps since its previous contribution (or since a restore)
  */
-public record RoundSteps(long step, long sinceRound) {
+public record RoundSteps(long step, long sinceRound) implements Serializable {
   public RoundSteps {
     if (sinceRound < 0 || sinceRound > step) {
       throw new IllegalArgumentException(

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import io.f2c.model.ModelBlob;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
@@ -122,7 +121,7 @@ public final class F2cTrainer implements AutoCloseable {
       head.prepare(x, y);
       optimizer.zeroGradients();
       HeadLoss loss;
-      try (GradientCollector tape = Engine.getEngine("PyTorch").newGradientCollector()) {
+      try (ThreadGradients tape = new ThreadGradients()) {
         // P(x) and P(y) as two passes, as the authors run them: BatchNorm normalises each half
         // with its own statistics (one pass over [x; y] would mix identity and instance images).
         NDArray probeX = nets.forwardProbe(x, true);
@@ -190,6 +189,28 @@ public final class F2cTrainer implements AutoCloseable {
       // rows would not fit).
       TrainerSnapshot.write(
           this, true, new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A short fingerprint of the networks alone (P and G, weights and BatchNorm statistics): equal
+   * for K trainers after a restore, which all start from the average.
+   */
+  public String networksDigest() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (float[] values : networkValues()) {
+        for (float v : values) {
+          int bits = Float.floatToRawIntBits(v);
+          digest.update(
+              new byte[] {
+                (byte) bits, (byte) (bits >> 8), (byte) (bits >> 16), (byte) (bits >> 24)
+              });
+        }
+      }
       return HexFormat.of().formatHex(digest.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -27,19 +27,23 @@ final class Networks {
   Networks(TrainerConfig config, NDManager manager, boolean withGallery) {
     Shape inputShape =
         new Shape(2, config.input().channels(), config.input().size(), config.input().size());
-    Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
-    probe = config.backbone().create(config.embeddingDim(), config.input().size());
-    probe.initialize(manager, DataType.FLOAT32, inputShape);
-    if (withGallery) {
-      gallery = config.backbone().create(config.embeddingDim(), config.input().size());
-      gallery.initialize(manager, DataType.FLOAT32, inputShape);
-      List<NDArray> p = arrays(probe, false);
-      List<NDArray> g = arrays(gallery, false);
-      for (int i = 0; i < p.size(); i++) {
-        g.get(i).set(EVERYTHING, p.get(i)); // into G's own storage, tensor to tensor
+    // PyTorch's generator is one per process: trainers built at once on several threads would
+    // share its stream, and K trainers must start from the same weights.
+    synchronized (Networks.class) {
+      Engine.getEngine("PyTorch").setRandomSeed((int) config.seed());
+      probe = config.backbone().create(config.embeddingDim(), config.input().size());
+      probe.initialize(manager, DataType.FLOAT32, inputShape);
+      if (withGallery) {
+        gallery = config.backbone().create(config.embeddingDim(), config.input().size());
+        gallery.initialize(manager, DataType.FLOAT32, inputShape);
+        List<NDArray> p = arrays(probe, false);
+        List<NDArray> g = arrays(gallery, false);
+        for (int i = 0; i < p.size(); i++) {
+          g.get(i).set(EVERYTHING, p.get(i)); // into G's own storage, tensor to tensor
+        }
+      } else {
+        gallery = null;
       }
-    } else {
-      gallery = null;
     }
     store = new ParameterStore(manager, false);
   }

@@ -46,6 +46,18 @@ final class JobProbe {
     return sum(F2cJob.TRAINER_NAME, ".trainerStep");
   }
 
+  /** Images the trainers have trained on, over all trainer subtasks. */
+  long imagesTrained() {
+    return sum(F2cJob.TRAINER_NAME, ".trainer.imagesTrained");
+  }
+
+  /** One value of a trainer metric per trainer subtask, e.g. "lastRoundMs". */
+  List<Double> perTrainer(String metric) {
+    return LocalRest.vertexMetrics(port, id, F2cJob.TRAINER_NAME, ".trainer." + metric).stream()
+        .map(Double::parseDouble)
+        .toList();
+  }
+
   long dropped() {
     return sum(F2cJob.TRAINER_NAME, ".identitySamplesDropped");
   }

@@ -277,11 +277,26 @@ public final class ToolOptions {
           1000,
           "S",
           "bench identities: trainer steps timed at each N once all its identities are in.");
+  public static final Option<Integer> SCALE_OUT_ROUNDS =
+      positiveInt(
+          "rounds",
+          2,
+          "R",
+          "bench scale-out: rounds of runs, each K = 1, K = 2 (one PyTorch thread per trainer) and"
+              + " K = 1 with two threads, in that order.");
+  public static final Option<Integer> SCALE_OUT_WARM_UP_SECONDS =
+      positiveInt(
+          "warm-up-seconds",
+          20,
+          "S",
+          "bench scale-out: seconds each run trains before it is timed.");
+  public static final Option<Integer> SCALE_OUT_SECONDS =
+      positiveInt("timed-seconds", 60, "S", "bench scale-out: seconds each run is timed for.");
   public static final Option<Path> BENCH_DIR =
       path(
           "bench-dir",
           Path.of("f2c-work", "bench"),
-          "bench identities, bench soak: where checkpoints, the CSV, the PNG plot and the JSON summary go.");
+          "bench identities, soak, scale-out: where checkpoints, the CSV, the PNG plot and the JSON summary go.");
   public static final Option<Double> SOAK_MINUTES =
       new Option<>(
           "minutes",

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailuresIT {
   private static final Pattern REPORT =
-      Pattern.compile("(restored|closed) step=(\\d+) version=(\\d+) digest=([0-9a-f]+)");
+      Pattern.compile(
+          "(restored|closed) trainer=\\d+ step=(\\d+) version=(\\d+) digest=([0-9a-f]+)");
 
   @TempDir static Path tmp;
   private static LocalCluster.Settings ports;

@@ -15,6 +15,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
  * identity's key group when the trainers are rescaled, and a checkpoint carries only the rows that
  * steps changed since the last one. Written through after every step; an identity the pool let go
  * loses its value.
+ *
+ * <p>With several trainers a pool also takes the gallery features of instance images whose
+ * identities train on another trainer (instance batches are spread over all). Their rows cannot be
+ * kept here (their key groups are another subtask's) and are not: they are a cache that the next
+ * instance batches refill, and a restore brings back the rows of the trainer's own identities.
  */
 final class PoolRowStore {
   static final String STATE_NAME = "pool-row";
@@ -34,12 +39,16 @@ final class PoolRowStore {
     Object key = host.currentKey();
     try {
       for (String evicted : pool.lastEvicted()) {
-        host.setCurrentKey(evicted);
-        rows.clear();
+        if (host.owns(evicted)) {
+          host.setCurrentKey(evicted);
+          rows.clear();
+        }
       }
       for (PoolRow row : written) {
-        host.setCurrentKey(row.identity);
-        rows.update(row);
+        if (host.owns(row.identity)) {
+          host.setCurrentKey(row.identity);
+          rows.update(row);
+        }
       }
     } finally {
       if (key != null) {

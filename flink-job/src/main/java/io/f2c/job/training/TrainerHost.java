@@ -14,6 +14,9 @@ interface TrainerHost {
 
   void setCurrentKey(Object key);
 
+  /** Whether {@code key}'s key group belongs to this subtask (only then can it hold its state). */
+  boolean owns(String key);
+
   /** The keys that hold a value of the named keyed state on this subtask. */
   List<String> keysOf(String stateName) throws Exception;
 

@@ -9,14 +9,15 @@ import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
- * The trainer's metrics (group "trainer" of the operator): steps, imagesPerSecond, loss,
- * poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs, identitySamplesDropped,
- * skippedUpdates, nativeArrays and nativeArrayBytes (the trainer's tensors, read every {@link
- * #NATIVE_EVERY_STEPS} steps), onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId; with several
- * trainers also averagedRounds, lastRoundMs and lastRoundBytes ({@link #averaging}).
+ * The trainer's metrics (group "trainer" of the operator): steps, imagesTrained, imagesPerSecond,
+ * loss, poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs,
+ * identitySamplesDropped, skippedUpdates, nativeArrays and nativeArrayBytes (the trainer's tensors,
+ * read every {@link #NATIVE_EVERY_STEPS} steps), onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId;
+ * with several trainers also averagedRounds, lastRoundMs and lastRoundBytes ({@link #averaging}).
  */
 final class TrainerMetrics {
   private final Counter steps;
+  private final Counter imagesTrained;
   private final Counter samplesDropped;
   private final Counter skippedUpdates;
   private final MeterView images;
@@ -42,6 +43,7 @@ final class TrainerMetrics {
     group.addGroup("device", gpu ? "gpu" : "cpu").gauge("deviceId", device::getDeviceId);
     group.gauge("onGpu", () -> gpu ? 1 : 0);
     steps = group.counter("steps");
+    imagesTrained = group.counter("imagesTrained");
     samplesDropped = group.counter("identitySamplesDropped");
     skippedUpdates = group.counter("skippedUpdates");
     images = group.meter("imagesPerSecond", new MeterView(10));
@@ -88,6 +90,7 @@ final class TrainerMetrics {
     lastLoss = result.loss();
     lastHitRate = result.poolHitRate();
     steps.inc();
+    imagesTrained.inc(result.images());
     images.markEvent(result.images());
   }
 

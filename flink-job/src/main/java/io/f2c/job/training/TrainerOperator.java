@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
 import org.apache.flink.runtime.operators.coordination.OperatorEventHandler;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
@@ -48,6 +49,14 @@ public final class TrainerOperator
   @Override
   public Object currentKey() {
     return getCurrentKey();
+  }
+
+  @Override
+  public boolean owns(String key) {
+    var task = getRuntimeContext().getTaskInfo();
+    return KeyGroupRangeAssignment.assignKeyToParallelOperator(
+            key, task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks())
+        == task.getIndexOfThisSubtask();
   }
 
   @Override

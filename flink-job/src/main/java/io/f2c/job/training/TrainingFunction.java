@@ -12,7 +12,6 @@ import io.f2c.training.TrainerSnapshot;
 import io.f2c.training.TrainingBatches;
 import io.f2c.training.TrainingDevice;
 import io.f2c.training.WarmStart;
-import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -56,60 +55,16 @@ public final class TrainingFunction
   private static final long serialVersionUID = 1L;
 
   /**
-   * The trainer's state reports (job accumulator): "restored ..." after a restore, "closed ..."
-   * when the task ends, each with step, model version and {@link F2cTrainer#stateDigest}.
+   * The trainers' state reports (job accumulator): "restored ..." after a restore, "closed ..."
+   * when the task ends, each with trainer, step, model version, {@link F2cTrainer#stateDigest} and
+   * {@link F2cTrainer#networksDigest}.
    */
   public static final String STATE_ACCUMULATOR = "trainer-state";
 
   /** Identity samples kept waiting for instance batches, in identity batches. */
   static final int MAX_PENDING_IDENTITY_BATCHES = 4;
 
-  /**
-   * What the operator needs besides the trainer's config.
-   *
-   * @param identityBatch identity samples per step
-   * @param replayShare share of an identity batch for replays (see {@link DistinctIdentities})
-   * @param publishEverySteps a model version every this many (global) steps
-   * @param publishedBefore the latest version already on the models topic when the job was built: a
-   *     job without saved state numbers its versions after it
-   * @param initModel the published model a trainer without saved state starts from (--init-model),
-   *     or null
-   * @param stepsPerRound with several trainers, own steps after which a trainer asks for an
-   *     averaging round
-   */
-  public record Settings(
-      TrainerConfig trainer,
-      String modelName,
-      int identityBatch,
-      double replayShare,
-      long publishEverySteps,
-      long publishedBefore,
-      InitModel initModel,
-      long stepsPerRound)
-      implements Serializable {
-    public Settings(
-        TrainerConfig trainer,
-        String modelName,
-        int identityBatch,
-        double replayShare,
-        long publishEverySteps,
-        long publishedBefore) {
-      this(
-          trainer,
-          modelName,
-          identityBatch,
-          replayShare,
-          publishEverySteps,
-          publishedBefore,
-          null,
-          publishEverySteps);
-    }
-  }
-
-  /** A model blob to warm-start from, and where it came from (for the log). */
-  public record InitModel(String source, byte[] blob) implements Serializable {}
-
-  private final Settings settings;
+  private final TrainingSettings settings;
 
   private transient TrainerHost host;
   private transient F2cTrainer trainer;
@@ -128,7 +83,7 @@ public final class TrainingFunction
   private transient boolean waitingLogged;
   private transient boolean smallerBatchesLogged;
 
-  public TrainingFunction(Settings settings) {
+  public TrainingFunction(TrainingSettings settings) {
     this.settings = settings;
   }
 
@@ -400,15 +355,22 @@ public final class TrainingFunction
     return trainer;
   }
 
-  /** "EVENT step=S version=V digest=D": what the trainer holds, for operators and tests. */
+  /**
+   * "EVENT trainer=I step=S version=V digest=D networks=N": what trainer I holds (N its networks
+   * alone), for operators and tests.
+   */
   private String stateReport(String event) {
     return event
+        + " trainer="
+        + host.subtask()
         + " step="
         + trainer.steps()
         + " version="
         + modelVersion
         + " digest="
-        + trainer.stateDigest();
+        + trainer.stateDigest()
+        + " networks="
+        + trainer.networksDigest();
   }
 
   @Override

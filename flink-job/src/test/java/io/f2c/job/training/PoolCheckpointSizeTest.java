@@ -41,8 +41,7 @@ class PoolCheckpointSizeTest {
   private static long[] incrementalBytes(int poolSize) throws Exception {
     var function =
         new TrainingFunction(
-            new TrainingFunction.Settings(
-                config(poolSize), "f2c", IDENTITY_BATCH, 0.5, 1_000_000, 0));
+            new TrainingSettings(config(poolSize), "f2c", IDENTITY_BATCH, 0.5, 1_000_000, 0));
     try (var harness = TrainerHarness.of(function)) {
       harness.setStateBackend(new EmbeddedRocksDBStateBackend(true));
       harness.open();

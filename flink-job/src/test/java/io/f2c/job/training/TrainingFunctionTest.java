@@ -37,9 +37,9 @@ class TrainingFunctionTest {
   /** The operator with --init-model {@code init} (null: none). */
   private static KeyedTwoInputStreamOperatorTestHarness<
           String, IdentitySample, InstanceBatchRecord, PublishedModel>
-      harness(TrainingFunction.InitModel init) throws Exception {
+      harness(TrainingSettings.InitModel init) throws Exception {
     return TrainerHarness.of(
-        new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 0, init, 2)));
+        new TrainingFunction(new TrainingSettings(CONFIG, "f2c", 3, 0.5, 2, 0, init, 2)));
   }
 
   private static F2cTrainer trainer(KeyedTwoInputStreamOperatorTestHarness<?, ?, ?, ?> harness) {
@@ -146,16 +146,16 @@ class TrainingFunctionTest {
   }
 
   /** A model of the test's trainer shape with other weights (another seed). */
-  private static TrainingFunction.InitModel otherModel() {
+  private static TrainingSettings.InitModel otherModel() {
     try (F2cTrainer other =
         new F2cTrainer(TinyTrainers.builder(TrainerConfig.Head.DCP).seed(77).build())) {
-      return new TrainingFunction.InitModel("test model", other.exportModel());
+      return new TrainingSettings.InitModel("test model", other.exportModel());
     }
   }
 
   @Test
   void aJobWithoutSavedStateStartsFromTheInitModel() throws Exception {
-    TrainingFunction.InitModel init = otherModel();
+    TrainingSettings.InitModel init = otherModel();
     float[] x = new float[2 * TinyTrainers.SPEC.tensorLength()];
     for (int i = 0; i < x.length; i++) {
       x[i] = (i % 17) / 17f - 0.5f;
@@ -172,7 +172,7 @@ class TrainingFunctionTest {
   void aJobWithoutSavedStateNumbersItsVersionsAfterThosePublishedBefore() throws Exception {
     try (var fresh =
         TrainerHarness.of(
-            new TrainingFunction(new TrainingFunction.Settings(CONFIG, "f2c", 3, 0.5, 2, 41)))) {
+            new TrainingFunction(new TrainingSettings(CONFIG, "f2c", 3, 0.5, 2, 41)))) {
       fresh.open();
       feed(fresh, inputs(4));
       assertEquals(
