@@ -226,6 +226,8 @@ public final class LocalCluster implements AutoCloseable {
     // libtorch's memory is native and outside Flink's budget; the TaskManager's own stays small.
     conf.put("taskmanager.memory.process.size", "1600m");
     conf.put("taskmanager.numberOfTaskSlots", "2");
+    // Slots spread over the TaskManagers: K trainers land on K machines (one device each).
+    conf.put("taskmanager.load-balance.mode", "SLOTS");
     conf.put("state.backend.type", "rocksdb");
     conf.put("execution.checkpointing.dir", layout.checkpoints().toUri().toString());
     conf.put("execution.checkpointing.savepoint-dir", layout.savepoints().toUri().toString());

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import io.f2c.cli.runtime.LocalRest;
 import io.f2c.job.F2cJob;
-import io.f2c.kafka.embedded.LoopbackPorts;
 import io.f2c.subscribing.ModelSubscriber;
 import io.f2c.testing.Await;
 import java.io.IOException;
@@ -18,15 +17,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,10 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailuresIT {
-  private static final Pattern REPORT =
-      Pattern.compile(
-          "(restored|closed) trainer=\\d+ step=(\\d+) version=(\\d+) digest=([0-9a-f]+)");
-
   @TempDir static Path tmp;
   private static LocalCluster.Settings ports;
   private static LocalCluster cluster;
@@ -61,7 +51,7 @@ class ClusterFailuresIT {
   static void startCluster() throws Exception {
     ClusterLayout layout =
         new ClusterLayout(tmp.resolve("cluster"), Path.of("..").toAbsolutePath().normalize());
-    ports = freePorts();
+    ports = ClusterJobs.freePorts();
     cluster = LocalCluster.start(layout, ports);
     flink = new JobSubmitter(cluster.restPort());
     jar = flink.upload(layout.jobJar());
@@ -72,20 +62,6 @@ class ClusterFailuresIT {
     if (cluster != null) {
       cluster.close();
     }
-  }
-
-  /**
-   * Four distinct ports free on 127.0.0.1 now (not {@code f2c cluster up}'s fixed ones, which a
-   * concurrent build or a crashed run's leftovers may hold); the broker keeps its port when it is
-   * started again.
-   */
-  private static LocalCluster.Settings freePorts() throws IOException {
-    Set<Integer> free = new LinkedHashSet<>();
-    while (free.size() < 4) {
-      free.add(LoopbackPorts.free());
-    }
-    List<Integer> p = List.copyOf(free);
-    return new LocalCluster.Settings(p.get(0), p.get(1), p.get(2), p.get(3), 2);
   }
 
   /** Opens and closes a connection to 127.0.0.1:port. */
@@ -106,44 +82,12 @@ class ClusterFailuresIT {
     return object.has(field) && !object.get(field).isJsonNull();
   }
 
-  /** Stop-with-savepoint; retried once the job runs again if a failover got in its way. */
-  private static String stopWithSavepoint(String job) throws Exception {
-    IOException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      Await.until(
-          "job " + job + " RUNNING with a completed checkpoint",
-          Duration.ofSeconds(90),
-          () ->
-              flink.state(job).orElse("").equals("RUNNING") && flink.checkpointCounts(job)[0] >= 1);
-      try {
-        return flink.stopWithSavepoint(job, cluster.layout().savepoints(), Duration.ofSeconds(120));
-      } catch (IOException e) {
-        last = e;
-      }
-    }
-    throw last;
-  }
-
-  /** The trainer's state reports ("restored ..." / "closed ...") of a job, parsed. */
-  private static List<String[]> reports(String job) {
-    List<String[]> reports = new ArrayList<>();
-    Matcher m = REPORT.matcher(flink.accumulator(job, "trainer-state").orElse(""));
-    while (m.find()) {
-      reports.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4)});
-    }
-    return reports;
-  }
-
-  private static String trainerVertex(String job) {
-    return LocalRest.vertexId(cluster.restPort(), job, F2cJob.TRAINER_NAME);
-  }
-
   @Test
   @Order(1)
   void killingTheTaskManagerOfTheTrainerMovesTheJobToTheOther() throws Exception {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "tmkill")) {
       String job = run.startTraining();
-      List<String> before = flink.taskManagersOf(job, trainerVertex(job));
+      List<String> before = flink.taskManagersOf(job, ClusterJobs.trainerVertex(cluster, job));
       assertEquals(1, before.size(), before.toString());
       long versionBefore = run.versions.maxVersion();
 
@@ -168,10 +112,12 @@ class ClusterFailuresIT {
         Duration.ofSeconds(90),
         () ->
             flink.state(job).orElse("").equals("RUNNING")
-                && !flink.taskManagersOf(job, trainerVertex(job)).isEmpty()
-                && !flink.taskManagersOf(job, trainerVertex(job)).contains(before.get(0)));
+                && !flink.taskManagersOf(job, ClusterJobs.trainerVertex(cluster, job)).isEmpty()
+                && !flink
+                    .taskManagersOf(job, ClusterJobs.trainerVertex(cluster, job))
+                    .contains(before.get(0)));
     double secondsToRunning = (System.nanoTime() - killedAt) / 1e9;
-    assertNotEquals(before, flink.taskManagersOf(job, trainerVertex(job)));
+    assertNotEquals(before, flink.taskManagersOf(job, ClusterJobs.trainerVertex(cluster, job)));
     run.awaitVersion(versionBefore + 2, Duration.ofSeconds(120));
     run.versions.assertExactlyOnce();
     run.assertInputAccountedFor(job);
@@ -180,7 +126,7 @@ class ClusterFailuresIT {
         before.get(0),
         flink.restarts(job),
         secondsToRunning,
-        flink.taskManagersOf(job, trainerVertex(job)),
+        flink.taskManagersOf(job, ClusterJobs.trainerVertex(cluster, job)),
         run.versions.versions());
     flink.cancel(job);
   }
@@ -255,23 +201,25 @@ class ClusterFailuresIT {
   void aSavepointResumesTheSameStateAndRefusesAStructuralChange() throws Exception {
     try (ClusterRun run = new ClusterRun(cluster, flink, jar, "savepoint")) {
       String job = run.startTraining();
-      String savepoint = stopWithSavepoint(job);
+      String savepoint = ClusterJobs.stopWithSavepoint(cluster, flink, job);
       Await.until(
           "the job FINISHED",
           Duration.ofSeconds(60),
           () -> flink.state(job).orElse("").equals("FINISHED"));
-      String[] closed =
-          reports(job).stream()
-              .filter(r -> r[0].equals("closed"))
+      ClusterJobs.Report closed =
+          ClusterJobs.reports(flink, job).stream()
+              .filter(r -> r.event().equals("closed"))
               .reduce((a, b) -> b)
               .orElseThrow();
 
       // Resumed as it was: the same step, model version and state digest (P, G, momentum, pool).
       String resumed = run.submit(run.jobArgs(), savepoint);
       Await.until(
-          "the trainer restored", Duration.ofSeconds(60), () -> !reports(resumed).isEmpty());
-      String[] restored = reports(resumed).get(0);
-      assertEquals("restored", restored[0]);
+          "the trainer restored",
+          Duration.ofSeconds(60),
+          () -> !ClusterJobs.reports(flink, resumed).isEmpty());
+      ClusterJobs.Report restored = ClusterJobs.reports(flink, resumed).get(0);
+      assertEquals("restored", restored.event());
       // What the stateless case below relies on: Flink reports a restore in latest.restored.
       Await.until(
           "latest.restored in the resumed job's checkpoint statistics",
@@ -279,8 +227,9 @@ class ClusterFailuresIT {
           () -> latestCheckpoints(resumed).map(latest -> has(latest, "restored")).orElse(false),
           () -> " (" + latestCheckpoints(resumed) + ")");
       assertEquals(
-          List.of(closed[1], closed[2], closed[3]), List.of(restored[1], restored[2], restored[3]));
-      run.awaitVersion(Long.parseLong(closed[2]) + 1, Duration.ofSeconds(120));
+          List.of(closed.step(), closed.version(), closed.digest()),
+          List.of(restored.step(), restored.version(), restored.digest()));
+      run.awaitVersion(Long.parseLong(closed.version()) + 1, Duration.ofSeconds(120));
       flink.cancel(resumed);
 
       // The same savepoint, two upstream subtasks and other non-structural options: it works.
@@ -299,8 +248,13 @@ class ClusterFailuresIT {
                   "200"),
               savepoint);
       Await.until(
-          "the trainer restored", Duration.ofSeconds(60), () -> !reports(rescaled).isEmpty());
-      assertEquals(closed[3], reports(rescaled).get(0)[3], "the same state at parallelism 2");
+          "the trainer restored",
+          Duration.ofSeconds(60),
+          () -> !ClusterJobs.reports(flink, rescaled).isEmpty());
+      assertEquals(
+          closed.digest(),
+          ClusterJobs.reports(flink, rescaled).get(0).digest(),
+          "the same state at parallelism 2");
       long before = run.versions.maxVersion();
       run.awaitVersion(before + 1, Duration.ofSeconds(120));
       // Through the stop, two restores and a rescale, every image sent was read and committed.
@@ -329,7 +283,7 @@ class ClusterFailuresIT {
       System.out.printf(
           "savepoint: closed at step %s version %s digest %s; restored the same; at parallelism 2 the same;"
               + " --pool-size 30 FAILED once, not restarted; versions %s%n",
-          closed[1], closed[2], closed[3], run.versions.versions());
+          closed.step(), closed.version(), closed.digest(), run.versions.versions());
     }
   }
 
