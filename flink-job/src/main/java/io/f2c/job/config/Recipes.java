@@ -23,7 +23,7 @@ public final class Recipes {
 
   /** The recipes in conf/recipes. */
   public static final List<String> SHIPPED =
-      List.of("demo", "lfw", "continual-lfw", "bench-identities");
+      List.of("demo", "lfw", "continual-lfw", "bench-identities", "bench-scale-out");
 
   /**
    * {@code flags} with the values of the recipe ({@code --recipe}, else {@code defaultRecipe}) and
