@@ -3,6 +3,8 @@
 # same settings, and their training images/s side by side. Each run is `f2c bench pipeline` (embedded Kafka): the
 # job fed from Kafka, and a bare loop over the same trainer and batches.
 #   scripts/gpu-check.sh [more bench pipeline options, e.g. --batch 64 --input-size 112]
+#   scripts/gpu-check.sh --trainers K    K trainers in the job, each on its own GPU (GPUs dealt out in turn); the
+#                                        bare loop stays one trainer, so job/bare shows what K GPUs add
 # Environment: F2C_GPU_CHECK_STEPS (timed steps per run, default 20), F2C_GPU_CHECK_ROUNDS (default 1),
 # F2C_GPU_CHECK_CPU_THREADS (PyTorch threads of the CPU run, default: all cores), F2C_GPU_CHECK_TIMEOUT (seconds per
 # run, default 3600).

@@ -35,11 +35,19 @@ public final class F2cTrainer implements AutoCloseable {
   private long step;
 
   public F2cTrainer(TrainerConfig config) {
+    this(config, 0);
+  }
+
+  /**
+   * Trainer {@code trainer} of several in one process: on its own GPU where there are several
+   * ({@link TrainingDevice#resolve(int)}).
+   */
+  public F2cTrainer(TrainerConfig config, int trainer) {
     this.config = config;
     Engine.getEngine("PyTorch"); // loads libtorch before the thread setting below
     JniUtils.setNumThreads(config.torchThreads());
     noGradOnThisThread();
-    this.manager = NDManager.newBaseManager(config.device().resolve(), "PyTorch");
+    this.manager = NDManager.newBaseManager(config.device().resolve(trainer), "PyTorch");
     boolean dcp = config.head() == TrainerConfig.Head.DCP;
     this.nets = new Networks(config, manager, dcp);
     this.head = dcp ? new DcpHead(config, nets, manager) : new FcHead(config, manager);

@@ -7,23 +7,31 @@ import java.util.Locale;
 /** Where the trainer's tensors live. */
 public enum TrainingDevice {
   CPU,
-  /** The first GPU; the trainer refuses to start where DJL finds none. */
+  /** A GPU; the trainer refuses to start where DJL finds none. */
   GPU,
-  /** The first GPU where DJL finds one, else the CPU. */
+  /** A GPU where DJL finds one, else the CPU. */
   AUTO;
 
-  /** This choice as a DJL device on this machine. */
+  /** This choice as a DJL device on this machine, for the first trainer. */
   public Device resolve() {
+    return resolve(0);
+  }
+
+  /**
+   * This choice for trainer {@code trainer} of several on this machine: GPUs are dealt out in turn,
+   * so K trainers in one TaskManager with K GPUs get one each.
+   */
+  public Device resolve(int trainer) {
     int gpus = Engine.getEngine("PyTorch").getGpuCount();
     return switch (this) {
       case CPU -> Device.cpu();
-      case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+      case AUTO -> gpus > 0 ? Device.gpu(trainer % gpus) : Device.cpu();
       case GPU -> {
         if (gpus == 0) {
           throw new Unavailable(
               "--device gpu: DJL finds no GPU on this machine (use --device cpu or auto, or a CUDA build of libtorch)");
         }
-        yield Device.gpu();
+        yield Device.gpu(trainer % gpus);
       }
     };
   }

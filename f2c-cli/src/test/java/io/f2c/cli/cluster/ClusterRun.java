@@ -22,8 +22,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * One failure case's topics, consumer group, producer (synthetic faces at 40 images/s, in a loop),
- * model-version log and jobs on the local cluster; closing it cancels the jobs still running.
+ * One failure case's topics, consumer group, producer (synthetic faces at 40 images/s unless told,
+ * in a loop), model-version log and jobs on the local cluster; closing it cancels the jobs still
+ * running.
  */
 final class ClusterRun implements AutoCloseable {
   private final LocalCluster cluster;
@@ -37,6 +38,12 @@ final class ClusterRun implements AutoCloseable {
   final List<String> jobs = new ArrayList<>();
 
   ClusterRun(LocalCluster cluster, JobSubmitter flink, String jar, String name) throws Exception {
+    this(cluster, flink, jar, name, 40);
+  }
+
+  /** The same with the producer at {@code rate} images/s. */
+  ClusterRun(LocalCluster cluster, JobSubmitter flink, String jar, String name, double rate)
+      throws Exception {
     this.cluster = cluster;
     this.flink = flink;
     this.jar = jar;
@@ -57,7 +64,7 @@ final class ClusterRun implements AutoCloseable {
             () -> {
               try {
                 producer.run(
-                    FaceSource.synthetic(new SyntheticFaces(7, 32), 40, 6, true, 7), 40, 0);
+                    FaceSource.synthetic(new SyntheticFaces(7, 32), 40, 6, true, 7), rate, 0);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }

@@ -104,7 +104,9 @@ class ClusterScaleOutIT {
   @Test
   void twoTrainersSurviveAKilledTaskManagerAndASavepointRestoresWithOneAndThreeTrainers()
       throws Exception {
-    try (ClusterRun run = new ClusterRun(cluster, flink, jar, "scaleout")) {
+    // A slower producer than the other cluster cases': three trainers on two cores must drain what
+    // came in while the job was stopped, restored and rescaled before the input is accounted for.
+    try (ClusterRun run = new ClusterRun(cluster, flink, jar, "scaleout", 15)) {
       List<String> two = run.jobArgs("--trainers", "2", "--average-every-steps", "2");
       String job = run.submit(two, null);
       awaitTrainersRunningAndAveraging(job, 2);

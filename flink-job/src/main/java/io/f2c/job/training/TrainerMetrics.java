@@ -13,7 +13,8 @@ import org.apache.flink.metrics.MetricGroup;
  * loss, poolHitRate, poolOccupancy, modelVersion, trainerStep, publishLagMs,
  * identitySamplesDropped, skippedUpdates, nativeArrays and nativeArrayBytes (the trainer's tensors,
  * read every {@link #NATIVE_EVERY_STEPS} steps), onGpu (1 on a GPU) and device.{cpu|gpu}.deviceId;
- * with several trainers also averagedRounds, lastRoundMs and lastRoundBytes ({@link #averaging}).
+ * averagedRounds, lastRoundMs and lastRoundBytes of the averaging rounds ({@link #averaging}, 0 for
+ * one trainer).
  */
 final class TrainerMetrics {
   private final Counter steps;
@@ -58,7 +59,7 @@ final class TrainerMetrics {
     group.gauge("nativeArrayBytes", () -> nativeArrayBytes);
   }
 
-  /** The averaging rounds of one of several trainers. */
+  /** The averaging rounds of one of K trainers (0 while there is one). */
   void averaging(
       MetricGroup operator, LongSupplier rounds, LongSupplier roundMillis, LongSupplier bytes) {
     MetricGroup group = operator.addGroup("trainer");

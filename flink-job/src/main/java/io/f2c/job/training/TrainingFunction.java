@@ -111,7 +111,7 @@ public final class TrainingFunction
   @Override
   public void open(OpenContext context) throws Exception {
     try {
-      trainer = new F2cTrainer(settings.trainer());
+      trainer = new F2cTrainer(settings.trainer(), host.subtask());
     } catch (TrainingDevice.Unavailable e) {
       // A restart finds the same machine: fail the job at once instead of restarting forever.
       throw new SuppressRestartsException(e);
@@ -139,13 +139,11 @@ public final class TrainingFunction
             () -> modelVersion,
             () -> trainer.steps(),
             trainer.device());
-    if (host.trainers() > 1) {
-      metrics.averaging(
-          getRuntimeContext().getMetricGroup(),
-          rounds::roundsApplied,
-          rounds::lastRoundMillis,
-          rounds::lastRoundBytes);
-    }
+    metrics.averaging(
+        getRuntimeContext().getMetricGroup(),
+        rounds::roundsApplied,
+        rounds::lastRoundMillis,
+        rounds::lastRoundBytes);
   }
 
   private void startWithoutState() {
