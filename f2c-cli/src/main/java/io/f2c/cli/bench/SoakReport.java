@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,6 +61,10 @@ public final class SoakReport implements AutoCloseable {
         .append(sample.trainerStep())
         .append(',')
         .append(sample.imagesRead())
+        .append(',')
+        .append(sample.lag())
+        .append(',')
+        .append(String.format(Locale.ROOT, "%.1f", sample.sendRate()))
         .append('\n');
     try {
       csv.write(line.toString());
@@ -82,29 +87,57 @@ public final class SoakReport implements AutoCloseable {
       List<SoakBenchmark.Sample> samples,
       double fromMinutes,
       ToDoubleFunction<SoakBenchmark.Sample> y) {
-    List<SoakBenchmark.Sample> used =
-        samples.stream().filter(s -> s.minutes() >= fromMinutes).toList();
-    int n = used.size();
-    if (n < 2) {
-      return Double.NaN;
+    return slopePerHour(samples, fromMinutes, Double.NaN, y);
+  }
+
+  /**
+   * The slope per hour within segments: the samples from {@code warmUpMinutes} until the restore at
+   * {@code restoredAt}, and those from {@code warmUpMinutes} after it (the restored job's caches
+   * and buffers fill again). One slope with an own level per segment, so the restore's step is not
+   * read as a trend. NaN with fewer than two samples in the segments.
+   */
+  static double slopePerHour(
+      List<SoakBenchmark.Sample> samples,
+      double warmUpMinutes,
+      double restoredAt,
+      ToDoubleFunction<SoakBenchmark.Sample> y) {
+    List<List<SoakBenchmark.Sample>> segments = new ArrayList<>();
+    if (Double.isNaN(restoredAt)) {
+      segments.add(samples.stream().filter(s -> s.minutes() >= warmUpMinutes).toList());
+    } else {
+      segments.add(
+          samples.stream()
+              .filter(s -> s.minutes() >= warmUpMinutes && s.minutes() < restoredAt)
+              .toList());
+      segments.add(
+          samples.stream().filter(s -> s.minutes() >= restoredAt + warmUpMinutes).toList());
     }
-    double meanX = used.stream().mapToDouble(SoakBenchmark.Sample::minutes).average().orElseThrow();
-    double meanY = used.stream().mapToDouble(y).average().orElseThrow();
     double sxy = 0;
     double sxx = 0;
-    for (SoakBenchmark.Sample s : used) {
-      double dx = s.minutes() - meanX;
-      sxy += dx * (y.applyAsDouble(s) - meanY);
-      sxx += dx * dx;
+    int n = 0;
+    for (List<SoakBenchmark.Sample> used : segments) {
+      if (used.size() < 2) {
+        continue;
+      }
+      n += used.size();
+      double meanX =
+          used.stream().mapToDouble(SoakBenchmark.Sample::minutes).average().orElseThrow();
+      double meanY = used.stream().mapToDouble(y).average().orElseThrow();
+      for (SoakBenchmark.Sample s : used) {
+        double dx = s.minutes() - meanX;
+        sxy += dx * (y.applyAsDouble(s) - meanY);
+        sxx += dx * dx;
+      }
     }
-    return sxx == 0 ? Double.NaN : sxy / sxx * 60;
+    return n < 2 || sxx == 0 ? Double.NaN : sxy / sxx * 60;
   }
 
   public static void printSlopes(
       SoakBenchmark.Result result, double warmUpMinutes, PrintStream out) {
     out.printf(
         Locale.ROOT,
-        "slopes per hour after %.0f minutes of warm-up (%d samples in all):%n",
+        "slopes per hour after %.0f minutes of warm-up, before and after the restore (%d samples in"
+            + " all):%n",
         warmUpMinutes,
         result.samples().size());
     MEASURES.forEach(
@@ -113,7 +146,7 @@ public final class SoakReport implements AutoCloseable {
                 Locale.ROOT,
                 "  %-18s %+10.2f   (last %.1f)%n",
                 name,
-                slopePerHour(result.samples(), warmUpMinutes, f),
+                slopePerHour(result.samples(), warmUpMinutes, result.restoredAtMinutes(), f),
                 f.applyAsDouble(result.samples().get(result.samples().size() - 1))));
   }
 
@@ -132,14 +165,20 @@ public final class SoakReport implements AutoCloseable {
     JsonObject slopes = new JsonObject();
     MEASURES.forEach(
         (name, f) ->
-            slopes.add(name, JsonOutput.number(slopePerHour(samples, warmUpMinutes, f), 3)));
+            slopes.add(
+                name,
+                JsonOutput.number(
+                    slopePerHour(samples, warmUpMinutes, result.restoredAtMinutes(), f), 3)));
     json.add("slope_per_hour", slopes);
     if (burst.minutes() > 0 && burst.atMinutes() > 0) {
       json.add("burst", burst(samples, burst));
     }
     json.add(
         "rss_slope_mib_per_hour",
-        JsonOutput.number(slopePerHour(samples, warmUpMinutes, MEASURES.get("rss_mib")), 3));
+        JsonOutput.number(
+            slopePerHour(
+                samples, warmUpMinutes, result.restoredAtMinutes(), MEASURES.get("rss_mib")),
+            3));
     return json;
   }
 

@@ -38,6 +38,22 @@ class SoakReportTest {
   }
 
   @Test
+  void aStepAtTheRestoreIsNotATrend() {
+    // 3 MiB an hour throughout, and 500 MiB more from the restore at minute 60 on.
+    List<SoakBenchmark.Sample> samples = new ArrayList<>();
+    for (int minute = 0; minute <= 120; minute += 5) {
+      double mib = 1000 + 0.05 * minute + (minute >= 60 ? 500 : 0);
+      samples.add(
+          new SoakBenchmark.Sample(
+              minute, (long) (mib * 1048576), 0, 0, 90, 0, 0, 300, 180, 0, 0, 0, 1));
+    }
+    var rss = SoakReport.MEASURES.get("rss_mib");
+    assertEquals(3.0, SoakReport.slopePerHour(samples, 15, 60, rss), 1e-6);
+    double across = SoakReport.slopePerHour(samples, 15, rss);
+    assertTrue(across > 300, "read across the restore, the step looks like a trend: " + across);
+  }
+
+  @Test
   void aBurstShowsItsPeakLagAndWhenItDrained() {
     long[] lags = {50, 40, 50, 2000, 3000, 1500, 80, 60, 60, 50, 40};
     List<SoakBenchmark.Sample> samples = new ArrayList<>();
@@ -67,5 +83,9 @@ class SoakReportTest {
     List<String> lines = Files.readAllLines(csv);
     assertTrue(lines.get(0).startsWith("minutes,rss_mib,heap_mib"), lines.get(0));
     assertEquals("60.00,1060.00", lines.get(13).substring(0, 13));
+    assertEquals(
+        lines.get(0).split(",").length,
+        lines.get(13).split(",").length,
+        "every column of the header: " + lines.get(13));
   }
 }
