@@ -97,11 +97,11 @@ public final class IdentityScaleBenchmark {
             imagesEach,
             extra,
             c.get(F2cOptions.SEED));
-    fill(c, stream);
+    fill(c, stream, log);
     Measured measured;
     long start = System.nanoTime();
     try (LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, settings)) {
-      JobProbe job = new JobProbe(pipeline);
+      JobProbe job = new JobProbe(pipeline, settings);
       job.awaitAllRunning();
       double startMs = (System.nanoTime() - start) / 1e6;
       measured = measure(job, stream, identities);
@@ -131,7 +131,9 @@ public final class IdentityScaleBenchmark {
    * Sends the whole stream before the job starts, so that rendering and sending take no CPU from
    * the job while it is measured.
    */
-  private void fill(F2cConfig c, IdentityStream stream) throws InterruptedException {
+  /** Sends every image of {@code stream} to the images topic of {@code c}; fails if one is lost. */
+  static void fill(F2cConfig c, IdentityStream stream, PrintStream log)
+      throws InterruptedException {
     KafkaClientConfig kafka = F2cJob.kafka(c);
     Topics.ensure(kafka, F2cJob.topics(c));
     long start = System.nanoTime();
@@ -277,7 +279,7 @@ public final class IdentityScaleBenchmark {
     restoring.set(StateRecoveryOptions.SAVEPOINT_PATH, m.checkpointPath.toUri().toString());
     long start = System.nanoTime();
     try (LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, restoring)) {
-      JobProbe job = new JobProbe(pipeline);
+      JobProbe job = new JobProbe(pipeline, restoring);
       job.awaitAllRunning();
       double ms = (System.nanoTime() - start) / 1e6;
       // The registry's count is operator state: seeing it again shows the state came back.

@@ -16,14 +16,32 @@ import org.apache.flink.configuration.MetricOptions;
 
 /** A local pipeline's running job as its REST API shows it: counts summed over subtasks. */
 final class JobProbe {
+  /** Time for one refresh of the REST API's metric store beyond its update interval. */
+  private static final long REFRESH_MARGIN_MS = 1_000;
+
   private final LocalPipeline pipeline;
   private final int port;
   private final String id;
+  private final Duration metricsAge;
 
-  JobProbe(LocalPipeline pipeline) {
+  /**
+   * @param settings the Flink settings the pipeline was started with ({@link #benchSettings})
+   */
+  JobProbe(LocalPipeline pipeline, Configuration settings) {
     this.pipeline = pipeline;
     this.port = pipeline.config().get(F2cOptions.DASHBOARD_PORT);
     this.id = pipeline.job().getJobID().toString();
+    this.metricsAge = settings.get(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL);
+  }
+
+  /**
+   * Brings the REST API's metric values up to date. It answers from a store that a request only
+   * starts refreshing, in the background, so a value read after a pause is as old as the request
+   * before it: a count read at the end of a quiet minute would be the count at its start.
+   */
+  void refresh() throws InterruptedException {
+    step();
+    Thread.sleep(metricsAge.toMillis() + REFRESH_MARGIN_MS);
   }
 
   private long sum(String vertex, String suffix) {

@@ -1,13 +1,11 @@
 package io.f2c.cli.bench;
 
-import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.runtime.LocalPipeline;
 import io.f2c.job.F2cJob;
 import io.f2c.job.config.F2cConfig;
 import io.f2c.job.config.F2cOptions;
 import io.f2c.job.kafka.StartFrom;
 import io.f2c.job.kafka.Topics;
-import io.f2c.kafka.client.KafkaClientConfig;
 import io.f2c.synthetic.SyntheticFaces;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -50,31 +48,15 @@ public final class ScaleOutBenchmark {
   public void fill(int identities, int imagesEach) throws InterruptedException {
     topic = "bench-scale-out-" + System.currentTimeMillis();
     F2cConfig c = withTopics(base, topic);
-    KafkaClientConfig kafka = F2cJob.kafka(c);
-    Topics.ensure(kafka, F2cJob.topics(c));
-    long start = System.nanoTime();
-    try (FaceImageProducer producer =
-        new FaceImageProducer(kafka, topic, c.get(F2cOptions.MAX_IMAGE_BYTES))) {
-      producer.run(
-          new IdentityStream(
-              new SyntheticFaces(c.get(F2cOptions.SEED), c.get(F2cOptions.INPUT_SIZE)),
-              identities,
-              imagesEach,
-              0,
-              c.get(F2cOptions.SEED)),
-          0,
-          0);
-      producer.flush();
-      if (producer.failed() > 0) {
-        throw new IllegalStateException(
-            producer.failed() + " images could not be sent, e.g. " + producer.failures().get(0));
-      }
-      log.printf(
-          Locale.ROOT,
-          "  sent %,d images in %.0f s%n",
-          producer.sent(),
-          (System.nanoTime() - start) / 1e9);
-    }
+    IdentityScaleBenchmark.fill(
+        c,
+        new IdentityStream(
+            new SyntheticFaces(c.get(F2cOptions.SEED), c.get(F2cOptions.INPUT_SIZE)),
+            identities,
+            imagesEach,
+            0,
+            c.get(F2cOptions.SEED)),
+        log);
   }
 
   /** One job with {@code trainers} trainers of {@code threads} PyTorch threads each. */
@@ -92,17 +74,19 @@ public final class ScaleOutBenchmark {
     Topics.ensure(F2cJob.kafka(c), F2cJob.topics(c));
     Configuration settings = JobProbe.benchSettings(Duration.ofMillis(500));
     try (LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, settings)) {
-      JobProbe job = new JobProbe(pipeline);
+      JobProbe job = new JobProbe(pipeline, settings);
       job.awaitAllRunning();
       while (job.imagesTrained() == 0) {
         job.requireRunning();
         Thread.sleep(250);
       }
       Thread.sleep(warmUp.toMillis());
+      job.refresh();
       long images0 = job.imagesTrained();
       long time0 = System.nanoTime();
       Thread.sleep(measured.toMillis());
       job.requireRunning();
+      job.refresh();
       long images = job.imagesTrained() - images0;
       double seconds = (System.nanoTime() - time0) / 1e9;
       Run run =

@@ -110,7 +110,7 @@ public final class SoakBenchmark {
       sending.start();
       LocalPipeline pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, settings);
       try {
-        JobProbe job = new JobProbe(pipeline);
+        JobProbe job = new JobProbe(pipeline, settings);
         long nextSample = start;
         while (minutesSince(start) < minutes) {
           if (Double.isNaN(restoreMs) && minutesSince(start) >= restoreAtMinutes) {
@@ -124,7 +124,7 @@ public final class SoakBenchmark {
                     .toUri()
                     .toString());
             pipeline = LocalPipeline.start(c, new DiscardingSink<>(), log, from);
-            job = new JobProbe(pipeline);
+            job = new JobProbe(pipeline, from);
             job.awaitAllRunning();
             restoreMs = (System.nanoTime() - restoring) / 1e6;
             restoredAt = minutesSince(start);
@@ -132,6 +132,7 @@ public final class SoakBenchmark {
           }
           job.requireRunning();
           if (System.nanoTime() >= nextSample) {
+            job.refresh();
             Sample sample = sample(minutesSince(start), job, c, burst);
             samples.add(sample);
             onSample.accept(sample);
