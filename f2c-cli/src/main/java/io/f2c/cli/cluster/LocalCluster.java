@@ -1,6 +1,7 @@
 package io.f2c.cli.cluster;
 
 import io.f2c.cli.runtime.LocalRest;
+import io.f2c.job.runtime.FlinkSettings;
 import io.f2c.kafka.embedded.EmbeddedKafkaBroker;
 import java.io.File;
 import java.io.IOException;
@@ -228,6 +229,7 @@ public final class LocalCluster implements AutoCloseable {
     conf.put("taskmanager.numberOfTaskSlots", "2");
     // Slots spread over the TaskManagers: K trainers land on K machines (one device each).
     conf.put("taskmanager.load-balance.mode", "SLOTS");
+    conf.put("taskmanager.memory.segment-size", FlinkSettings.NETWORK_BUFFER_SIZE);
     conf.put("state.backend.type", "rocksdb");
     conf.put("execution.checkpointing.dir", layout.checkpoints().toUri().toString());
     conf.put("execution.checkpointing.savepoint-dir", layout.savepoints().toUri().toString());

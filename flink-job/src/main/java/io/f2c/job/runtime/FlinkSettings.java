@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -18,6 +19,14 @@ import org.apache.flink.configuration.TaskManagerOptions;
  * dashboard on 127.0.0.1 needs.
  */
 public final class FlinkSettings {
+  /**
+   * Network buffer size of every TaskManager ({@code taskmanager.memory.segment-size}; Flink's
+   * default is 32 KiB). An instance batch is one record of hundreds of KiB, and a channel holds
+   * about ten buffers: with small buffers the loader cannot write a whole batch to a trainer that
+   * is busy stepping, and stalls the other trainers' batches behind it.
+   */
+  public static final String NETWORK_BUFFER_SIZE = "256kb";
+
   private FlinkSettings() {}
 
   /**
@@ -50,6 +59,7 @@ public final class FlinkSettings {
    */
   public static Configuration localConfiguration(F2cConfig config, Configuration extra) {
     Configuration conf = jobConfiguration(config, true);
+    conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, MemorySize.parse(NETWORK_BUFFER_SIZE));
     conf.addAll(extra);
     conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     conf.set(RestOptions.ADDRESS, "127.0.0.1");
