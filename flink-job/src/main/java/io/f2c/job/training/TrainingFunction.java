@@ -21,7 +21,6 @@ import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.runtime.operators.coordination.OperatorEvent;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -171,12 +170,8 @@ public final class TrainingFunction
     rounds =
         new RoundParticipant(
             host::sendToCoordinator, settings.stepsPerRound(), restored.step(), restored.images());
-    int maxParallelism = getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks();
     for (IdentitySample sample : state.pendingSamples()) {
-      int owner =
-          KeyGroupRangeAssignment.assignKeyToParallelOperator(
-              sample.identityId, maxParallelism, host.trainers());
-      if (owner == host.subtask()) {
+      if (host.owns(sample.identityId)) {
         pendingSamples.add(sample);
       }
     }
