@@ -159,23 +159,61 @@ public final class LocalCluster implements AutoCloseable {
   /** Waits until {@code count} TaskManagers are registered with the JobManager. */
   public void awaitTaskManagers(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> registered = List.of();
     while (System.nanoTime() < deadline) {
-      int registered =
-          LocalRest.object(restPort(), "/taskmanagers")
-              .filter(body -> body.has("taskmanagers"))
-              .map(body -> body.getAsJsonArray("taskmanagers").size())
-              .orElse(0);
-      if (registered >= count) {
+      registered = registeredTaskManagers();
+      if (registered.size() >= count) {
         return;
       }
       sleep(500);
+    }
+    StringBuilder unregistered = new StringBuilder();
+    for (Map.Entry<String, Process> e : processes.entrySet()) {
+      if (e.getKey().startsWith("tm-") && !registered.contains(e.getKey())) {
+        Process process = e.getValue();
+        unregistered
+            .append("\n  ")
+            .append(e.getKey())
+            .append(process.isAlive() ? " (running)" : " (exited " + process.exitValue() + ")")
+            .append(", its log ends with:")
+            .append(lastLines(layout.logs().resolve(e.getKey() + ".log"), 8));
+      }
     }
     throw new IllegalStateException(
         count
             + " TaskManagers did not register within "
             + timeout
-            + "; see the logs in "
-            + layout.logs());
+            + " (registered: "
+            + registered
+            + "); see the logs in "
+            + layout.logs()
+            + unregistered);
+  }
+
+  private List<String> registeredTaskManagers() {
+    return LocalRest.object(restPort(), "/taskmanagers")
+        .filter(body -> body.has("taskmanagers"))
+        .map(
+            body -> {
+              List<String> ids = new ArrayList<>();
+              body.getAsJsonArray("taskmanagers")
+                  .forEach(tm -> ids.add(tm.getAsJsonObject().get("id").getAsString()));
+              return ids;
+            })
+        .orElse(List.of());
+  }
+
+  private static String lastLines(Path log, int count) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      StringBuilder tail = new StringBuilder();
+      for (String line : lines.subList(Math.max(0, lines.size() - count), lines.size())) {
+        tail.append("\n    ").append(line);
+      }
+      return tail.toString();
+    } catch (IOException e) {
+      return " (unreadable: " + e.getMessage() + ")";
+    }
   }
 
   private void start(String name, List<String> command) throws IOException {

@@ -92,13 +92,10 @@ class ClusterFailuresIT {
       long versionBefore = run.versions.maxVersion();
 
       long killedAt = System.nanoTime();
-      cluster.kill(before.get(0));
-      try {
-        checkTheJobMoved(run, job, before.get(0), killedAt, versionBefore);
-      } finally {
-        cluster.startTaskManager(Integer.parseInt(before.get(0).substring(3)));
-        cluster.awaitTaskManagers(2, Duration.ofSeconds(90));
-      }
+      ClusterJobs.withTaskManagerKilled(
+          cluster,
+          before.get(0),
+          () -> checkTheJobMoved(run, job, before.get(0), killedAt, versionBefore));
     }
   }
 

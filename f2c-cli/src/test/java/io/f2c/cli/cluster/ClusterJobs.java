@@ -43,6 +43,39 @@ final class ClusterJobs {
     return new LocalCluster.Settings(p.get(0), p.get(1), p.get(2), p.get(3), 2);
   }
 
+  /** What a test checks while a process of the cluster is down. */
+  interface WhileDown {
+    void check() throws Exception;
+  }
+
+  /**
+   * SIGKILLs TaskManager {@code name}, runs {@code whileDown}, then starts the TaskManager again
+   * and waits until both are registered, whatever {@code whileDown} did: the next case needs the
+   * whole cluster. A failure of {@code whileDown} is the one reported, with any failure to bring
+   * the TaskManager back attached to it rather than in its place.
+   */
+  static void withTaskManagerKilled(LocalCluster cluster, String name, WhileDown whileDown)
+      throws Exception {
+    cluster.kill(name);
+    Throwable failure = null;
+    try {
+      whileDown.check();
+    } catch (Throwable e) {
+      failure = e;
+      throw e;
+    } finally {
+      try {
+        cluster.startTaskManager(Integer.parseInt(name.substring(3)));
+        cluster.awaitTaskManagers(2, Duration.ofSeconds(120));
+      } catch (IOException | RuntimeException e) {
+        if (failure == null) {
+          throw e;
+        }
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
   /** Stop-with-savepoint; retried once the job runs again if a failover got in its way. */
   static String stopWithSavepoint(LocalCluster cluster, JobSubmitter flink, String job)
       throws Exception {

@@ -117,16 +117,15 @@ class ClusterScaleOutIT {
 
       // Rounds run every two steps of either trainer: a kill lands in or near one.
       String killed = taskManagers.get(1);
-      cluster.kill(killed);
-      try {
-        Await.until("a restart", Duration.ofSeconds(60), () -> flink.restarts(job) >= 1);
-        assertRestoredFromOneAverage(job, 2);
-        long before = run.versions.maxVersion();
-        run.awaitVersion(before + 2, Duration.ofSeconds(120));
-      } finally {
-        cluster.startTaskManager(Integer.parseInt(killed.substring(3)));
-        cluster.awaitTaskManagers(2, Duration.ofSeconds(90));
-      }
+      ClusterJobs.withTaskManagerKilled(
+          cluster,
+          killed,
+          () -> {
+            Await.until("a restart", Duration.ofSeconds(60), () -> flink.restarts(job) >= 1);
+            assertRestoredFromOneAverage(job, 2);
+            long before = run.versions.maxVersion();
+            run.awaitVersion(before + 2, Duration.ofSeconds(120));
+          });
       awaitTrainersRunningAndAveraging(job, 2);
 
       String fromTwo = ClusterJobs.stopWithSavepoint(cluster, flink, job);
