@@ -5,21 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.f2c.cli.produce.FaceImageProducer;
 import io.f2c.cli.produce.FaceSource;
+import io.f2c.cli.runtime.LocalRest;
 import io.f2c.job.F2cJob;
+import io.f2c.job.calibration.HeldOutIdentities;
 import io.f2c.job.config.F2cOptions;
+import io.f2c.job.config.ModelVersionOptions;
 import io.f2c.job.kafka.Topics;
 import io.f2c.synthetic.SyntheticFaces;
 import io.f2c.testing.Await;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * One failure case's topics, consumer group, producer (synthetic faces at 40 images/s unless told,
@@ -113,7 +122,10 @@ final class ClusterRun implements AutoCloseable {
     return args;
   }
 
-  /** Stops the producer and checks the input rule: nothing left unread, nothing rejected. */
+  /**
+   * Stops the producer and checks the input rule: nothing lost at the producer, nothing left
+   * unread, nothing rejected, every training image trained or held.
+   */
   void assertInputAccountedFor(String jobId) throws Exception {
     producer.stop();
     producing.join(10_000);
@@ -142,6 +154,75 @@ final class ClusterRun implements AutoCloseable {
         () -> " (lag " + lag() + ")");
     assertEquals("RUNNING", flink.state(jobId).orElse(""));
     assertEquals(0, endOffsets(deadLetters(), 1), "no image was dead-lettered");
+    // Nothing lost in the job: every image of a training identity was trained or is held, in an
+    // instance loader's shuffle buffer or a trainer's pending batches, by state that restores.
+    long training = trainingImagesInTopic();
+    Await.until(
+        "every training image of " + images() + " trained or held",
+        Duration.ofSeconds(60),
+        () -> trainedOrHeld(jobId) == training,
+        () -> " (trained or held " + trainedOrHeld(jobId) + ", in the topic " + training + ")");
+    System.out.printf(
+        "job %s: %d images of training identities in the topic, all trained or held%n",
+        name, training);
+  }
+
+  /**
+   * Images the trainers received in instance batches (trained or pending) plus those waiting in the
+   * instance loaders' shuffle buffers, over all subtasks; -1 while a figure is missing.
+   */
+  private long trainedOrHeld(String jobId) {
+    int port = cluster.restPort();
+    String loader =
+        LocalRest.vertexNames(port, jobId).stream()
+            .filter(vertex -> vertex.contains(F2cJob.INSTANCE_LOADER_NAME))
+            .findFirst()
+            .orElse(F2cJob.INSTANCE_LOADER_NAME);
+    Optional<Double> received =
+        LocalRest.vertexMetricSum(port, jobId, F2cJob.TRAINER_NAME, ".trainer.instanceImagesIn");
+    Optional<Double> buffered =
+        LocalRest.vertexMetricSum(
+            port, jobId, loader, "." + F2cJob.INSTANCE_LOADER_NAME + ".imagesBuffered");
+    if (received.isEmpty() || buffered.isEmpty()) {
+      return -1;
+    }
+    return Math.round(received.get() + buffered.get());
+  }
+
+  /** Records of the images topic whose identity the job trains on (not held out). */
+  private long trainingImagesInTopic() {
+    double share = ModelVersionOptions.HELD_OUT_SHARE.defaultValue();
+    Map<String, Object> settings =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            cluster.bootstrapServers(),
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ByteArrayDeserializer.class,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
+    List<TopicPartition> partitions =
+        List.of(new TopicPartition(images(), 0), new TopicPartition(images(), 1));
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings)) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long training = 0;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + images() + " to its end in 60 s");
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+          String identity = new String(record.key(), StandardCharsets.UTF_8);
+          if (!HeldOutIdentities.isHeldOut(identity, share)) {
+            training++;
+          }
+        }
+      }
+      return training;
+    }
   }
 
   long lag() {

@@ -47,6 +47,8 @@ public final class InstanceBatcher extends ProcessFunction<DecodedFace, Instance
   @Override
   public void open(OpenContext context) {
     random = new SplittableRandom(seed ^ getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    // Faces waiting for a batch, restored with the buffer: part of the input's accounting.
+    getRuntimeContext().getMetricGroup().gauge("imagesBuffered", () -> buffer.size());
   }
 
   @Override

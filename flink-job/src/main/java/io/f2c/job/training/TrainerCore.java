@@ -24,6 +24,13 @@ public class TrainerCore {
 
   public long imagesSinceRound;
 
+  /**
+   * Images of the instance batches this trainer received: trained, or pending in its state. Summed
+   * over the trainers (whatever K restored them), it accounts for every image that left the
+   * instance loader.
+   */
+  public long instanceImagesIn;
+
   /** The last published model version (kept by trainer 0, which publishes). */
   public long modelVersion;
 

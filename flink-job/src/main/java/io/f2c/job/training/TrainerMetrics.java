@@ -59,6 +59,14 @@ final class TrainerMetrics {
     group.gauge("nativeArrayBytes", () -> nativeArrayBytes);
   }
 
+  /**
+   * The images of every instance batch this trainer received, trained or pending, restored with its
+   * state: with the loaders' buffered images it accounts for every training image read.
+   */
+  void instanceImagesIn(MetricGroup operator, LongSupplier images) {
+    operator.addGroup("trainer").gauge("instanceImagesIn", images::getAsLong);
+  }
+
   /** The averaging rounds of one of K trainers (0 while there is one). */
   void averaging(
       MetricGroup operator, LongSupplier rounds, LongSupplier roundMillis, LongSupplier bytes) {

@@ -75,6 +75,7 @@ public final class TrainingFunction
   private transient ArrayDeque<InstanceBatchRecord> pendingBatches;
   private transient long modelVersion;
   private transient long imagesSeen;
+  private transient long instanceImagesIn;
   private transient long publishedMark;
   private transient F2cTrainer.StepResult lastStep;
   private transient TrainerMetrics metrics;
@@ -143,6 +144,7 @@ public final class TrainingFunction
         rounds::roundsApplied,
         rounds::lastRoundMillis,
         rounds::lastRoundBytes);
+    metrics.instanceImagesIn(getRuntimeContext().getMetricGroup(), () -> instanceImagesIn);
   }
 
   private void startWithoutState() {
@@ -167,6 +169,12 @@ public final class TrainingFunction
     // is later (an older savepoint than the last job's must not number a version again).
     modelVersion = Math.max(restored.modelVersion(), settings.publishedBefore());
     imagesSeen = restored.images();
+    // Each saved count goes to one trainer, so that the sum over trainers survives a change of K.
+    instanceImagesIn =
+        restoredCores.stream()
+            .filter(core -> core.subtask % host.trainers() == host.subtask())
+            .mapToLong(core -> core.instanceImagesIn)
+            .sum();
     rounds =
         new RoundParticipant(
             host::sendToCoordinator, settings.stepsPerRound(), restored.step(), restored.images());
@@ -200,6 +208,7 @@ public final class TrainingFunction
   public void processElement2(InstanceBatchRecord batch, Context ctx, Collector<PublishedModel> out)
       throws Exception {
     pendingBatches.addLast(batch);
+    instanceImagesIn += batch.labels.length;
     trainWhileReady(out);
   }
 
@@ -339,6 +348,7 @@ public final class TrainingFunction
     core.images = imagesSeen;
     core.imagesSinceRound = rounds.images(imagesSeen).sinceRound();
     core.modelVersion = modelVersion;
+    core.instanceImagesIn = instanceImagesIn;
     state.save(core, pendingSamples, pendingBatches);
   }
 
