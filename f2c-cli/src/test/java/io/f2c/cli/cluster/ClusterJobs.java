@@ -65,8 +65,12 @@ final class ClusterJobs {
       throw e;
     } finally {
       try {
+        long started = System.nanoTime();
         cluster.startTaskManager(Integer.parseInt(name.substring(3)));
         cluster.awaitTaskManagers(2, Duration.ofSeconds(120));
+        System.out.printf(
+            "%s started again, registered after %.1f s%n",
+            name, (System.nanoTime() - started) / 1e9);
       } catch (IOException | RuntimeException e) {
         if (failure == null) {
           throw e;
