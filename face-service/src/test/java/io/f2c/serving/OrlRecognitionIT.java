@@ -52,6 +52,8 @@ class OrlRecognitionIT {
             .margin(F2cLoss.Margin.COSFACE, 16f, 0.25f)
             .schedule(LearningRateSchedule.cosine(0.05f, 10, STEPS, 0.05f))
             .seed(3)
+            // One PyTorch thread, as in TrainerLearningTest.
+            .torchThreads(1)
             .build();
     byte[] untrained;
     byte[] trained;

@@ -148,9 +148,13 @@ final class PipelineFixture {
                 + ")");
   }
 
-  /** A trainer small enough for a test: 32-d embeddings, a pool of 24, batches of 8. */
+  /**
+   * A trainer small enough for a test: 32-d embeddings, a pool of 24, batches of 8, one PyTorch
+   * thread (the MiniCluster's other threads, and a second trainer, share the test machine's cores).
+   */
   static F2cConfig smallTrainer(F2cConfig config, int identityBatch, long publishEvery) {
     return config
+        .with(F2cOptions.TORCH_THREADS, 1)
         .with(F2cOptions.EMBEDDING_DIM, 32)
         .with(F2cOptions.POOL_SIZE, 24)
         .with(F2cOptions.IDENTITY_BATCH, identityBatch)

@@ -27,6 +27,10 @@ class TrainerLearningTest {
         .margin(F2cLoss.Margin.COSFACE, 16f, 0.25f)
         .schedule(LearningRateSchedule.cosine(0.05f, 10, steps, 0.05f))
         .seed(3)
+        // One PyTorch thread: with two, every parallel region waits until both threads get a core,
+        // which on a two-core machine with anything else busy costs far more than the second core
+        // gives.
+        .torchThreads(1)
         .build();
   }
 
@@ -84,7 +88,7 @@ class TrainerLearningTest {
     System.out.printf(
         "synthetic held-out verification: untrained %.3f -> trained %.3f (pool 40 of 160 ids)%n",
         acc[0], acc[1]);
-    // Measured (seeded, CPU, 2 threads): 0.658 -> 0.898. Asserted with a margin.
+    // Measured (seeded, CPU, 1 thread): 0.665 -> 0.923. Asserted with a margin.
     assertTrue(acc[1] > 0.83, "trained accuracy " + acc[1]);
     assertTrue(acc[1] - acc[0] > 0.15, "improvement " + acc[0] + " -> " + acc[1]);
   }
@@ -115,7 +119,7 @@ class TrainerLearningTest {
     System.out.printf(
         "ORL rank-1 (gallery 1-7, probes 8-10): untrained %.3f -> trained %.3f (pool 20 of 40)%n",
         rank1[0], rank1[1]);
-    // Measured (seeded, CPU, 2 threads, flips on): 0.758 -> 0.933. Asserted with a margin: the
+    // Measured (seeded, CPU, 1 thread, flips on): 0.758 -> 0.942. Asserted with a margin: the
     // trained rank-1 error is well under half the untrained one.
     assertTrue(rank1[1] > 0.85, "trained rank-1 " + rank1[1]);
     assertTrue(1 - rank1[1] < (1 - rank1[0]) / 2, "improvement " + rank1[0] + " -> " + rank1[1]);
