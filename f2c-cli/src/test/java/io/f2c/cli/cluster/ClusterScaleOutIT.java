@@ -76,9 +76,11 @@ class ClusterScaleOutIT {
   /** Waits for {@code trainers} "restored" reports and checks they hold the same networks. */
   private static void assertRestoredFromOneAverage(String job, int trainers)
       throws InterruptedException {
+    // A restart after a kill, with both trainers restoring on one TaskManager, can take minutes on
+    // a loaded two-core machine.
     Await.until(
         trainers + " trainers restored",
-        Duration.ofSeconds(90),
+        Duration.ofSeconds(240),
         () ->
             ClusterJobs.reports(flink, job).stream()
                     .filter(r -> r.event().equals("restored"))
